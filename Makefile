@@ -1,0 +1,49 @@
+# Dashboard Kecamatan — set-up and checks. `make serve` and `make test` are all a newcomer needs.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# Tests and lint run with production-like settings (DEBUG off) on plain HTTP.
+TEST_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$
+
+.PHONY: serve test lint bench lock screenshots clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 tidak ditemukan / Python 3.11 not found ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.base-installed
+
+serve: $(VENV)/.base-installed
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py setupdemo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/mypy .
+
+bench: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
+
+# Re-pin dependencies after editing requirements/*.in (needs network to the registry).
+lock: $(VENV)/.dev-installed
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile --python-version 3.11 requirements/base.in -o requirements/base.txt
+	$(BIN)/uv pip compile --python-version 3.11 requirements/dev.in -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

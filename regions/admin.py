@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from regions.models import Region, RegionNameChange
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin[Region]):
+    list_display = ("code", "name", "kind", "postal_code", "edition")
+    list_filter = ("level", "kind")
+    search_fields = ("code", "name")
+    readonly_fields = ("code", "level", "parent")
+    show_full_result_count = False
+
+
+@admin.register(RegionNameChange)
+class RegionNameChangeAdmin(admin.ModelAdmin[RegionNameChange]):
+    list_display = ("region", "old_name", "new_name", "edition", "changed_at")
+    readonly_fields = ("region", "old_name", "new_name", "edition", "changed_at")

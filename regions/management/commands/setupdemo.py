@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from regions.models import Boundary, Region
+
+DEMO_PROVINCE = "34"  # DI Yogyakarta: public desa boundaries exist for it
+
+
+class Command(BaseCommand):
+    help = (
+        "Menyiapkan demo sekali saja: wilayah seluruh Indonesia dan batas wilayah contoh. "
+        "Prepares the demo once: regions and, where available, sample boundaries."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Region.objects.exists():
+            self.stdout.write("Memuat wilayah seluruh Indonesia (sekali saja)…")
+            call_command("loadregions", stdout=self.stdout)
+        else:
+            self.stdout.write(f"Wilayah sudah dimuat ({Region.objects.count():,}).")
+        real_data = os.environ.get("DASHKEC_REAL_DATA")
+        if (
+            real_data
+            and not Boundary.objects.filter(region__code__startswith=DEMO_PROVINCE).exists()
+        ):
+            for name in ("34_diy_kecamatan.geojson", "34_diy_desa_kelurahan.geojson"):
+                path = Path(real_data) / "boundaries" / name
+                if path.exists():
+                    call_command("importboundaries", str(path), stdout=self.stdout)

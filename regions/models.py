@@ -1,0 +1,177 @@
+"""The Kemendagri region hierarchy: one table, keyed by the dotted code.
+
+The code prefix *is* the tree: `34` ⊃ `34.02` ⊃ `34.02.01` ⊃ `34.02.01.2001`.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+EDITION_2025 = "Kepmendagri 300.2.2-2138/2025"
+
+
+class Level(models.IntegerChoices):
+    PROVINSI = 1, _("provinsi")
+    KABUPATEN = 2, _("kabupaten/kota")
+    KECAMATAN = 3, _("kecamatan")
+    DESA = 4, _("desa/kelurahan")
+
+
+class Kind(models.TextChoices):
+    PROVINSI = "provinsi", _("Provinsi")
+    KABUPATEN = "kabupaten", _("Kabupaten")
+    KOTA = "kota", _("Kota")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    DISTRIK = "distrik", _("Distrik")
+    DESA = "desa", _("Desa")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+    DESA_ADAT = "desa_adat", _("Desa adat")
+
+
+def level_of(code: str) -> int:
+    return code.count(".") + 1
+
+
+def parent_code_of(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def ancestor_codes_of(code: str) -> list[str]:
+    """Codes of the ancestors, from the province down (not the region itself)."""
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def within_code(code: str) -> Q:
+    """A filter on `code` for every region strictly below `code`.
+
+    PostgreSQL: `LIKE 'code.%'`, served by the varchar_pattern_ops index whatever the
+    database collation. SQLite: a range on the binary-collated primary key, because SQLite's
+    LIKE is case-insensitive and never uses an ordinary index.
+    """
+    if connection.vendor == "sqlite":
+        # '/' is the character right after '.' in ASCII.
+        return Q(code__gt=code + ".", code__lt=code + "/")
+    return Q(code__startswith=code + ".")
+
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    def descendants_of(self, code: str) -> RegionQuerySet:
+        return self.filter(within_code(code))
+
+    def ancestors_of(self, code: str) -> RegionQuerySet:
+        return self.filter(code__in=ancestor_codes_of(code)).order_by("level")
+
+    def children_of(self, code: str | None) -> RegionQuerySet:
+        if code is None:
+            return self.filter(level=Level.PROVINSI)
+        return self.filter(parent_id=code)
+
+    def search(self, text: str) -> RegionQuerySet:
+        text = text.strip()
+        if text[:1].isdigit():
+            # Undotted codes as printed in many spreadsheets ("3402012001") work too.
+            digits = "".join(ch for ch in text if ch.isdigit())
+            if "." not in text and len(digits) > 2:
+                text = ".".join(
+                    p for p in (digits[0:2], digits[2:4], digits[4:6], digits[6:10]) if p
+                )
+            return self.filter(Q(code=text) | within_code(text)) if text else self.none()
+        return self.filter(name__icontains=text)
+
+
+class Region(models.Model):
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
+    edition = models.CharField(_("edisi kode"), max_length=40, default=EDITION_2025)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        ordering = ["code"]
+        indexes = [
+            # Code-prefix (subtree) queries on PostgreSQL; ignored on SQLite.
+            models.Index(
+                fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["level", "code"], name="region_level_code"),
+            models.Index(fields=["name"], name="region_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_desa(self) -> bool:
+        """A desa (or desa adat) has its own authority and budget; a kelurahan has neither."""
+        return self.kind in (Kind.DESA, Kind.DESA_ADAT)
+
+    @property
+    def display_name(self) -> str:
+        """The name as people say it: 'Kecamatan Wates', 'Desa Sendangsari'.
+
+        Kabupaten and kota names already carry their kind in the master list.
+        """
+        if self.level in (Level.PROVINSI, Level.KABUPATEN):
+            return self.name
+        return f"{self.get_kind_display()} {self.name}"
+
+    def ancestors(self) -> list[Region]:
+        return list(Region.objects.ancestors_of(self.code))
+
+    def descendants(self) -> RegionQuerySet:
+        return Region.objects.descendants_of(self.code)
+
+
+class RegionNameChange(models.Model):
+    """A name that a later edition of the master list changed: kept so history stays readable."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="name_changes")
+    old_name = models.CharField(max_length=100)
+    new_name = models.CharField(max_length=100)
+    edition = models.CharField(max_length=40)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.old_name} → {self.new_name}"
+
+
+class Boundary(models.Model):
+    """A region's polygon, simplified for the web and stored as a ready SVG path.
+
+    Kept apart from Region so that listing thousands of regions never loads geometry.
+    Coordinates are longitude and *negated* latitude (SVG's y grows downwards), in degrees.
+    """
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, primary_key=True)
+    svg_path = models.TextField()
+    min_x = models.FloatField()
+    min_y = models.FloatField()
+    max_x = models.FloatField()
+    max_y = models.FloatField()
+    label_x = models.FloatField()
+    label_y = models.FloatField()
+    source = models.CharField(max_length=200, blank=True)
+    repaired = models.BooleanField(default=False)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"batas {self.region_id}"

@@ -1,0 +1,13 @@
+from django.urls import path, register_converter
+
+from regions import views
+from regions.converters import RegionCodeConverter
+
+register_converter(RegionCodeConverter, "kode")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("wilayah/", views.region_detail, name="region-root"),
+    path("wilayah/cari", views.region_search, name="region-search"),
+    path("wilayah/<kode:code>/", views.region_detail, name="region-detail"),
+]

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+
+from regions.maps import region_map
+from regions.models import Level, Region
+
+SEARCH_LIMIT = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("region-root")
+
+
+def _descendant_counts(region: Region | None) -> list[tuple[str, str]]:
+    rows = Region.objects.all() if region is None else region.descendants()
+    counts = dict(rows.order_by().values_list("level").annotate(n=Count("code")))
+    return [
+        (str(label), number_format(counts[level], force_grouping=True))
+        for level, label in Level.choices
+        if counts.get(level)
+    ]
+
+
+def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    region = get_object_or_404(Region, code=code) if code else None
+    ancestors = region.ancestors() if region else []
+    children = list(
+        Region.objects.children_of(code).annotate(child_count=Count("children")).order_by("code")
+    )
+    href = {child.code: reverse("region-detail", args=[child.code]) for child in children}
+    shown = children if children else ([region] if region else [])
+    if region and not children:
+        href[region.code] = reverse("region-detail", args=[region.code])
+    return render(
+        request,
+        "regions/region_detail.html",
+        {
+            "region": region,
+            "ancestors": ancestors,
+            "children": children,
+            "counts": _descendant_counts(region),
+            "map": region_map(shown, href) if shown else None,
+        },
+    )
+
+
+def region_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    results: list[Region] = []
+    if query:
+        results = list(Region.objects.search(query).select_related("parent")[: SEARCH_LIMIT + 1])
+    return render(
+        request,
+        "regions/region_search.html",
+        {
+            "query": query,
+            "results": results[:SEARCH_LIMIT],
+            "truncated": len(results) > SEARCH_LIMIT,
+        },
+    )
