@@ -1,0 +1,28 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from regions.loading import load_regions
+
+
+@pytest.fixture
+def diy_regions(db: None) -> None:
+    """DI Yogyakarta (province 34): 5 kabupaten/kota, 78 kecamatan, 438 desa/kelurahan."""
+    load_regions(provinces=["34"])
+
+
+@pytest.fixture
+def real_data() -> Path:
+    """The directory of public test data named by DASHKEC_REAL_DATA, or a skip saying why."""
+    value = os.environ.get("DASHKEC_REAL_DATA")
+    if not value:
+        pytest.skip("DASHKEC_REAL_DATA is not set: public test data (IDM, boundaries) unavailable")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.skip(f"DASHKEC_REAL_DATA={value} is not a directory")
+    return path
