@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from regions.geometry import GeometryError, parse_polygonal, to_web_shape
-from regions.models import Boundary, Level, Region, level_of, within_code
+from regions.models import Boundary, Level, Region, level_of
 
 LEVEL_NAMES = {
     "provinsi": Level.PROVINSI,
@@ -135,15 +134,14 @@ def import_boundaries(
         Boundary.objects.filter(region_id__in=[b.region_id for b in boundaries]).delete()
         Boundary.objects.bulk_create(boundaries, batch_size=500)
 
-    # "Left without a polygon": regions of the same level in the provinces the file covers.
-    provinces = sorted({code[:2] for code in seen})
-    scope = Q(code__in=provinces)
-    for province in provinces:
-        scope |= within_code(province)
-    missing = (
-        Region.objects.filter(scope, level=level, boundary__isnull=True)
-        if provinces
-        else Region.objects.none()
-    )
+    # "Left without a polygon": regions of the same level under the parents the file covers
+    # (every province for a province file), so a partial file names exactly what it lacks.
+    if level == Level.PROVINSI:
+        missing = Region.objects.filter(level=level, boundary__isnull=True)
+    else:
+        parents = sorted({code.rsplit(".", 1)[0] for code in seen})
+        missing = Region.objects.filter(
+            parent_id__in=parents, level=level, boundary__isnull=True
+        )
     result.regions_without_polygon = list(missing.values_list("code", flat=True))
     return result

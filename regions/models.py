@@ -47,8 +47,8 @@ def ancestor_codes_of(code: str) -> list[str]:
 def within_code(code: str) -> Q:
     """A filter on `code` for every region strictly below `code`.
 
-    PostgreSQL: `LIKE 'code.%'`, served by the varchar_pattern_ops index whatever the
-    database collation. SQLite: a range on the binary-collated primary key, because SQLite's
+    PostgreSQL: `LIKE 'code.%'`, served by the varchar_pattern_ops ("_like") index Django
+    creates for a character primary key, whatever the database collation. SQLite: a range on the binary-collated primary key, because SQLite's
     LIKE is case-insensitive and never uses an ordinary index.
     """
     if connection.vendor == "sqlite":
@@ -105,10 +105,6 @@ class Region(models.Model):
         verbose_name_plural = _("wilayah")
         ordering = ["code"]
         indexes = [
-            # Code-prefix (subtree) queries on PostgreSQL; ignored on SQLite.
-            models.Index(
-                fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]
-            ),
             models.Index(fields=["level", "code"], name="region_level_code"),
             models.Index(fields=["name"], name="region_name"),
         ]

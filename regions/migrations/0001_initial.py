@@ -61,10 +61,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='region',
-            index=models.Index(fields=['code'], name='region_code_prefix', opclasses=['varchar_pattern_ops']),
-        ),
-        migrations.AddIndex(
-            model_name='region',
             index=models.Index(fields=['level', 'code'], name='region_level_code'),
         ),
         migrations.AddIndex(
