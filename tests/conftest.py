@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from regions.loading import load_regions
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings: Any) -> None:
+    """Tests run with DEBUG off but without `collectstatic`: serve names unhashed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
