@@ -23,6 +23,7 @@ class MapShape:
     label_y: float
     css_class: str = ""
     title: str = ""
+    show_label: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,18 +90,28 @@ def region_map(regions: Sequence[Region], href: dict[str, str]) -> RegionMap:
     width = max((max_x - min_x) * x_scale, 1e-6)
     height = max(max_y - min_y, 1e-6)
     pad = max(width, height) * 0.02
-    shapes = [
-        MapShape(
-            code=r.code,
-            name=r.name,
-            href=href[r.code],
-            path=boundaries[r.code].svg_path,
-            label_x=boundaries[r.code].label_x * x_scale,
-            label_y=boundaries[r.code].label_y,
+    font_size = max(width, height) / 32
+    shapes = []
+    for r in regions:
+        b = boundaries.get(r.code)
+        if b is None:
+            continue
+        # Label a shape only where the name fits inside it; the rest keep a tooltip and the
+        # list beside the map, so small neighbours are never buried under overlapping text.
+        fits = (b.max_x - b.min_x) * x_scale >= len(r.name) * font_size * 0.55 and (
+            b.max_y - b.min_y
+        ) >= font_size * 1.2
+        shapes.append(
+            MapShape(
+                code=r.code,
+                name=r.name,
+                href=href[r.code],
+                path=b.svg_path,
+                label_x=b.label_x * x_scale,
+                label_y=b.label_y,
+                show_label=fits,
+            )
         )
-        for r in regions
-        if r.code in boundaries
-    ]
     view_box = " ".join(
         _fmt(v) for v in (min_x * x_scale - pad, min_y - pad, width + 2 * pad, height + 2 * pad)
     )
@@ -109,6 +120,6 @@ def region_map(regions: Sequence[Region], href: dict[str, str]) -> RegionMap:
         view_box=view_box,
         shapes=shapes,
         x_scale=x_scale,
-        font_size=max(width, height) / 45,
+        font_size=font_size,
         missing=len(regions) - len(shapes),
     )

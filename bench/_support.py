@@ -1,0 +1,96 @@
+"""Helpers shared by the benchmarks: isolated databases, child processes, percentiles."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432")
+
+
+@dataclass
+class ChildRun:
+    seconds: float
+    peak_rss_mb: float
+    output: str
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECURE_HTTPS="0",
+        SECRET_KEY=env.get("SECRET_KEY", "bench-only-not-secret"),
+        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+    )
+    return env
+
+
+def fresh_database(kind: str, name: str) -> str:
+    """An empty database for one benchmark: a new SQLite file or a recreated PostgreSQL db."""
+    if kind == "sqlite":
+        path = Path("/tmp") / f"dashkec-{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    host = PG_ADMIN_URL.split("@")[-1].split(":")[0]
+    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
+    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
+    return f"{PG_ADMIN_URL}/{name}"
+
+
+def manage(database_url: str, *args: str) -> ChildRun:
+    """Run `manage.py ARGS` in a child process; wall time and the child's peak memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=bench_env(database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{output}")
+    return ChildRun(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, output=output)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary_ms(samples: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(samples) * 1000, 2),
+        "p95_ms": round(percentile(samples, 95) * 1000, 2),
+        "n": len(samples),
+    }
+
+
+def save(name: str, figures: dict[str, object]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        **figures,
+    }
+    (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
