@@ -1,0 +1,269 @@
+"""The indicator catalogue: sectors, data elements, indicators, targets and periods.
+
+Declared in catalog/catalogue.yaml and loaded by `loadcatalog`; administrators may add
+local indicators in the admin (`is_local`), which `loadcatalog` never touches.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.expressions import BadExpression, Expression, parse_expression
+from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+
+PERIOD_TYPE_CHOICES = [(t.value, t.slug) for t in PeriodType]
+
+
+class ValueType(models.TextChoices):
+    COUNT = "count", _("bilangan bulat tak negatif")
+    RUPIAH = "rupiah", _("jumlah rupiah")
+    SCORE = "score", _("skor")
+    YESNO = "yesno", _("ya/tidak")
+
+
+class Aggregation(models.TextChoices):
+    """How one desa's values for shorter periods combine into a longer period.
+
+    Across regions values are always summed (with a count of reporting desa); an average
+    across desa is written in the indicator itself as X / count(X).
+    """
+
+    SUM = "sum", _("jumlah")
+    LAST = "last", _("nilai terakhir dalam periode")
+    AVERAGE = "average", _("rata-rata")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("makin tinggi makin baik")
+    LOWER = "lower", _("makin rendah makin baik")
+
+
+class Sector(models.Model):
+    code = models.SlugField(_("kode"), max_length=20, unique=True)
+    name_id = models.CharField(_("nama"), max_length=100)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("sektor")
+        verbose_name_plural = _("sektor")
+
+    def __str__(self) -> str:
+        return self.name_id
+
+
+class DataElement(models.Model):
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    name_id = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="data_elements")
+    unit = models.CharField(_("satuan"), max_length=40)
+    value_type = models.CharField(_("jenis nilai"), max_length=10, choices=ValueType.choices)
+    aggregation = models.CharField(_("aturan agregasi"), max_length=10, choices=Aggregation.choices)
+    period_type = models.PositiveSmallIntegerField(
+        _("jenis periode pelaporan"), choices=PERIOD_TYPE_CHOICES, default=PeriodType.YEAR
+    )
+    sources = models.CharField(_("sumber data lazim"), max_length=300, blank=True)
+    max_value = models.FloatField(_("nilai maksimum"), null=True, blank=True)
+    is_local = models.BooleanField(_("tambahan lokal"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("elemen data")
+        verbose_name_plural = _("elemen data")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_id}"
+
+    @property
+    def period_type_enum(self) -> PeriodType:
+        return PeriodType(self.period_type)
+
+    def check_value(self, value: float) -> str | None:
+        """Why `value` is not acceptable for this element, or None when it is."""
+        if value != value or value in (float("inf"), float("-inf")):
+            return "bukan bilangan / not a number"
+        if value < 0:
+            return "tidak boleh negatif / must not be negative"
+        if self.value_type in (ValueType.COUNT, ValueType.RUPIAH) and value != int(value):
+            return "harus bilangan bulat / must be a whole number"
+        if self.value_type == ValueType.YESNO and value not in (0, 1):
+            return "harus 0 (tidak) atau 1 (ya) / must be 0 (no) or 1 (yes)"
+        if self.max_value is not None and value > self.max_value:
+            return f"melebihi batas {self.max_value:g} / exceeds the maximum {self.max_value:g}"
+        return None
+
+
+class Indicator(models.Model):
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    name_id = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="indicators")
+    numerator = models.CharField(_("pembilang"), max_length=300)
+    denominator = models.CharField(
+        _("penyebut"),
+        max_length=300,
+        blank=True,
+        help_text=_("Kosong untuk indikator berupa jumlah (tanpa penyebut)."),
+    )
+    factor = models.FloatField(_("faktor"), default=100)
+    unit = models.CharField(_("satuan"), max_length=40, default="%")
+    direction = models.CharField(_("arah"), max_length=10, choices=Direction.choices)
+    period_type = models.PositiveSmallIntegerField(
+        _("jenis periode"), choices=PERIOD_TYPE_CHOICES, default=PeriodType.YEAR
+    )
+    decimals = models.PositiveSmallIntegerField(_("desimal"), default=1)
+    # The "on track" band: within this many units of the target (see analytics/status.py).
+    on_track_band = models.FloatField(_("pita 'on track'"), default=10)
+    description = models.TextField(_("keterangan"), blank=True)
+    is_local = models.BooleanField(_("tambahan lokal"), default=False)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["sector__order", "order", "code"]
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_id}"
+
+    @property
+    def period_type_enum(self) -> PeriodType:
+        return PeriodType(self.period_type)
+
+    def numerator_expression(self) -> Expression:
+        return parse_expression(self.numerator)
+
+    def denominator_expression(self) -> Expression | None:
+        return parse_expression(self.denominator) if self.denominator.strip() else None
+
+    def element_codes(self) -> frozenset[str]:
+        codes = self.numerator_expression().elements
+        denominator = self.denominator_expression()
+        return codes | denominator.elements if denominator else codes
+
+    def clean(self) -> None:
+        known = dict.fromkeys(DataElement.objects.values_list("code", flat=True))
+        errors: dict[str, str] = {}
+        for field in ("numerator", "denominator"):
+            text = getattr(self, field)
+            if field == "denominator" and not text.strip():
+                continue
+            try:
+                parse_expression(text, known)
+            except BadExpression as exc:
+                errors[field] = str(exc)
+        if self.factor == 0:
+            errors["factor"] = "Faktor tidak boleh 0. / The factor must not be 0."
+        if errors:
+            raise ValidationError(errors)
+
+    def target_for(self, year: int) -> Target | None:
+        """The target valid in `year`; prefetch `targets` to avoid a query per indicator."""
+        for target in self.targets.all():
+            if target.valid_from <= year and (target.valid_to is None or year <= target.valid_to):
+                return target
+        return None
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    value = models.FloatField(_("nilai target"))
+    legal_basis = models.CharField(_("dasar hukum"), max_length=300)
+    valid_from = models.PositiveSmallIntegerField(_("berlaku dari tahun"))
+    valid_to = models.PositiveSmallIntegerField(_("berlaku sampai tahun"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "valid_from"]
+        verbose_name = _("target")
+        verbose_name_plural = _("target")
+
+    def __str__(self) -> str:
+        end = self.valid_to or "…"
+        return f"{self.indicator_id}: {self.value:g} ({self.valid_from}–{end})"
+
+    def clean(self) -> None:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValidationError(
+                "Tahun akhir sebelum tahun awal. / The last year is before the first year."
+            )
+
+
+class PeriodManager(models.Manager["Period"]):
+    def for_code(self, code: str) -> Period:
+        """The period with this code, created on first use; raises BadPeriod if it does not parse."""
+        spec = parse_period(code)
+        return self.for_spec(spec)
+
+    def for_spec(self, spec: PeriodSpec) -> Period:
+        period, _ = self.get_or_create(
+            code=spec.code,
+            defaults={"type": spec.type, "year": spec.year, "first_month": spec.first_month},
+        )
+        return period
+
+    def for_specs(self, specs: set[PeriodSpec]) -> dict[str, Period]:
+        """Periods by code for all `specs`, creating the missing ones in one statement."""
+        codes = {s.code for s in specs}
+        found = {p.code: p for p in self.filter(code__in=codes)}
+        missing = [
+            Period(code=s.code, type=s.type, year=s.year, first_month=s.first_month)
+            for s in sorted(specs)
+            if s.code not in found
+        ]
+        if missing:
+            self.bulk_create(missing, ignore_conflicts=True)
+            found = {p.code: p for p in self.filter(code__in=codes)}
+        return found
+
+
+class Period(models.Model):
+    code = models.CharField(_("kode"), max_length=8, unique=True)
+    type = models.PositiveSmallIntegerField(_("jenis"), choices=PERIOD_TYPE_CHOICES)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    first_month = models.PositiveSmallIntegerField(_("bulan pertama"))
+
+    objects = PeriodManager()
+
+    class Meta:
+        ordering = ["year", "first_month", "-type"]
+        verbose_name = _("periode")
+        verbose_name_plural = _("periode")
+        indexes = [models.Index(fields=["year", "type"], name="period_year_type")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def spec(self) -> PeriodSpec:
+        return PeriodSpec(self.year, self.first_month, PeriodType(self.type))
+
+
+class CatalogueLoad(models.Model):
+    """One run of `loadcatalog`: which version of the file, when, and its checksum."""
+
+    version = models.CharField(max_length=40)
+    sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.loaded_at:%Y-%m-%d %H:%M})"
+
+
+__all__ = [
+    "Aggregation",
+    "BadPeriod",
+    "DataElement",
+    "Direction",
+    "Indicator",
+    "Period",
+    "Sector",
+    "Target",
+    "ValueType",
+]

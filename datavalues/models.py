@@ -1,0 +1,89 @@
+"""Data values per desa, data element and period, with an append-only history of changes.
+
+Values are written only through `datavalues.writing.save_values`, which keeps the
+roll-ups and the history in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import DataElement, Period
+from regions.models import Region
+
+
+class How(models.TextChoices):
+    """The path a value arrived by; recorded on every history row."""
+
+    FORM = "form", _("formulir")
+    FILE = "file", _("berkas impor")
+    API = "api", _("API")
+    ADMIN = "admin", _("admin")
+    SAMPLE = "contoh", _("data contoh")
+    CORRECTION = "koreksi", _("koreksi")
+
+
+SAMPLE_SOURCE = "contoh"
+
+
+class DataValue(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="data_values")
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    value = models.FloatField(_("nilai"))
+    # Where the figure came from ("e-PPGBM", "Dapodik", "contoh" for sample data …).
+    source = models.CharField(_("sumber"), max_length=60, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("nilai data")
+        verbose_name_plural = _("nilai data")
+        constraints = [
+            # Desa first: a desa's values are read together (figures, roll-up deltas, rebuild).
+            models.UniqueConstraint(
+                fields=["region", "element", "period"], name="datavalue_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.element_id} {self.period_id} = {self.value:g}"
+
+    def history(self) -> models.QuerySet[ValueChange]:
+        return ValueChange.objects.filter(
+            region_id=self.region_id, element_id=self.element_id, period_id=self.period_id
+        ).order_by("changed_at", "id")
+
+
+class ValueChange(models.Model):
+    """One change of one value. Rows are only ever added: the application never edits them.
+
+    Keyed by the natural key rather than by DataValue, so the history of a deleted value
+    stays readable.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    old_value = models.FloatField(_("nilai lama"), null=True, blank=True)
+    new_value = models.FloatField(_("nilai baru"), null=True, blank=True)
+    source = models.CharField(_("sumber"), max_length=60, blank=True)
+    how = models.CharField(_("cara"), max_length=10, choices=How.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("riwayat nilai")
+        verbose_name_plural = _("riwayat nilai")
+        indexes = [
+            models.Index(fields=["region", "element", "period"], name="valuechange_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.element_id} {self.period_id}: {self.old_value} → {self.new_value}"

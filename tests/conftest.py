@@ -36,3 +36,11 @@ def real_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"DASHKEC_REAL_DATA={value} is not a directory")
     return path
+
+
+@pytest.fixture
+def catalogue(db: None) -> None:
+    """The indicator catalogue of catalog/catalogue.yaml, loaded as `loadcatalog` does."""
+    from catalog.loading import load_catalogue
+
+    load_catalogue()

@@ -1,0 +1,159 @@
+"""What one desa's values mean for any period, and what a desa adds to an indicator.
+
+Shared by the live roll-up deltas, `rebuildrollups` and the desa figures, so the three
+can never disagree about the rules:
+
+- A data element is reported at one period type (its `period_type`). For a *longer*
+  period, a desa's value follows the element's aggregation rule over the stored periods
+  inside it: `sum` adds them, `last` takes the latest one that has a value, `average` is
+  the mean of those that have a value. For a *shorter* period (a yearly target population
+  used in a monthly indicator), the value of the stored period containing it is used.
+- A desa adds to an indicator for a period only when every element the indicator names has
+  a value for that period; otherwise it adds nothing to either sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from catalog.expressions import Expression
+from catalog.models import Aggregation, DataElement, Indicator
+from catalog.periods import PeriodSpec, PeriodType
+
+Points = Mapping[PeriodSpec, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ElementInfo:
+    id: int
+    code: str
+    rule: str
+    period_type: PeriodType
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorInfo:
+    id: int
+    code: str
+    numerator: Expression
+    denominator: Expression | None
+    elements: frozenset[str]
+    finest: PeriodType
+
+
+@dataclass
+class Catalogue:
+    """The parts of the catalogue the arithmetic needs, read once per operation."""
+
+    elements: dict[str, ElementInfo]
+    indicators: dict[str, IndicatorInfo]
+    by_element: dict[str, list[IndicatorInfo]] = field(default_factory=dict)
+    element_by_id: dict[int, ElementInfo] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        elements = {
+            e.code: ElementInfo(e.id, e.code, e.aggregation, PeriodType(e.period_type))
+            for e in DataElement.objects.only("id", "code", "aggregation", "period_type")
+        }
+        indicators: dict[str, IndicatorInfo] = {}
+        for ind in Indicator.objects.only("id", "code", "numerator", "denominator"):
+            codes = ind.element_codes()
+            if not codes <= elements.keys():
+                continue  # refused by the loader and the admin; never computed
+            indicators[ind.code] = IndicatorInfo(
+                id=ind.id,
+                code=ind.code,
+                numerator=ind.numerator_expression(),
+                denominator=ind.denominator_expression(),
+                elements=codes,
+                finest=min(elements[c].period_type for c in codes),
+            )
+        catalogue = cls(elements=elements, indicators=indicators)
+        for info in indicators.values():
+            for code in info.elements:
+                catalogue.by_element.setdefault(code, []).append(info)
+        catalogue.element_by_id = {e.id: e for e in elements.values()}
+        return catalogue
+
+
+def derive(element: ElementInfo, points: Points | None, period: PeriodSpec) -> float | None:
+    """The desa's value of `element` for `period`, or None when it has none."""
+    if not points:
+        return None
+    if period.type < element.period_type:
+        return points.get(period.containing(element.period_type))
+    if period.type == element.period_type:
+        return points.get(period)
+    inside = sorted(
+        (p, v) for p, v in points.items() if p.type == element.period_type and period.contains(p)
+    )
+    if not inside:
+        return None
+    if element.rule == Aggregation.LAST:
+        return inside[-1][1]
+    total = sum(v for _, v in inside)
+    if element.rule == Aggregation.AVERAGE:
+        return total / len(inside)
+    return total
+
+
+def contribution(
+    indicator: IndicatorInfo,
+    catalogue: Catalogue,
+    points: Mapping[str, Points],
+    period: PeriodSpec,
+) -> tuple[float, float] | None:
+    """(numerator, denominator) that one desa adds for `period`, or None if incomplete."""
+    if period.type < indicator.finest:
+        return None
+    sums: dict[str, float] = {}
+    for code in indicator.elements:
+        value = derive(catalogue.elements[code], points.get(code), period)
+        if value is None:
+            return None
+        sums[code] = value
+    counts = dict.fromkeys(sums, 1)
+    numerator = indicator.numerator.evaluate(sums, counts)
+    denominator = indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0
+    return numerator, denominator
+
+
+def element_periods(element: ElementInfo, stored: Iterable[PeriodSpec]) -> set[PeriodSpec]:
+    """Periods whose element roll-up a change to `stored` periods can move."""
+    out: set[PeriodSpec] = set()
+    for p in stored:
+        out.add(p)
+        out.update(p.coarser())
+    return out
+
+
+def indicator_periods(indicator: IndicatorInfo, stored: Iterable[PeriodSpec]) -> set[PeriodSpec]:
+    """Periods whose indicator roll-up a change to `stored` periods of one element can move:
+    the period itself, every longer one containing it, and the shorter ones inside it that
+    the indicator is computed for (a yearly denominator feeds every month of its year)."""
+    out: set[PeriodSpec] = set()
+    for p in stored:
+        out.add(p)
+        out.update(p.coarser())
+        for t in PeriodType:
+            if indicator.finest <= t < p.type:
+                out.update(p.parts(t))
+    return out
+
+
+def all_periods(year: int, finest: PeriodType) -> list[PeriodSpec]:
+    """Every period of `year` of type `finest` or longer."""
+    whole = PeriodSpec(year, 1, PeriodType.YEAR)
+    return [p for t in PeriodType if t >= finest for p in whole.parts(t)]
+
+
+def ancestors(desa_code: str) -> tuple[tuple[str, int], ...]:
+    """(code, level) of the kecamatan, kabupaten, provinsi and Indonesia above a desa.
+
+    Kemendagri codes are fixed width (PP.KK.CC.DDDD), so the prefixes are slices.
+    """
+    from analytics.models import NATIONAL
+
+    return ((desa_code[:8], 3), (desa_code[:5], 2), (desa_code[:2], 1), (NATIONAL, 0))

@@ -1,0 +1,251 @@
+"""Indicator figures for any region and period.
+
+value = Σ numerator / Σ denominator × factor over the desa below that reported every
+element the indicator needs — never an average of percentages. Regions above desa are read
+from IndicatorRollup (a handful of rows however many desa lie below); a desa is computed
+from its own values with the same rules the roll-ups use (analytics/derivation.py).
+A figure that cannot be computed is None with a reason; nothing is ever shown as 0 for
+want of a denominator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from analytics.derivation import Catalogue, contribution
+from analytics.models import NATIONAL, IndicatorRollup, RegionSize
+from analytics.rollups import fetch_points
+from analytics.status import Status, status_of
+from catalog.models import Direction, Indicator, Target
+from catalog.periods import PeriodSpec
+from regions.models import Level, Region, within_code
+
+NO_DATA = "tidak ada desa yang melapor / no desa reported"
+ZERO_DENOMINATOR = "penyebut nol / the denominator is zero"
+TOO_FINE = (
+    "indikator tidak dihitung untuk periode sependek ini / not computed for so short a period"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A region, or Indonesia as a whole (code NATIONAL, level 0)."""
+
+    code: str
+    name: str
+    level: int
+    parent_code: str | None
+
+    @classmethod
+    def of(cls, region: Region) -> Place:
+        return cls(region.code, region.name, region.level, region.parent_id)
+
+
+INDONESIA = Place(NATIONAL, "Indonesia", 0, None)
+
+
+@dataclass
+class Figure:
+    place: Place
+    indicator: Indicator
+    period: PeriodSpec
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    reporting: int
+    expected: int
+    reason: str | None
+    status: Status | None
+    status_reason: str | None
+    target: Target | None
+    rank: int | None = None
+    rank_of: int = 0
+    previous: float | None = None
+    change: float | None = None
+
+
+def indicators_with_targets(codes: Sequence[str] | None = None) -> list[Indicator]:
+    rows = Indicator.objects.select_related("sector").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("valid_from"))
+    )
+    if codes is not None:
+        rows = rows.filter(code__in=codes)
+    return list(rows)
+
+
+def children_of(place: Place) -> list[Place]:
+    regions = Region.objects.only("code", "name", "level", "parent_id")
+    if place.level == 0:
+        return [Place.of(r) for r in regions.filter(level=Level.PROVINSI)]
+    return [Place.of(r) for r in regions.filter(parent_id=place.code)]
+
+
+def siblings_of(place: Place) -> list[Place]:
+    if place.level == 0:
+        return [place]
+    if place.parent_code is None:
+        return children_of(INDONESIA)
+    parent = Place(place.parent_code, "", place.level - 1, None)
+    return children_of(parent)
+
+
+def expected_desa(places: Sequence[Place]) -> dict[str, int]:
+    """Desa/kelurahan under each place; kept in RegionSize, counted when missing there."""
+    wanted = [p.code for p in places if p.level < Level.DESA]
+    sizes = dict(
+        RegionSize.objects.filter(region_code__in=wanted).values_list("region_code", "desa")
+    )
+    for code in wanted:
+        if code not in sizes:
+            desa = Region.objects.filter(level=Level.DESA)
+            sizes[code] = (desa if code == NATIONAL else desa.filter(within_code(code))).count()
+    sizes.update({p.code: 1 for p in places if p.level == Level.DESA})
+    return sizes
+
+
+Sums = dict[tuple[str, str, PeriodSpec], tuple[float, float, int]]
+
+
+def _sums(
+    catalogue: Catalogue,
+    indicators: Sequence[Indicator],
+    places: Sequence[Place],
+    periods: Sequence[PeriodSpec],
+) -> Sums:
+    """(Σ numerator, Σ denominator, desa reporting) per (place, indicator, period)."""
+    out: Sums = {}
+    by_code = {spec.code: spec for spec in periods}
+    above = [p.code for p in places if p.level < Level.DESA]
+    if above:
+        rows = IndicatorRollup.objects.filter(
+            indicator__in=[i.id for i in indicators],
+            period__code__in=list(by_code),
+            region_code__in=above,
+        ).values_list(
+            "region_code",
+            "indicator__code",
+            "period__code",
+            "numerator",
+            "denominator",
+            "reporting",
+        )
+        for region, indicator, period, numerator, denominator, reporting in rows:
+            out[(region, indicator, by_code[period])] = (numerator, denominator, reporting)
+    desa = [p.code for p in places if p.level == Level.DESA]
+    if desa:
+        infos = [catalogue.indicators[i.code] for i in indicators if i.code in catalogue.indicators]
+        elements = set().union(*(info.elements for info in infos)) if infos else set()
+        points = fetch_points(catalogue, desa, elements, {p.year for p in periods})
+        for code in desa:
+            for info in infos:
+                for spec in periods:
+                    pair = contribution(info, catalogue, points.get(code, {}), spec)
+                    if pair is not None:
+                        out[(code, info.code, spec)] = (pair[0], pair[1], 1)
+    return out
+
+
+def _value(
+    indicator: Indicator, sums: tuple[float, float, int] | None
+) -> tuple[float | None, str | None]:
+    if sums is None or sums[2] == 0:
+        return None, NO_DATA
+    numerator, denominator, _ = sums
+    if not indicator.denominator.strip():
+        return numerator * indicator.factor, None
+    if denominator == 0:
+        return None, ZERO_DENOMINATOR
+    return numerator / denominator * indicator.factor, None
+
+
+def compute_figures(
+    *,
+    indicators: Sequence[Indicator],
+    places: Sequence[Place],
+    period: PeriodSpec,
+    rank_among: Sequence[Place] | None = None,
+) -> list[Figure]:
+    """One figure per (place, indicator), ranked among `rank_among` (default: `places`),
+    with the change since the previous period of the same type."""
+    peers = list(rank_among) if rank_among is not None else list(places)
+    every = {p.code: p for p in [*places, *peers]}
+    previous = period.previous()
+    catalogue = Catalogue.load()
+    sums = _sums(catalogue, indicators, list(every.values()), [period, previous])
+    expected = expected_desa(list(places))
+    figures: list[Figure] = []
+    for indicator in indicators:
+        higher = indicator.direction == Direction.HIGHER
+        target = indicator.target_for(period.year)
+        info = catalogue.indicators.get(indicator.code)
+        too_fine = info is not None and period.type < info.finest
+        peer_values = {
+            p.code: _value(indicator, sums.get((p.code, indicator.code, period)))[0] for p in peers
+        }
+        ranked = sorted((v for v in peer_values.values() if v is not None), reverse=higher)
+        for place in places:
+            key = (place.code, indicator.code, period)
+            value, reason = _value(indicator, sums.get(key))
+            if too_fine:
+                reason = TOO_FINE
+            before, _ = _value(indicator, sums.get((place.code, indicator.code, previous)))
+            status, status_reason = status_of(
+                value,
+                target=target.value if target else None,
+                higher_is_better=higher,
+                band=indicator.on_track_band,
+                decimals=indicator.decimals,
+            )
+            numerator, denominator, reporting = sums.get(key, (None, None, 0))
+            rank = None
+            if value is not None and place.code in peer_values:
+                # Competition ranking: equal values share a rank (1, 2, 2, 4).
+                rank = 1 + sum(1 for v in ranked if (v > value if higher else v < value))
+            figures.append(
+                Figure(
+                    place=place,
+                    indicator=indicator,
+                    period=period,
+                    value=value,
+                    numerator=numerator if reporting else None,
+                    denominator=(
+                        denominator if reporting and indicator.denominator.strip() else None
+                    ),
+                    reporting=reporting,
+                    expected=expected.get(place.code, 0),
+                    reason=reason,
+                    status=status,
+                    status_reason=status_reason,
+                    target=target,
+                    rank=rank,
+                    rank_of=len(ranked),
+                    previous=before,
+                    change=value - before if value is not None and before is not None else None,
+                )
+            )
+    return figures
+
+
+def figure_for(indicator: Indicator, place: Place, period: PeriodSpec) -> Figure:
+    """One region's figure, ranked among its siblings."""
+    return compute_figures(
+        indicators=[indicator], places=[place], period=period, rank_among=siblings_of(place)
+    )[0]
+
+
+def figures_for_children(indicator: Indicator, place: Place, period: PeriodSpec) -> list[Figure]:
+    """One figure per child region, ranked among those children."""
+    children = children_of(place)
+    return compute_figures(indicators=[indicator], places=children, period=period)
+
+
+def figures_for_place(
+    indicators: Sequence[Indicator], place: Place, period: PeriodSpec
+) -> list[Figure]:
+    """Every given indicator for one region (a scorecard), ranked among its siblings."""
+    return compute_figures(
+        indicators=indicators, places=[place], period=period, rank_among=siblings_of(place)
+    )

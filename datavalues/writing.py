@@ -1,0 +1,221 @@
+"""The one way data values are written: `save_values`.
+
+Forms, file imports, the API, the admin and the sample-data commands all call it, so every
+write is validated, atomic, recorded in the history and reflected in the roll-ups in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from analytics.derivation import Catalogue
+from analytics.rollups import Change, apply_changes
+from catalog.models import DataElement, Period
+from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from datavalues.models import DataValue, How, ValueChange
+from regions.models import Level, Region
+
+
+@dataclass(frozen=True, slots=True)
+class ValueInput:
+    """One value to save; `value=None` deletes the stored value."""
+
+    region: str
+    element: str
+    period: str
+    value: float | None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int  # 1-based position in the input
+    field: str
+    message: str
+
+
+class ValuesRejected(ValueError):
+    """Nothing was written; `errors` says why, row by row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__(
+            "; ".join(f"baris/row {e.row} {e.field}: {e.message}" for e in errors[:20])
+        )
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+
+def _validate(
+    rows: list[ValueInput],
+) -> tuple[list[RowError], dict[str, DataElement], dict[str, PeriodSpec]]:
+    errors: list[RowError] = []
+    elements = {e.code: e for e in DataElement.objects.filter(code__in={r.element for r in rows})}
+    desa = set(
+        Region.objects.filter(code__in={r.region for r in rows}, level=Level.DESA).values_list(
+            "code", flat=True
+        )
+    )
+    specs: dict[str, PeriodSpec] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, row in enumerate(rows, start=1):
+        element = elements.get(row.element)
+        if element is None:
+            errors.append(
+                RowError(number, "element", f"elemen data {row.element!r} tidak dikenal / unknown")
+            )
+        if row.region not in desa:
+            errors.append(
+                RowError(
+                    number,
+                    "region",
+                    f"{row.region!r} bukan kode desa/kelurahan yang dikenal / "
+                    "not a known desa/kelurahan code",
+                )
+            )
+        try:
+            spec = specs.get(row.period) or parse_period(row.period)
+            specs[row.period] = spec
+        except BadPeriod as exc:
+            errors.append(RowError(number, "period", str(exc)))
+            spec = None
+        if element is not None and spec is not None:
+            expected = PeriodType(element.period_type)
+            if spec.type != expected:
+                errors.append(
+                    RowError(
+                        number,
+                        "period",
+                        f"{row.element} dilaporkan per {expected.slug}, bukan {spec.code} / "
+                        f"{row.element} is reported per {expected.slug}, not {spec.code}",
+                    )
+                )
+        if row.value is not None:
+            if not isinstance(row.value, int | float) or isinstance(row.value, bool):
+                errors.append(RowError(number, "value", "bukan bilangan / not a number"))
+            elif element is not None and (problem := element.check_value(float(row.value))):
+                errors.append(RowError(number, "value", problem))
+        key = (row.region, row.element, specs[row.period].code if row.period in specs else "")
+        if key in seen:
+            errors.append(
+                RowError(
+                    number,
+                    "region",
+                    f"nilai ganda dengan baris {seen[key]} / duplicate of row {seen[key]}",
+                )
+            )
+        else:
+            seen[key] = number
+    return errors, elements, specs
+
+
+def save_values(
+    *,
+    values: Iterable[ValueInput],
+    by: Any = None,
+    how: How | str,
+    source: str = "",
+) -> SaveResult:
+    """Validate every value, then write all of them or none, with history and roll-ups.
+
+    Values equal to the stored ones are skipped (no history row), so saving the same input
+    twice changes nothing. Raises ValuesRejected listing every invalid row.
+    """
+    rows = list(values)
+    how = How(how)
+    errors, elements, specs = _validate(rows)
+    if errors:
+        raise ValuesRejected(errors)
+    result = SaveResult()
+    if not rows:
+        return result
+    user = by if getattr(by, "pk", None) is not None else None
+    with transaction.atomic():
+        desa_codes = sorted({r.region for r in rows})
+        # Writers of the same desa queue here (PostgreSQL; a no-op on SQLite, where
+        # BEGIN IMMEDIATE already serialises writers), so derived per-desa values such as
+        # 'last in period' are computed from a state no one else is changing.
+        list(Region.objects.select_for_update().filter(code__in=desa_codes).values_list("code"))
+        periods = Period.objects.for_specs(set(specs.values()))
+        existing: dict[tuple[str, int, int], DataValue] = {}
+        element_ids = {e.id for e in elements.values()}
+        period_ids = {p.id for p in periods.values()}
+        for start in range(0, len(desa_codes), 500):
+            for dv in DataValue.objects.filter(
+                Q(region_id__in=desa_codes[start : start + 500]),
+                element_id__in=element_ids,
+                period_id__in=period_ids,
+            ):
+                existing[(dv.region_id, dv.element_id, dv.period_id)] = dv
+        to_create: list[DataValue] = []
+        to_update: list[DataValue] = []
+        to_delete: list[int] = []
+        history: list[ValueChange] = []
+        for row in rows:
+            element = elements[row.element]
+            spec = specs[row.period]
+            period = periods[spec.code]
+            row_source = row.source or source
+            current = existing.get((row.region, element.id, period.id))
+            old = current.value if current is not None else None
+            new = float(row.value) if row.value is not None else None
+            if old == new:
+                result.unchanged += 1
+                continue
+            if current is None:
+                assert new is not None
+                to_create.append(
+                    DataValue(
+                        region_id=row.region,
+                        element=element,
+                        period=period,
+                        value=new,
+                        source=row_source,
+                        updated_by=user,
+                    )
+                )
+                result.created += 1
+            elif new is None:
+                to_delete.append(current.id)
+                result.deleted += 1
+            else:
+                current.value, current.source, current.updated_by = new, row_source, user
+                current.updated_at = timezone.now()
+                to_update.append(current)
+                result.updated += 1
+            history.append(
+                ValueChange(
+                    region_id=row.region,
+                    element=element,
+                    period=period,
+                    old_value=old,
+                    new_value=new,
+                    source=row_source,
+                    how=how,
+                    changed_by=user,
+                )
+            )
+            result.changes.append(Change(row.region, element.code, spec, old, new))
+        DataValue.objects.bulk_create(to_create, batch_size=2000)
+        DataValue.objects.bulk_update(
+            to_update, ["value", "source", "updated_by", "updated_at"], batch_size=2000
+        )
+        for start in range(0, len(to_delete), 2000):
+            DataValue.objects.filter(id__in=to_delete[start : start + 2000]).delete()
+        ValueChange.objects.bulk_create(history, batch_size=2000)
+        apply_changes(result.changes, Catalogue.load())
+    return result

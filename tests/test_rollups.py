@@ -1,0 +1,179 @@
+"""Roll-ups kept by deltas always equal a brute-force recomputation from raw values."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics.models import ElementRollup, IndicatorRollup
+from analytics.rollups import rebuild_rollups
+from datavalues.writing import ValueInput, save_values
+from tests.analytics_fixtures import (
+    assert_close_maps,
+    brute_rollups,
+    make_regions,
+    stored_rollups,
+)
+
+# Elements of every aggregation rule and period type, and the indicators that use them.
+ELEMENTS = {
+    "BUMIL_ANC": ("year", "count"),
+    "BUMIL_SASARAN": ("year", "count"),
+    "BALITA_STUNTING": ("month", "count"),
+    "BALITA_DIUKUR": ("month", "count"),
+    "BALITA_DITIMBANG": ("month", "count"),
+    "BALITA_SASARAN": ("year", "count"),
+    "BAYI_IDL": ("month", "count"),
+    "BAYI_SASARAN": ("year", "count"),
+    "PAUD_ADA": ("year", "yesno"),
+    "IDM_SKOR": ("year", "score"),
+}
+
+
+class Rollback(Exception):
+    pass
+
+
+shapes = st.lists(st.lists(st.integers(1, 3), min_size=1, max_size=3), min_size=1, max_size=2)
+
+
+@st.composite
+def operations(draw, n_desa: int):
+    ops = []
+    for _ in range(draw(st.integers(1, 4))):
+        batch = {}
+        for _ in range(draw(st.integers(1, 8))):
+            element = draw(st.sampled_from(sorted(ELEMENTS)))
+            ptype, vtype = ELEMENTS[element]
+            year = draw(st.sampled_from([2024, 2025]))
+            period = f"{year}-{draw(st.integers(1, 12)):02d}" if ptype == "month" else str(year)
+            desa = draw(st.integers(0, n_desa - 1))
+            if draw(st.integers(0, 4)) == 0:
+                value = None  # a deletion (or a no-op when nothing is stored)
+            elif vtype == "yesno":
+                value = float(draw(st.integers(0, 1)))
+            elif vtype == "score":
+                value = draw(st.integers(0, 10_000)) / 10_000
+            else:
+                value = float(draw(st.integers(0, 500)))
+            batch[(desa, element, period)] = value
+        ops.append(batch)
+    return ops
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data(), shape=shapes)
+@pytest.mark.django_db
+def test_roll_ups_equal_a_brute_force_recomputation_after_any_writes(catalogue, data, shape):
+    try:
+        with transaction.atomic():
+            desa = make_regions(shape)
+            stored: dict[tuple[str, str, str], float] = {}
+            for batch in data.draw(operations(len(desa))):
+                save_values(
+                    values=[ValueInput(desa[d], e, p, v) for (d, e, p), v in batch.items()],
+                    how="api",
+                )
+                for (d, e, p), v in batch.items():
+                    if v is None:
+                        stored.pop((desa[d], e, p), None)
+                    else:
+                        stored[(desa[d], e, p)] = v
+                elements, indicators = stored_rollups()
+                expected_elements, expected_indicators = brute_rollups(stored)
+                assert_close_maps(elements, expected_elements)
+                assert_close_maps(indicators, expected_indicators)
+            assert rebuild_rollups().total_corrected == 0
+            raise Rollback
+    except Rollback:
+        pass
+
+
+@pytest.fixture
+def some_values(catalogue):
+    desa = make_regions([[2, 1], [1]])
+    save_values(
+        values=[
+            ValueInput(desa[0], "BUMIL_ANC", "2025", 30),
+            ValueInput(desa[0], "BUMIL_SASARAN", "2025", 40),
+            ValueInput(desa[2], "BUMIL_ANC", "2025", 10),
+            ValueInput(desa[3], "BALITA_STUNTING", "2025-02", 3),
+            ValueInput(desa[3], "BALITA_DIUKUR", "2025-02", 30),
+        ],
+        how="file",
+    )
+    return desa
+
+
+def test_rebuildrollups_finds_no_difference_after_live_updates(some_values):
+    out = StringIO()
+    call_command("rebuildrollups", stdout=out)
+    assert "Tidak ada selisih" in out.getvalue()
+
+
+def test_rebuildrollups_corrects_and_reports_a_tampered_row(some_values):
+    ElementRollup.objects.filter(region_code="91.01", element__code="BUMIL_ANC").update(total=999)
+    IndicatorRollup.objects.filter(region_code="ID").delete()
+    out = StringIO()
+    call_command("rebuildrollups", stdout=out)
+    assert "selisih dikoreksi" in out.getvalue()
+    assert ElementRollup.objects.get(region_code="91.01", element__code="BUMIL_ANC").total == 40
+    national = IndicatorRollup.objects.get(region_code="ID", indicator__code="K01")
+    assert (national.numerator, national.denominator, national.reporting) == (30, 40, 1)
+    second = StringIO()
+    call_command("rebuildrollups", stdout=second)
+    assert "Tidak ada selisih" in second.getvalue()
+
+
+def test_rebuildrollups_for_one_kecamatan_fixes_it_and_its_ancestors(some_values):
+    ElementRollup.objects.filter(region_code="91.01.02").delete()
+    ElementRollup.objects.filter(region_code="ID", element__code="BUMIL_ANC").update(total=0)
+    report = rebuild_rollups(region="91.01.02")
+    assert report.total_corrected >= 2
+    assert ElementRollup.objects.get(region_code="91.01.02", element__code="BUMIL_ANC").total == 10
+    assert ElementRollup.objects.get(region_code="ID", element__code="BUMIL_ANC").total == 40
+
+
+def test_rebuildrollups_refuses_an_unknown_region(some_values):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="tidak ada"):
+        call_command("rebuildrollups", "--region", "99.99", stdout=StringIO())
+
+
+def test_a_year_from_monthly_values_follows_each_elements_rule(catalogue):
+    desa = make_regions([[1]])
+    d = desa[0]
+    save_values(
+        values=[
+            ValueInput(d, "BALITA_STUNTING", "2025-02", 12),  # last: August wins
+            ValueInput(d, "BALITA_STUNTING", "2025-08", 9),
+            ValueInput(d, "BALITA_DITIMBANG", "2025-01", 80),  # average of months reported
+            ValueInput(d, "BALITA_DITIMBANG", "2025-02", 90),
+            ValueInput(d, "BAYI_IDL", "2025-03", 2),  # sum
+            ValueInput(d, "BAYI_IDL", "2025-11", 3),
+        ],
+        how="form",
+    )
+
+    def total(element: str, period: str) -> float:
+        return ElementRollup.objects.get(
+            region_code="ID", element__code=element, period__code=period
+        ).total
+
+    assert total("BALITA_STUNTING", "2025") == 9
+    assert total("BALITA_STUNTING", "2025S1") == 12
+    assert total("BALITA_DITIMBANG", "2025") == 85
+    assert total("BALITA_DITIMBANG", "2025Q1") == 85
+    assert total("BAYI_IDL", "2025") == 5
+    assert total("BAYI_IDL", "2025Q4") == 3
+    assert not ElementRollup.objects.filter(element__code="BAYI_IDL", period__code="2025Q2")

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from analytics.models import ElementRollup, IndicatorRollup
+from datavalues.models import DataValue, ValueChange
+from datavalues.writing import ValueInput, ValuesRejected, save_values
+from tests.analytics_fixtures import make_regions
+
+
+@pytest.fixture
+def desa(catalogue):
+    return make_regions([[2, 1]])
+
+
+def test_a_new_value_gets_one_history_row_with_who_and_how(desa):
+    user = get_user_model().objects.create_user("operator", password="x" * 12)
+    result = save_values(
+        values=[ValueInput(desa[0], "BUMIL_ANC", "2025", 40, source="PWS-KIA")], by=user, how="form"
+    )
+    assert result.created == 1
+    value = DataValue.objects.get()
+    assert (value.value, value.source, value.updated_by) == (40, "PWS-KIA", user)
+    change = value.history().get()
+    assert (change.old_value, change.new_value, change.how, change.changed_by) == (
+        None,
+        40,
+        "form",
+        user,
+    )
+
+
+def test_every_update_and_delete_is_appended_to_the_history(desa):
+    key = (desa[0], "BUMIL_ANC", "2025")
+    save_values(values=[ValueInput(*key, 40)], how="file")
+    save_values(values=[ValueInput(*key, 45)], how="api")
+    result = save_values(values=[ValueInput(*key, None)], how="form")
+    assert result.deleted == 1 and not DataValue.objects.exists()
+    rows = list(ValueChange.objects.order_by("id").values_list("old_value", "new_value", "how"))
+    assert rows == [(None, 40, "file"), (40, 45, "api"), (45, None, "form")]
+
+
+def test_saving_the_same_value_again_changes_nothing(desa):
+    save_values(values=[ValueInput(desa[0], "BUMIL_ANC", "2025", 40)], how="file")
+    result = save_values(values=[ValueInput(desa[0], "BUMIL_ANC", "2025", 40)], how="file")
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert ValueChange.objects.count() == 1
+
+
+def test_a_saved_value_is_in_the_national_roll_up_in_the_same_transaction(desa):
+    from django.db import transaction
+
+    with transaction.atomic():
+        save_values(
+            values=[
+                ValueInput(desa[0], "BUMIL_ANC", "2025", 40),
+                ValueInput(desa[0], "BUMIL_SASARAN", "2025", 50),
+            ],
+            how="form",
+        )
+        national = IndicatorRollup.objects.get(region_code="ID", indicator__code="K01")
+        assert (national.numerator, national.denominator, national.reporting) == (40, 50, 1)
+        assert ElementRollup.objects.get(region_code="91", element__code="BUMIL_ANC").total == 40
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "text"),
+    [
+        (("91.01.01.2001", "TIDAK_ADA", "2025", 1), "element", "tidak dikenal"),
+        (("91.01.01", "BUMIL_ANC", "2025", 1), "region", "bukan kode desa"),
+        (("91.01.01.2001", "BUMIL_ANC", "2025Q9", 1), "period", "tidak dikenali"),
+        (("91.01.01.2001", "BUMIL_ANC", "2025-03", 1), "period", "per year"),
+        (("91.01.01.2001", "BUMIL_ANC", "2025", -1), "value", "negatif"),
+        (("91.01.01.2001", "BUMIL_ANC", "2025", 1.5), "value", "bulat"),
+        (("91.01.01.2001", "PAUD_ADA", "2025", 2), "value", "0 (tidak) atau 1"),
+        (("91.01.01.2001", "IDM_SKOR", "2025", 1.2), "value", "exceeds the maximum"),
+        (("91.01.01.2001", "BUMIL_ANC", "2025", float("nan")), "value", "bukan bilangan"),
+    ],
+)
+def test_a_bad_row_rejects_the_whole_batch_with_a_reason(desa, row, field, text):
+    good = ValueInput(desa[1], "BUMIL_ANC", "2025", 10)
+    with pytest.raises(ValuesRejected) as info:
+        save_values(values=[good, ValueInput(*row)], how="file")
+    error = info.value.errors[0]
+    assert (error.row, error.field) == (2, field) and text in error.message
+    assert not DataValue.objects.exists() and not ValueChange.objects.exists()
+    assert not ElementRollup.objects.exists()
+
+
+def test_a_duplicate_key_in_one_batch_is_refused(desa):
+    with pytest.raises(ValuesRejected, match="ganda"):
+        save_values(
+            values=[
+                ValueInput(desa[0], "BUMIL_ANC", "2025", 1),
+                ValueInput(desa[0], "BUMIL_ANC", "2025", 2),
+            ],
+            how="file",
+        )
