@@ -20,6 +20,7 @@ from analytics.figures import (
     indicators_with_targets,
 )
 from analytics.status import NO_TARGET, Status
+from catalog.models import Indicator
 from catalog.periods import parse_period
 from datavalues.writing import ValueInput, save_values
 from regions.models import Region
@@ -30,7 +31,7 @@ def place(code: str) -> Place:
     return Place.of(Region.objects.get(code=code))
 
 
-def k01() -> object:
+def k01() -> Indicator:
     return indicators_with_targets(["K01"])[0]
 
 
