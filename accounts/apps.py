@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
+    default = True
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+    verbose_name = "Akun dan akses"
+
+    def ready(self) -> None:
+        from accounts import audit  # noqa: F401  (connects the login signal receivers)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "accounts.admin_site.AdminSite"

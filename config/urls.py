@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("accounts.urls")),
     path("", include("regions.urls")),
 ]
 

@@ -5,6 +5,8 @@ The code prefix *is* the tree: `34` ⊃ `34.02` ⊃ `34.02.01` ⊃ `34.02.01.200
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +82,15 @@ class RegionQuerySet(models.QuerySet["Region"]):
                 )
             return self.filter(Q(code=text) | within_code(text)) if text else self.none()
         return self.filter(name__icontains=text)
+
+    def for_user(self, user: Any, *, with_ancestors: bool = False) -> RegionQuerySet:
+        """Regions in the user's scope; `with_ancestors` adds the path down to them.
+
+        The rules live in accounts.scoping; ancestors are for navigation, never for data.
+        """
+        from accounts.scoping import regions_for_user
+
+        return regions_for_user(self, user, with_ancestors=with_ancestors)
 
 
 class Region(models.Model):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 
+from accounts.scoping import browsable_region_or_404, landing_region_code
 from regions.maps import region_map
 from regions.models import Level, Region
 
@@ -13,11 +14,13 @@ SEARCH_LIMIT = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("region-root")
+    # A user with one region (a camat, a desa operator) lands on it, not on Indonesia.
+    code = landing_region_code(request.user)
+    return redirect("region-detail", code) if code else redirect("region-root")
 
 
-def _descendant_counts(region: Region | None) -> list[tuple[str, str]]:
-    rows = Region.objects.all() if region is None else region.descendants()
+def _descendant_counts(region: Region | None, request: HttpRequest) -> list[tuple[str, str]]:
+    rows = (Region.objects.all() if region is None else region.descendants()).for_user(request.user)
     counts = dict(rows.order_by().values_list("level").annotate(n=Count("code")))
     return [
         (str(label), number_format(counts[level], force_grouping=True))
@@ -27,10 +30,14 @@ def _descendant_counts(region: Region | None) -> list[tuple[str, str]]:
 
 
 def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    region = get_object_or_404(Region, code=code) if code else None
+    # Outside the user's scope: 404. Above it (the way down to it): only the path is listed.
+    region = browsable_region_or_404(request, code)[0] if code else None
     ancestors = region.ancestors() if region else []
     children = list(
-        Region.objects.children_of(code).annotate(child_count=Count("children")).order_by("code")
+        Region.objects.children_of(code)
+        .for_user(request.user, with_ancestors=True)
+        .annotate(child_count=Count("children"))
+        .order_by("code")
     )
     href = {child.code: reverse("region-detail", args=[child.code]) for child in children}
     shown = children if children else ([region] if region else [])
@@ -43,7 +50,7 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
             "region": region,
             "ancestors": ancestors,
             "children": children,
-            "counts": _descendant_counts(region),
+            "counts": _descendant_counts(region, request),
             "map": region_map(shown, href) if shown else None,
         },
     )
@@ -53,7 +60,11 @@ def region_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results: list[Region] = []
     if query:
-        results = list(Region.objects.search(query).select_related("parent")[: SEARCH_LIMIT + 1])
+        results = list(
+            Region.objects.search(query)
+            .for_user(request.user)
+            .select_related("parent")[: SEARCH_LIMIT + 1]
+        )
     return render(
         request,
         "regions/region_search.html",

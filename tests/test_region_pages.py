@@ -15,6 +15,20 @@ FIXTURES = Path(__file__).parent / "fixtures" / "boundaries"
 pytestmark = pytest.mark.usefixtures("diy_regions")
 
 
+@pytest.fixture
+def client(db: None) -> Client:
+    """A national reader: every page needs a login (who sees what: tests/test_access_matrix.py)."""
+    from django.contrib.auth.models import User
+
+    from accounts.models import Assignment
+
+    user = User.objects.create_user("pembaca-nasional")
+    Assignment.objects.create(user=user, role="viewer", region=None)
+    logged_in = Client()
+    logged_in.force_login(user)
+    return logged_in
+
+
 def page(client: Client, url: str, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status, response

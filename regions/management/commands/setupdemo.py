@@ -33,3 +33,7 @@ class Command(BaseCommand):
                 path = Path(real_data) / "boundaries" / name
                 if path.exists():
                     call_command("importboundaries", str(path), stdout=self.stdout)
+        from accounts.management.commands.demousers import demo_users_exist
+
+        if not demo_users_exist():
+            call_command("demousers", stdout=self.stdout)

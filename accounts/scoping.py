@@ -1,0 +1,208 @@
+"""Region scoping: the one place that decides which regions a user may see.
+
+A user sees the subtree of every region they are assigned to (their *scope*). National
+administrators (and Django superusers) see everything. Nobody else sees anything: deny by
+default. Ancestors of the assigned regions are *browsable* (for breadcrumbs and the way
+down from /wilayah/), but carry no data.
+
+Pages use `region_for_user_or_404` (data) or `browsable_region_or_404` (navigation);
+querysets use `Region.objects.for_user(user)` or, for any model with a region field,
+`region_q(user, "field")`. No view filters by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+
+from accounts.models import Assignment, Role
+from regions.models import Region, ancestor_codes_of
+
+if TYPE_CHECKING:
+    from regions.models import RegionQuerySet
+
+_CACHE_ATTR = "_dashkec_scope"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    region_code: str | None  # None: the whole country
+    sectors: frozenset[str] = frozenset()
+
+    def covers(self, code: str) -> bool:
+        return self.region_code is None or is_within_or_equal(code, self.region_code)
+
+
+@dataclass(frozen=True)
+class Scope:
+    grants: tuple[Grant, ...] = ()
+    superuser: bool = False
+    roots: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        codes = sorted({g.region_code for g in self.grants if g.region_code is not None})
+        # Keep only the top-most codes: 34.04 already covers 34.04.01.
+        roots: list[str] = []
+        for code in codes:
+            if not any(is_within_or_equal(code, root) for root in roots):
+                roots.append(code)
+        object.__setattr__(self, "roots", tuple(roots))
+
+    @property
+    def national(self) -> bool:
+        return self.superuser or any(g.region_code is None for g in self.grants)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.national and not self.roots
+
+    @property
+    def is_admin(self) -> bool:
+        return self.superuser or any(g.role == Role.ADMIN for g in self.grants)
+
+    def covers(self, code: str) -> bool:
+        return self.national or any(is_within_or_equal(code, root) for root in self.roots)
+
+    def browsable_codes(self) -> set[str]:
+        """The roots and their ancestors: the path from Indonesia down to each root."""
+        codes: set[str] = set(self.roots)
+        for root in self.roots:
+            codes.update(ancestor_codes_of(root))
+        return codes
+
+    def roles_at(self, code: str | None) -> set[str]:
+        """Roles that apply to a region (an assignment on it or on one of its ancestors)."""
+        if self.superuser:
+            return {Role.ADMIN}
+        if code is None:
+            return {g.role for g in self.grants if g.region_code is None}
+        return {g.role for g in self.grants if g.covers(code)}
+
+    def sectors_at(self, code: str) -> frozenset[str] | None:
+        """Sector codes the user may see at a region; None means every sector.
+
+        Any grant without a sector limit (or any role other than kecamatan) lifts the limit.
+        """
+        limited: set[str] = set()
+        for grant in self.grants:
+            if not grant.covers(code):
+                continue
+            if grant.role != Role.KECAMATAN or not grant.sectors:
+                return None
+            limited |= grant.sectors
+        if self.superuser:
+            return None
+        return frozenset(limited)
+
+    def q(self, field_name: str) -> Q:
+        """A filter on a region-code field (or foreign key to Region) for this scope."""
+        if self.national:
+            return Q()
+        condition = Q(pk__in=[])
+        for root in self.roots:
+            condition |= Q(**{field_name: root}) | subtree_q(field_name, root)
+        return condition
+
+
+EMPTY_SCOPE = Scope()
+
+
+def is_within_or_equal(code: str, root: str) -> bool:
+    return code == root or code.startswith(root + ".")
+
+
+def subtree_q(field_name: str, code: str) -> Q:
+    """Every value of a code field strictly below `code` (see regions.models.within_code)."""
+    if connection.vendor == "sqlite":
+        # '/' follows '.' in ASCII; SQLite compares the binary-collated codes.
+        return Q(**{f"{field_name}__gt": code + ".", f"{field_name}__lt": code + "/"})
+    return Q(**{f"{field_name}__startswith": code + "."})
+
+
+def scope_of(user: Any) -> Scope:
+    """The scope of a user, read once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    grants = tuple(
+        Grant(role=role, region_code=region_id, sectors=frozenset(sectors or ()))
+        for role, region_id, sectors in Assignment.objects.filter(user=user).values_list(
+            "role", "region_id", "sectors"
+        )
+    )
+    scope = Scope(grants=grants, superuser=bool(user.is_superuser))
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope after the user's assignments changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def region_q(user: Any, field_name: str) -> Q:
+    """Filter for any model with a region field: `Model.objects.filter(region_q(u, "desa"))`."""
+    return scope_of(user).q(field_name)
+
+
+def regions_for_user(
+    queryset: RegionQuerySet, user: Any, *, with_ancestors: bool = False
+) -> RegionQuerySet:
+    scope = scope_of(user)
+    if scope.national:
+        return queryset
+    if scope.is_empty:
+        return queryset.none()
+    condition = scope.q("code")
+    if with_ancestors:
+        condition |= Q(code__in=sorted(scope.browsable_codes()))
+    return queryset.filter(condition)
+
+
+def region_for_user_or_404(request: HttpRequest, code: str) -> Region:
+    """The region, if the requesting user's scope covers it; 404 otherwise (no hint why)."""
+    if not scope_of(request.user).covers(code):
+        raise Http404("region outside the user's scope")
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise Http404("no such region") from None
+
+
+def browsable_region_or_404(request: HttpRequest, code: str) -> tuple[Region, bool]:
+    """A region in scope, or an ancestor of one (for navigation only).
+
+    Returns the region and whether it is in scope. Views must show no data about a region
+    that is merely browsable.
+    """
+    scope = scope_of(request.user)
+    in_scope = scope.covers(code)
+    if not in_scope and code not in scope.browsable_codes():
+        raise Http404("region outside the user's scope")
+    try:
+        return Region.objects.get(code=code), in_scope
+    except Region.DoesNotExist:
+        raise Http404("no such region") from None
+
+
+def require_role(request: HttpRequest, code: str | None, *roles: str) -> None:
+    """404 unless the user holds one of `roles` at the region (or nationally for None)."""
+    held = scope_of(request.user).roles_at(code)
+    if Role.ADMIN not in held and not held.intersection(roles):
+        raise Http404("role not held at this region")
+
+
+def landing_region_code(user: Any) -> str | None:
+    """Where a user with exactly one region lands after login; None for the national page."""
+    scope = scope_of(user)
+    if scope.national or len(scope.roots) != 1:
+        return None
+    return scope.roots[0]

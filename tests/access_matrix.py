@@ -1,0 +1,158 @@
+"""Who may open which URL: the one declaration that tests/test_access_matrix.py enforces.
+
+HOW TO ADD A URL
+Every URL pattern of the project needs an entry in MATRIX, keyed "namespace:name" (or just
+"name" outside a namespace; "namespace:*" covers a whole namespace such as the Django admin).
+The test walks the URL resolver and fails, naming the key, for any pattern without an entry.
+
+An entry says which path to request (with a region code in the requesting role's scope and
+then with one outside it, when `scoped=True`) and what each role must get:
+  OK            200, and for scoped entries the region code appears in the body
+  HIDDEN        200, and the region code does NOT appear (e.g. search outside the scope)
+  NOT_FOUND     404, and the region code does not appear
+  LOGIN         302 to the login page (every page for an anonymous visitor)
+  REDIRECT      302 somewhere else
+  UNAUTHORIZED  401 JSON (the API without a valid token)
+Roles: anonymous, outsider (logged in, no assignment), admin, kabupaten, kecamatan, desa,
+viewer; see tests/cast.py for their regions. API entries (`api=True`) are requested with the
+role's Bearer token instead of a session. Out of scope defaults to NOT_FOUND for every role
+(401 for anonymous on the API, LOGIN for anonymous pages).
+
+Example for a new region-scoped API endpoint:
+    "api-v1:indicator_values": api_entry(lambda c: f"/api/v1/analytics?region={c}"),
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+OK = "ok"
+HIDDEN = "hidden"
+NOT_FOUND = "not_found"
+LOGIN = "login"
+REDIRECT = "redirect"
+UNAUTHORIZED = "unauthorized"
+
+SIGNED_IN = ("outsider", "admin", "kabupaten", "kecamatan", "desa", "viewer")
+
+# A path, or a function of (a region code, the test cast, the role) giving a path.
+UrlSpec = str | Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    urls: tuple[UrlSpec, ...]
+    expect: Mapping[str, str]
+    scoped: bool = False
+    out_of_scope: str = NOT_FOUND
+    method: str = "GET"
+    data: Mapping[str, Any] = field(default_factory=dict)
+    api: bool = False
+    debug_only: bool = False  # the pattern exists only with DEBUG=1 (tests run with DEBUG=0)
+
+
+def roles(default: str, anonymous: str = LOGIN, **overrides: str) -> dict[str, str]:
+    expect = {"anonymous": anonymous}
+    expect.update(dict.fromkeys(SIGNED_IN, default))
+    expect.update(overrides)
+    return expect
+
+
+def page(url: UrlSpec, default: str = OK, **kwargs: Any) -> Entry:
+    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in SIGNED_IN or k == "anonymous"}
+    return Entry(urls=(url,), expect=roles(default, **overrides), **kwargs)
+
+
+def api_entry(url: UrlSpec, default: str = OK, **kwargs: Any) -> Entry:
+    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in SIGNED_IN or k == "anonymous"}
+    overrides.setdefault("anonymous", UNAUTHORIZED)
+    return Entry(urls=(url,), expect=roles(default, **overrides), api=True, **kwargs)
+
+
+def _other_users_token(code: str, cast: Any, role: str) -> str:
+    from accounts.models import ApiToken
+
+    owner = cast.users["outsider" if role != "outsider" else "desa"]
+    token, _ = ApiToken.issue(user=owner, name="bukan milik Anda", days=1)
+    return f"/akun/token/{token.pk}/cabut/"
+
+
+def _assignment_at(code: str, cast: Any, role: str) -> str:
+    """A fresh viewer assignment at `code` for a throwaway user, to be revoked."""
+    from django.contrib.auth.models import User
+
+    from accounts.models import Assignment
+
+    user = User.objects.create_user(f"target-{role}-{code}")
+    assignment = Assignment.objects.create(user=user, role="viewer", region_id=code)
+    return f"/akun/penugasan/{assignment.pk}/cabut/"
+
+
+ADMIN_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r != "admin"}
+MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
+
+MATRIX: dict[str, Entry] = {
+    # Regions
+    "home": page("/", REDIRECT),
+    "region-root": page("/wilayah/"),
+    "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
+    "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
+    # Login and account
+    "login": page("/masuk/", REDIRECT, anonymous=OK),
+    "login-totp": page("/masuk/totp/", LOGIN),
+    "login-totp-enrol": page("/masuk/totp/daftar/", LOGIN),
+    "logout": page("/keluar/", LOGIN, anonymous=LOGIN, method="POST"),
+    "account": page("/akun/"),
+    "account-totp": page("/akun/totp/", admin=REDIRECT),
+    "password-change": page("/akun/sandi/"),
+    "token-list": page("/akun/token/"),
+    "token-revoke": page(_other_users_token, NOT_FOUND, method="POST"),
+    "assignment-list": page("/akun/penugasan/", **MANAGERS_ONLY),
+    "assignment-remove": page(
+        _assignment_at,
+        REDIRECT,
+        scoped=True,
+        method="POST",
+        **MANAGERS_ONLY,
+    ),
+    "audit-list": page("/akun/audit/", **ADMIN_ONLY),
+    "audit-export": page("/akun/audit.csv", **ADMIN_ONLY),
+    # Public utilities
+    "set_language": page(
+        "/i18n/setlang/",
+        REDIRECT,
+        anonymous=REDIRECT,
+        method="POST",
+        data={"language": "en", "next": "/"},
+    ),
+    "^static/(?P<path>.*)$": page("/static/css/app.css", anonymous=OK, debug_only=True),
+    # The Django admin (every pattern): verified national administrators only.
+    "admin:*": Entry(
+        urls=(
+            "/admin/",
+            "/admin/accounts/auditevent/",
+            "/admin/accounts/assignment/",
+            "/admin/auth/user/",
+            "/admin/regions/region/",
+        ),
+        expect=roles(NOT_FOUND, admin=OK),
+    ),
+    # The JSON API: Bearer token (or session); 401 without; 404 outside the scope.
+    "api-v1:openapi-json": api_entry("/api/v1/openapi.json", anonymous=OK),
+    "api-v1:api-root": api_entry("/api/v1/", NOT_FOUND, anonymous=NOT_FOUND),
+    "api-v1:me": api_entry("/api/v1/me"),
+    "api-v1:assignment_list": api_entry("/api/v1/assignments", **MANAGERS_ONLY),
+    "api-v1:assignment_create": api_entry(
+        "/api/v1/assignments",
+        scoped=True,
+        method="POST",
+        data={"username": "outsider", "role": "viewer", "region": "{code}"},
+        **{r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")},
+    ),
+    "api-v1:region_search": api_entry(
+        lambda c: f"/api/v1/regions?q={c}", scoped=True, out_of_scope=HIDDEN
+    ),
+    "api-v1:region_detail": api_entry(lambda c: f"/api/v1/regions/{c}", scoped=True),
+}
