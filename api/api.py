@@ -14,7 +14,9 @@ from ninja import NinjaAPI
 
 from accounts.api import router as accounts_router
 from accounts.api_auth import api_auth
+from analytics.api import router as analytics_router
 from api.regions import router as regions_router
+from catalog.api import router as catalog_router
 
 api = NinjaAPI(
     title="Dashboard Kecamatan API",
@@ -27,3 +29,5 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
+api.add_router("/", analytics_router)
+api.add_router("/", catalog_router)

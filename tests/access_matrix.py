@@ -90,6 +90,16 @@ def _assignment_at(code: str, cast: Any, role: str) -> str:
     return f"/akun/penugasan/{assignment.pk}/cabut/"
 
 
+def _analytics(code: str, cast: Any, role: str) -> str:
+    """One indicator for a region; loads the catalogue the figure needs on first use."""
+    from catalog.loading import load_catalogue
+    from catalog.models import Indicator
+
+    if not Indicator.objects.exists():
+        load_catalogue()
+    return f"/api/v1/analytics?indicator=K01&period=2025&region={code}"
+
+
 ADMIN_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r != "admin"}
 MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
 
@@ -155,4 +165,9 @@ MATRIX: dict[str, Entry] = {
         lambda c: f"/api/v1/regions?q={c}", scoped=True, out_of_scope=HIDDEN
     ),
     "api-v1:region_detail": api_entry(lambda c: f"/api/v1/regions/{c}", scoped=True),
+    # Analytics and the catalogue (analytics/api.py, catalog/api.py). National figures
+    # (region=ID) need a national scope: covered in tests/test_analytics_api.py.
+    "api-v1:indicator_values": api_entry(_analytics, scoped=True),
+    "api-v1:indicator_list": api_entry("/api/v1/indicators"),
+    "api-v1:data_element_list": api_entry("/api/v1/dataelements"),
 }

@@ -33,6 +33,12 @@ class Command(BaseCommand):
                 path = Path(real_data) / "boundaries" / name
                 if path.exists():
                     call_command("importboundaries", str(path), stdout=self.stdout)
+        # The catalogue load is idempotent; sample values only into an empty database.
+        call_command("loadcatalog", stdout=self.stdout)
+        from datavalues.models import DataValue
+
+        if not DataValue.objects.exists():
+            call_command("seeddemo", stdout=self.stdout)
         from accounts.management.commands.demousers import demo_users_exist
 
         if not demo_users_exist():

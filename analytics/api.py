@@ -1,0 +1,130 @@
+"""GET /api/v1/analytics: one indicator for one region (or its children) and one period.
+
+The view parses, asks `place_for_request` (the single place where the caller's region scope
+is applied), computes with analytics.figures and serialises. Values are JSON numbers or
+null; a null always comes with the reason.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from accounts.scoping import region_for_user_or_404, scope_of
+from analytics.figures import (
+    INDONESIA,
+    Figure,
+    Place,
+    figure_for,
+    figures_for_children,
+    indicators_with_targets,
+)
+from analytics.models import NATIONAL
+from catalog.periods import BadPeriod, parse_period
+
+router = Router(tags=["analitik"])
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+    level: int
+
+
+class Coverage(Schema):
+    reporting: int
+    expected: int
+
+
+class TargetRef(Schema):
+    value: float
+    legal_basis: str
+
+
+class FigureOut(Schema):
+    region: RegionRef
+    indicator: str
+    period: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    unit: str
+    reason: str | None
+    coverage: Coverage
+    status: str | None
+    status_reason: str | None
+    target: TargetRef | None
+    rank: int | None
+    rank_of: int
+    previous_value: float | None
+    change: float | None
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def place_for_request(request: HttpRequest, code: str) -> Place:
+    """The region the caller asked for, if their scope covers it; 404 otherwise.
+
+    Indonesia as a whole ("ID", or no region) needs a national scope.
+    """
+    if code in ("", NATIONAL):
+        if not scope_of(request.user).national:
+            raise Http404("national figures need a national scope")
+        return INDONESIA
+    return Place.of(region_for_user_or_404(request, code))
+
+
+def _out(figure: Figure) -> FigureOut:
+    target = figure.target
+    return FigureOut(
+        region=RegionRef(code=figure.place.code, name=figure.place.name, level=figure.place.level),
+        indicator=figure.indicator.code,
+        period=figure.period.code,
+        value=figure.value,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        unit=figure.indicator.unit,
+        reason=figure.reason,
+        coverage=Coverage(reporting=figure.reporting, expected=figure.expected),
+        status=figure.status.value if figure.status else None,
+        status_reason=figure.status_reason,
+        target=TargetRef(value=target.value, legal_basis=target.legal_basis) if target else None,
+        rank=figure.rank,
+        rank_of=figure.rank_of,
+        previous_value=figure.previous,
+        change=figure.change,
+    )
+
+
+@router.get(
+    "/analytics",
+    response={200: FigureOut | list[FigureOut], 400: ErrorOut, 404: ErrorOut},
+    summary="Nilai indikator untuk satu wilayah atau wilayah di bawahnya",
+)
+def indicator_values(
+    request: HttpRequest, indicator: str, period: str, region: str = "", level: str = ""
+) -> FigureOut | list[FigureOut]:
+    try:
+        spec = parse_period(period)
+    except BadPeriod as exc:
+        raise HttpError(400, str(exc)) from None
+    if level not in ("", "children"):
+        raise HttpError(
+            400, f"level={level!r} tidak dikenal; hanya 'children'. / Only level=children."
+        )
+    found = indicators_with_targets([indicator])
+    if not found:
+        raise HttpError(
+            400, f"Indikator {indicator!r} tidak dikenal. / Unknown indicator {indicator!r}."
+        )
+    place = place_for_request(request, region.strip())
+    if place.code != NATIONAL:
+        sectors = scope_of(request.user).sectors_at(place.code)
+        if sectors is not None and found[0].sector.code not in sectors:
+            raise Http404("sector outside the user's scope")
+    if level == "children":
+        return [_out(f) for f in figures_for_children(found[0], place, spec)]
+    return _out(figure_for(found[0], place, spec))

@@ -1,0 +1,81 @@
+"""The catalogue in the admin: administrators add local indicators without code.
+
+Entries from catalog/catalogue.yaml are updated by `loadcatalog`; anything created here is
+marked local so that the loader leaves it alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from analytics.rollups import rebuild_indicators
+from catalog.models import CatalogueLoad, DataElement, Indicator, Period, Sector, Target
+
+
+class TargetInline(admin.TabularInline[Target, Indicator]):
+    model = Target
+    extra = 1
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin[Indicator]):
+    list_display = ("code", "name_id", "sector", "numerator", "denominator", "factor", "is_local")
+    list_filter = ("sector", "is_local", "direction")
+    search_fields = ("code", "name_id", "name_en")
+    inlines = [TargetInline]
+    readonly_fields = ("is_local",)
+
+    def save_model(self, request: HttpRequest, obj: Indicator, form: Any, change: bool) -> None:
+        if not change:
+            obj.is_local = True
+        super().save_model(request, obj, form, change)
+        # A new or edited indicator needs its roll-ups before its first figure is read.
+        rebuild_indicators([obj.code])
+
+
+@admin.register(DataElement)
+class DataElementAdmin(admin.ModelAdmin[DataElement]):
+    list_display = ("code", "name_id", "sector", "value_type", "aggregation", "period_type")
+    list_filter = ("sector", "value_type", "aggregation", "period_type", "is_local")
+    search_fields = ("code", "name_id", "name_en")
+    readonly_fields = ("is_local",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DataElement | None = None) -> Any:
+        # Changing how stored values aggregate or how often they are reported would make
+        # the existing roll-ups wrong; those are fixed once an element exists.
+        if obj is not None:
+            return ("is_local", "code", "aggregation", "period_type")
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: DataElement, form: Any, change: bool) -> None:
+        if not change:
+            obj.is_local = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin[Sector]):
+    list_display = ("code", "name_id", "name_en", "order")
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin[Period]):
+    list_display = ("code", "type", "year", "first_month")
+    list_filter = ("type", "year")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # periods are created from their codes when values arrive
+
+
+@admin.register(CatalogueLoad)
+class CatalogueLoadAdmin(admin.ModelAdmin[CatalogueLoad]):
+    list_display = ("version", "loaded_at", "sha256")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,42 @@
+"""Data values and their history, read-only in the admin.
+
+Values change only through datavalues.writing.save_values (forms, imports, API), which keeps
+history and roll-ups in step; an admin edit would bypass both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from datavalues.models import DataValue, ValueChange
+
+
+class ReadOnly(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DataValue)
+class DataValueAdmin(ReadOnly):
+    list_display = ("region", "element", "period", "value", "source", "updated_at")
+    list_filter = ("element__sector", "source")
+    search_fields = ("region__code", "element__code")
+    raw_id_fields = ("region",)
+    show_full_result_count = False
+
+
+@admin.register(ValueChange)
+class ValueChangeAdmin(ReadOnly):
+    list_display = ("region", "element", "period", "old_value", "new_value", "how", "changed_at")
+    list_filter = ("how",)
+    search_fields = ("region__code", "element__code")
+    show_full_result_count = False

@@ -1,0 +1,181 @@
+"""GET /api/v1/analytics, /api/v1/indicators and /api/v1/dataelements: JSON shape and scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from accounts import assigning
+from accounts.models import ApiToken
+from datavalues.writing import ValueInput, save_values
+from tests.analytics_fixtures import make_regions
+
+
+def _token(
+    username: str, role: str | None, region: str | None, sectors: list[str] | None = None
+) -> str:
+    user = User.objects.create_user(username)
+    if role is not None:
+        assigning.grant(by=None, user=user, role=role, region_code=region, sectors=sectors)
+    return ApiToken.issue(user=user, name="uji", days=1)[1]
+
+
+@pytest.fixture
+def api(catalogue) -> dict[str, Any]:
+    desa = make_regions([[2, 1]])
+    save_values(
+        values=[
+            ValueInput(desa[0], "BUMIL_ANC", "2025", 31),
+            ValueInput(desa[0], "BUMIL_SASARAN", "2025", 40),
+            ValueInput(desa[1], "BUMIL_SASARAN", "2025", 25),
+            ValueInput(desa[2], "BUMIL_ANC", "2025", 9),
+            ValueInput(desa[2], "BUMIL_SASARAN", "2025", 10),
+        ],
+        how="api",
+    )
+    return {
+        "desa": desa,
+        "admin": _token("nasional", "admin", None),
+        "camat": _token("camat", "kecamatan", "91.01.01"),
+        "gizi_only": _token("camat-gizi", "kecamatan", "91.01.01", ["gizi"]),
+    }
+
+
+def get(token: str, path: str) -> Any:
+    return Client().get(path, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_it_returns_the_figure_of_one_region_with_numbers_not_strings(api):
+    response = get(api["camat"], "/api/v1/analytics?indicator=K01&region=91.01.01&period=2025")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {
+        "region": {"code": "91.01.01", "name": "Kec 91.01.01", "level": 3},
+        "indicator": "K01",
+        "period": "2025",
+        "value": pytest.approx(77.5),
+        "numerator": 31.0,
+        "denominator": 40.0,
+        "unit": "%",
+        "reason": None,
+        "coverage": {"reporting": 1, "expected": 2},
+        "status": "perlu percepatan",
+        "status_reason": None,
+        "target": {"value": 100.0, "legal_basis": "PP 2/2018; Permenkes 6/2024 (SPM kesehatan)"},
+        "rank": 2,
+        "rank_of": 2,
+        "previous_value": None,
+        "change": None,
+    }
+
+
+def test_level_children_returns_one_figure_per_child_with_nulls_and_reasons(api):
+    response = get(
+        api["camat"], "/api/v1/analytics?indicator=K01&region=91.01.01&period=2025&level=children"
+    )
+    rows = response.json()
+    assert [r["region"]["code"] for r in rows] == api["desa"][:2]
+    first, second = rows
+    assert (first["value"], first["rank"], first["status"]) == (77.5, 1, "perlu percepatan")
+    assert second["value"] is None and second["numerator"] is None
+    assert second["reason"].startswith("tidak ada desa yang melapor")
+    assert second["status"] == "tidak ada data" and second["coverage"] == {
+        "reporting": 0,
+        "expected": 1,
+    }
+
+
+def test_the_national_view_lists_provinces_for_a_national_user_only(api):
+    path = "/api/v1/analytics?indicator=K01&region=ID&period=2025&level=children"
+    rows = get(api["admin"], path).json()
+    assert [(r["region"]["code"], r["numerator"], r["denominator"]) for r in rows] == [
+        ("91", 40.0, 50.0)
+    ]
+    national = get(api["admin"], "/api/v1/analytics?indicator=K01&period=2025").json()
+    assert national["region"] == {"code": "ID", "name": "Indonesia", "level": 0}
+    assert national["value"] == 80 and national["coverage"] == {"reporting": 2, "expected": 3}
+    assert get(api["camat"], path).status_code == 404
+
+
+def test_a_region_outside_the_scope_is_404_without_its_data(api):
+    response = get(api["camat"], "/api/v1/analytics?indicator=K01&region=91.01.02&period=2025")
+    assert response.status_code == 404 and b"91.01.02" not in response.content
+
+
+def test_a_sector_limited_user_does_not_see_other_sectors(api):
+    path = "/api/v1/analytics?indicator=K01&region=91.01.01&period=2025"
+    assert get(api["gizi_only"], path).status_code == 404
+    assert get(api["gizi_only"], path.replace("K01", "G01")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("indicator=K01&region=91.01.01&period=2025Q9", "tidak dikenali"),
+        ("indicator=NOPE&region=91.01.01&period=2025", "Unknown indicator"),
+        ("indicator=K01&region=91.01.01&period=2025&level=grandchildren", "level=children"),
+    ],
+)
+def test_bad_parameters_are_400_with_a_reason_in_both_languages(api, query, text):
+    response = get(api["camat"], f"/api/v1/analytics?{query}")
+    assert response.status_code == 400 and text in response.json()["detail"]
+
+
+def test_missing_parameters_are_a_client_error_not_a_crash(api):
+    assert get(api["camat"], "/api/v1/analytics?region=91.01.01").status_code in (400, 422)
+
+
+def test_without_a_token_the_api_answers_401(api):
+    response = Client().get("/api/v1/analytics?indicator=K01&region=91.01.01&period=2025")
+    assert response.status_code == 401
+
+
+def test_indicators_list_says_what_each_figure_means(api):
+    rows = get(api["camat"], "/api/v1/indicators").json()
+    assert len(rows) >= 45
+    k01 = next(r for r in rows if r["code"] == "K01")
+    assert k01 == {
+        "code": "K01",
+        "name_id": "Pelayanan kesehatan ibu hamil sesuai standar",
+        "name_en": "Pregnant women with standard antenatal care",
+        "sector": "kesehatan",
+        "numerator": "BUMIL_ANC",
+        "denominator": "BUMIL_SASARAN",
+        "factor": 100.0,
+        "unit": "%",
+        "direction": "higher",
+        "period_type": "year",
+        "decimals": 1,
+        "on_track_band": 10.0,
+        "targets": [
+            {
+                "value": 100.0,
+                "legal_basis": "PP 2/2018; Permenkes 6/2024 (SPM kesehatan)",
+                "valid_from": 2019,
+                "valid_to": None,
+            }
+        ],
+        "is_local": False,
+    }
+    assert {r["sector"] for r in rows} >= {
+        "kesehatan",
+        "gizi",
+        "pendidikan",
+        "air_sanitasi",
+        "sosial",
+        "adminduk",
+    }
+
+
+def test_data_elements_list_gives_the_aggregation_rule_and_period_type(api):
+    rows = get(api["camat"], "/api/v1/dataelements?sector=gizi").json()
+    stunting = next(r for r in rows if r["code"] == "BALITA_STUNTING")
+    assert (stunting["aggregation"], stunting["period_type"], stunting["value_type"]) == (
+        "last",
+        "month",
+        "count",
+    )
+    assert all(r["sector"] == "gizi" for r in rows)
