@@ -127,10 +127,19 @@ def test_search_with_no_match_says_so_and_escapes_the_query(client: Client) -> N
     assert "<b>zzz</b>" not in html
 
 
-def test_the_page_speaks_english_when_asked(client: Client) -> None:
-    html = client.get("/wilayah/34.04/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_the_page_is_in_indonesian_even_when_the_browser_asks_for_english(client: Client) -> None:
+    html = client.get("/wilayah/34.04/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
 
-    assert 'lang="en"' in html
+    assert '<html lang="id">' in html
+
+
+def test_the_page_speaks_english_once_the_user_chooses_it(client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/wilayah/34.04/"})
+    assert response.status_code == 302
+
+    html = client.get("/wilayah/34.04/").content.decode()
+
+    assert '<html lang="en">' in html
 
 
 def test_the_kecamatan_page_needs_a_bounded_number_of_queries(client: Client) -> None:
