@@ -33,9 +33,11 @@ def main() -> None:
     random.seed(7)
     sample = [random.choice(codes) for _ in range(count)]
 
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-national", defaults={"is_staff": True, "is_superuser": True}
-    )
+    from accounts.models import Assignment
+
+    user, created = get_user_model().objects.get_or_create(username="bench-national")
+    if created:
+        Assignment.objects.create(user=user, role="viewer", region=None)
     client = Client()
     client.force_login(user)
     for code in sample[:10]:  # warm-up
