@@ -70,7 +70,9 @@ def make_user(username: str, **fields: Any) -> User:
 
 
 @pytest.fixture(name="cast")
-def cast_fixture(db: None) -> Cast:
+def cast_fixture(db: None, settings: Any) -> Cast:
+    # A deliberately weak, fast hasher: the cast is rebuilt for every test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_regions(provinces=["34"])
     result = Cast()
     for role, (region, _inside, _outside) in ROLE_REGIONS.items():
