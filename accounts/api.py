@@ -80,7 +80,12 @@ def assignment_list(request: HttpRequest) -> Status[Any]:
 
 @router.post(
     "/assignments",
-    response={200: AssignmentOut, 201: AssignmentOut, 404: ErrorOut, 400: ErrorOut},
+    response={
+        200: AssignmentOut,
+        201: AssignmentOut,
+        400: ErrorOut,
+        404: ErrorOut,
+    },
     summary="Memberi peran kepada pengguna yang sudah ada",
 )
 def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Any]:

@@ -6,11 +6,16 @@ Every endpoint requires `Authorization: Bearer <token>` (or a logged-in browser 
 CSRF-checked) and answers 401 without one; `request.user` is the token's user, so endpoints
 scope with accounts.scoping (`region_for_user_or_404`, `Region.objects.for_user`, `region_q`)
 and answer 404 for regions outside that scope. Only the OpenAPI document is public.
+
+Input that does not match an operation's schema is answered 400 `{"detail": "<message>"}`,
+the same shape as every other refusal, so each operation documents `400: ErrorOut`.
 """
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from accounts.api import router as accounts_router
 from accounts.api_auth import api_auth
@@ -27,6 +32,17 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=api_auth,
 )
+
+
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = [
+        f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', '')}"
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": "; ".join(problems)[:1000]}, status=400)
+
+
 api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", analytics_router)

@@ -1,0 +1,45 @@
+"""A bounded fuzz run of the OpenAPI document with schemathesis: no 500, nothing undocumented.
+
+Every operation is called with generated inputs (valid and invalid) using a national
+administrator's token, so scoping never hides an operation from the fuzzer.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from config.wsgi import application
+from tests.cast import Cast, cast_fixture  # noqa: F401
+
+MAX_EXAMPLES = 25
+
+# Checks skipped for one operation, each with the reason; remove an entry once it is fixed.
+KNOWN_GAPS = {
+    # The query parameters are documented as free strings, but an empty or unknown indicator
+    # or period is (rightly) refused with 400: the schema needs patterns/enums to say so.
+    "GET /api/v1/analytics": [positive_data_acceptance],
+    # Rules across fields (a role's region level, an existing username) cannot be written in
+    # the schema; breaking them is refused with 400 and a message.
+    "POST /api/v1/assignments": [positive_data_acceptance],
+}
+
+
+# Served by the app itself (no database needed), exactly as clients download it.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_every_operation_honours_its_documented_responses(case: object, cast: Cast) -> None:
+    excluded = KNOWN_GAPS.get(f"{case.method} {case.path}", [])  # type: ignore[attr-defined]
+    case.call_and_validate(  # type: ignore[attr-defined]
+        headers={"Authorization": f"Bearer {cast.tokens['admin']}"},
+        excluded_checks=excluded,
+    )
