@@ -14,7 +14,8 @@ can never disagree about the rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from catalog.expressions import Expression
@@ -52,17 +53,33 @@ class Catalogue:
     element_by_id: dict[int, ElementInfo] = field(default_factory=dict)
 
     @classmethod
-    def load(cls) -> Catalogue:
+    def load(cls, indicators: Collection[Indicator] | None = None) -> Catalogue:
+        """Every data element and indicator, or only the given indicators and their
+        elements (one query: what a figure request needs)."""
+        rows: Collection[Indicator]
+        if indicators is None:
+            rows = list(Indicator.objects.only("id", "code", "numerator", "denominator"))
+            element_rows = DataElement.objects.all()
+        else:
+            rows = indicators
+            needed: set[str] = set()
+            for ind in rows:
+                with contextlib.suppress(ValueError):
+                    needed |= ind.element_codes()
+            element_rows = DataElement.objects.filter(code__in=sorted(needed))
         elements = {
             e.code: ElementInfo(e.id, e.code, e.aggregation, PeriodType(e.period_type))
-            for e in DataElement.objects.only("id", "code", "aggregation", "period_type")
+            for e in element_rows.only("id", "code", "aggregation", "period_type")
         }
-        indicators: dict[str, IndicatorInfo] = {}
-        for ind in Indicator.objects.only("id", "code", "numerator", "denominator"):
-            codes = ind.element_codes()
+        indicators_info: dict[str, IndicatorInfo] = {}
+        for ind in rows:
+            try:
+                codes = ind.element_codes()
+            except ValueError:
+                continue  # an unparsable local expression: refused by the admin form
             if not codes <= elements.keys():
                 continue  # refused by the loader and the admin; never computed
-            indicators[ind.code] = IndicatorInfo(
+            indicators_info[ind.code] = IndicatorInfo(
                 id=ind.id,
                 code=ind.code,
                 numerator=ind.numerator_expression(),
@@ -70,8 +87,8 @@ class Catalogue:
                 elements=codes,
                 finest=min(elements[c].period_type for c in codes),
             )
-        catalogue = cls(elements=elements, indicators=indicators)
-        for info in indicators.values():
+        catalogue = cls(elements=elements, indicators=indicators_info)
+        for info in indicators_info.values():
             for code in info.elements:
                 catalogue.by_element.setdefault(code, []).append(info)
         catalogue.element_by_id = {e.id: e for e in elements.values()}

@@ -173,7 +173,7 @@ def compute_figures(
     peers = list(rank_among) if rank_among is not None else list(places)
     every = {p.code: p for p in [*places, *peers]}
     previous = period.previous()
-    catalogue = Catalogue.load()
+    catalogue = Catalogue.load(indicators)
     sums = _sums(catalogue, indicators, list(every.values()), [period, previous])
     expected = expected_desa(list(places))
     figures: list[Figure] = []

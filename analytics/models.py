@@ -30,7 +30,14 @@ class ElementRollup(models.Model):
                 fields=["element", "period", "region_code"], name="elementrollup_key"
             )
         ]
-        indexes = [models.Index(fields=["element", "period", "level"], name="elementrollup_lvl")]
+        indexes = [
+            models.Index(fields=["element", "period", "level"], name="elementrollup_lvl"),
+            # Subtree scans (rebuild of one kabupaten): LIKE 'code.%' on PostgreSQL whatever
+            # the collation, a range on SQLite.
+            models.Index(
+                fields=["region_code"], name="elementrollup_code", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.element_id} {self.period_id}: {self.total:g}"
@@ -57,6 +64,11 @@ class IndicatorRollup(models.Model):
         indexes = [
             models.Index(fields=["indicator", "period", "level"], name="indicatorrollup_lvl"),
             models.Index(fields=["period", "region_code"], name="indicatorrollup_region"),
+            models.Index(
+                fields=["region_code"],
+                name="indicatorrollup_code",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -40,6 +40,21 @@ from datavalues.models import DataValue
 from regions.models import Level, Region, within_code
 
 CODE_WIDTH = {0: 0, 1: 2, 2: 5, 3: 8, 4: 13}
+
+
+def within_code_of(field: str, code: str) -> Q:
+    """`field` lies strictly below `code`."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gt": code + ".", f"{field}__lt": code + "/"})
+    return Q(**{f"{field}__startswith": code + "."})
+
+
+def code_or_under(field: str, code: str) -> Q:
+    """`field` equals `code` or lies below it (see regions.models.within_code for why the
+    two databases need different forms)."""
+    return Q(**{field: code}) | within_code_of(field, code)
+
+
 # Relative tolerance when comparing a stored sum with a recomputed one: sums of
 # fractional scores built by deltas may differ from a fresh sum in the last bits.
 TOLERANCE = 1e-9
@@ -63,24 +78,28 @@ def fetch_points(
     """Stored values of these desa, elements and years: desa → element → period → value."""
     ids = [catalogue.elements[c].id for c in element_codes]
     desa = sorted(set(desa))
-    years = sorted(set(years))
+    specs = period_specs(years)
+    period_ids = list(specs)
     out: dict[str, DesaPoints] = {}
     for start in range(0, len(desa), 500):
         rows = DataValue.objects.filter(
-            region_id__in=desa[start : start + 500], element_id__in=ids, period__year__in=years
-        ).values_list(
-            "region_id",
-            "element_id",
-            "period__year",
-            "period__first_month",
-            "period__type",
-            "value",
-        )
-        for region, element_id, year, month, ptype, value in rows:
+            region_id__in=desa[start : start + 500], element_id__in=ids, period_id__in=period_ids
+        ).values_list("region_id", "element_id", "period_id", "value")
+        for region, element_id, period_id, value in rows:
             code = catalogue.element_by_id[element_id].code
-            spec = PeriodSpec(year, month, PeriodType(ptype))
-            out.setdefault(region, {}).setdefault(code, {})[spec] = value
+            out.setdefault(region, {}).setdefault(code, {})[specs[period_id]] = value
     return out
+
+
+def period_specs(years: Iterable[int] | None = None) -> dict[int, PeriodSpec]:
+    """Period id → spec, for the given years (all when None); one small query."""
+    rows = Period.objects.all()
+    if years is not None:
+        rows = rows.filter(year__in=sorted(set(years)))
+    return {
+        pid: PeriodSpec(year, month, PeriodType(ptype))
+        for pid, year, month, ptype in rows.values_list("id", "year", "first_month", "type")
+    }
 
 
 Key = tuple[str, int, int, PeriodSpec]  # (region code, level, element or indicator id, period)
@@ -207,6 +226,8 @@ def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRo
 @dataclass
 class RebuildReport:
     scope: str
+    # True when no roll-up existed before: everything was built, nothing was "corrected".
+    fresh: bool = False
     rows: dict[str, int] = field(default_factory=dict)
     corrected: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
@@ -237,7 +258,7 @@ def _reconcile(
     label = f"{'element' if is_element else 'indicator'}@{level}"
     rows = model.objects.filter(level=level)
     if prefix:
-        rows = rows.filter(region_code__gte=prefix, region_code__lt=prefix + "/")
+        rows = rows.filter(code_or_under("region_code", prefix))
     existing = {
         (r[0], r[1], r[2]): (r[3], list(r[4:]))
         for r in rows.values_list("region_code", ref, "period_id", "id", *measures).iterator(
@@ -245,13 +266,15 @@ def _reconcile(
         )
     }
     to_delete: list[int] = []
-    to_create: list[ElementRollup | IndicatorRollup] = []
+    to_create: list[UpsertRow] = []
     for key, (row_id, stored) in existing.items():
         values = fresh.get(key)
         if values is None or values[-1] == 0:
             to_delete.append(row_id)
             _note(report, label, f"{key}: {stored} tidak seharusnya ada / should not exist")
-        elif not all(_close(float(a), float(b)) for a, b in zip(stored, values, strict=True)):
+        elif stored != values and not all(
+            _close(float(a), float(b)) for a, b in zip(stored, values, strict=True)
+        ):
             to_delete.append(row_id)
             to_create.append(_row(model, key, level, values))
             _note(report, label, f"{key}: {stored} → {values}")
@@ -261,7 +284,7 @@ def _reconcile(
             _note(report, label, f"{key}: tidak ada → {values} / missing")
     for start in range(0, len(to_delete), 5000):
         model.objects.filter(id__in=to_delete[start : start + 5000]).delete()
-    model.objects.bulk_create(to_create, batch_size=5000)  # type: ignore[arg-type]
+    _insert(model, ref, measures, to_create)
     report.rows[label] = report.rows.get(label, 0) + sum(1 for v in fresh.values() if v[-1])
 
 
@@ -270,26 +293,30 @@ def _row(
     key: tuple[str, int, int],
     level: int,
     values: list[float],
-) -> ElementRollup | IndicatorRollup:
+) -> UpsertRow:
     code, ref, period = key
-    if model is ElementRollup:
-        return ElementRollup(
-            region_code=code,
-            level=level,
-            element_id=ref,
-            period_id=period,
-            total=values[0],
-            reporting=int(values[1]),
-        )
-    return IndicatorRollup(
-        region_code=code,
-        level=level,
-        indicator_id=ref,
-        period_id=period,
-        numerator=values[0],
-        denominator=values[1],
-        reporting=int(values[2]),
+    return (code, level, ref, period, *values[:-1], int(values[-1]))
+
+
+def _insert(
+    model: type[ElementRollup] | type[IndicatorRollup],
+    ref: str,
+    measures: list[str],
+    rows: list[UpsertRow],
+) -> None:
+    """Plain multi-row insert: a national rebuild writes millions of rows, and the ORM's
+    per-object overhead would dominate its time."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ["region_code", "level", ref, "period_id", *measures]
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10000):
+            cursor.executemany(sql, rows[start : start + 10000])
 
 
 def _note(report: RebuildReport, label: str, text: str) -> None:
@@ -317,20 +344,46 @@ def _kecamatan_rows(
     indicator_acc: dict[tuple[str, int, PeriodSpec], list[float]] = defaultdict(
         lambda: [0.0, 0.0, 0]
     )
+    yearly = PeriodType.YEAR
     for desa, by_element in points.items():
         kec = desa[:8]
         years: set[int] = set()
         for code, stored in by_element.items():
             info = catalogue.elements[code]
             years.update(p.year for p in stored)
-            for period in element_periods(info, stored):
-                value = derive(info, stored, period)
-                if value is not None:
+            if info.period_type is yearly:
+                # Fast path: a yearly value is its own (and only) period.
+                for period, value in stored.items():
                     acc = element_acc[(kec, info.id, period)]
                     acc[0] += value
                     acc[1] += 1
+                continue
+            for period in element_periods(info, stored):
+                derived = derive(info, stored, period)
+                if derived is not None:
+                    acc = element_acc[(kec, info.id, period)]
+                    acc[0] += derived
+                    acc[1] += 1
         for ind in catalogue.indicators.values():
             if not ind.elements <= by_element.keys():
+                continue
+            if ind.finest is yearly:
+                # Fast path: every element is yearly, so a year's contribution reads the
+                # stored values directly.
+                for period in by_element[next(iter(ind.elements))]:
+                    sums: dict[str, float] = {}
+                    for code in ind.elements:
+                        found = by_element[code].get(period)
+                        if found is None:
+                            break
+                        sums[code] = found
+                    else:
+                        counts = dict.fromkeys(sums, 1)
+                        iacc = indicator_acc[(kec, ind.id, period)]
+                        iacc[0] += ind.numerator.evaluate(sums, counts)
+                        if ind.denominator is not None:
+                            iacc[1] += ind.denominator.evaluate(sums, counts)
+                        iacc[2] += 1
                 continue
             ind_years = set.intersection(*({p.year for p in by_element[c]} for c in ind.elements))
             for year in ind_years & years:
@@ -368,8 +421,10 @@ def _upper_rows(
     where = f"{qn('level')} = %s"
     params.append(level + 1)
     if prefix:
-        where += f" AND {qn('region_code')} >= %s AND {qn('region_code')} < %s"
-        params += [prefix, prefix + "/"]
+        # Child rows lie strictly below `prefix`; LIKE with an escaped prefix works under
+        # any collation ('.' and digits are not LIKE wildcards).
+        where += f" AND {qn('region_code')} LIKE %s"
+        params.append(prefix + ".%")
     sums = ", ".join(f"SUM({qn(m)})" for m in measures)
     sql = (
         f"SELECT {region}, {ref}, {qn('period_id')}, {sums} FROM {table} WHERE {where} "  # noqa: S608
@@ -388,7 +443,7 @@ def rebuild_rollups(
     """Recompute roll-ups from raw values for `region` (all when None) and its ancestors,
     correcting and reporting every difference. Runs in one transaction."""
     catalogue = Catalogue.load()
-    report = RebuildReport(scope=region or NATIONAL)
+    report = RebuildReport(scope=region or NATIONAL, fresh=not ElementRollup.objects.exists())
     region_level = 0
     if region and region != NATIONAL:
         found = Region.objects.filter(code=region).values_list("level", flat=True).first()
@@ -406,24 +461,26 @@ def rebuild_rollups(
     for code in kecamatan.values_list("code", flat=True):
         by_kabupaten[code[:5]].append(code)
     period_ids = _PeriodIds()
+    codes = {e.id: e.code for e in catalogue.elements.values()}
     with transaction.atomic():
+        specs = period_specs()
         for number, (kab, kec_codes) in enumerate(sorted(by_kabupaten.items()), start=1):
             kab_prefix = kab if region_level < Level.KECAMATAN else kec_codes[0]
-            values = DataValue.objects.filter(
-                region_id__gte=kab_prefix + ".", region_id__lt=kab_prefix + "/"
-            ).values_list(
-                "region_id",
-                "element_id",
-                "period__year",
-                "period__first_month",
-                "period__type",
-                "value",
+            # The desa by code (an index on Region), then their values by the unique index
+            # (desa first): no LIKE on the values table, whose index has no pattern ops.
+            desa_codes = list(
+                Region.objects.filter(within_code(kab_prefix), level=Level.DESA).values_list(
+                    "code", flat=True
+                )
             )
             points: dict[str, DesaPoints] = {}
-            for desa, element_id, year, month, ptype, value in values.iterator(chunk_size=20000):
-                code = catalogue.element_by_id[element_id].code
-                spec = PeriodSpec(year, month, PeriodType(ptype))
-                points.setdefault(desa, {}).setdefault(code, {})[spec] = value
+            for start in range(0, len(desa_codes), 250):
+                values = DataValue.objects.filter(
+                    region_id__in=desa_codes[start : start + 250]
+                ).values_list("region_id", "element_id", "period_id", "value")
+                for desa, element_id, period_id, value in values.iterator(chunk_size=20000):
+                    by_element = points.setdefault(desa, {})
+                    by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
             element_rows, indicator_rows = _kecamatan_rows(catalogue, points, period_ids)
             _reconcile(ElementRollup, Level.KECAMATAN, kab_prefix, element_rows, report)
             _reconcile(IndicatorRollup, Level.KECAMATAN, kab_prefix, indicator_rows, report)

@@ -9,6 +9,7 @@ because "Σ over desa of a constant" would silently depend on how many desa repo
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -89,10 +90,9 @@ def _linear(node: ast.expr, text: str) -> dict[Term | None, float]:
     raise _fail(text, "bentuk tidak dikenal")
 
 
-def parse_expression(text: str, known: Mapping[str, object] | None = None) -> Expression:
-    """Parse `text`; when `known` is given, every element code must be in it."""
-    if not isinstance(text, str) or not text.strip():
-        raise _fail(str(text), "kosong")
+@functools.lru_cache(maxsize=2048)
+def _parse(text: str) -> Expression:
+    # Figures parse the same few expressions on every request; parsing is pure.
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
@@ -104,6 +104,15 @@ def parse_expression(text: str, known: Mapping[str, object] | None = None) -> Ex
     terms = tuple(sorted(((t, c) for t, c in form.items() if t is not None and c), key=str))
     if not terms:
         raise _fail(text, "tidak menyebut elemen data")
+    return Expression(text=text.strip(), terms=terms)
+
+
+def parse_expression(text: str, known: Mapping[str, object] | None = None) -> Expression:
+    """Parse `text`; when `known` is given, every element code must be in it."""
+    if not isinstance(text, str) or not text.strip():
+        raise _fail(str(text), "kosong")
+    expression = _parse(text)
+    terms = expression.terms
     if known is not None:
         unknown = sorted({t.element for t, _ in terms} - set(known))
         if unknown:
@@ -112,4 +121,4 @@ def parse_expression(text: str, known: Mapping[str, object] | None = None) -> Ex
                 f"{', '.join(unknown)}. / Expression {text!r} names unknown data "
                 f"element(s): {', '.join(unknown)}."
             )
-    return Expression(text=text.strip(), terms=terms)
+    return expression

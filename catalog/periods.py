@@ -47,11 +47,18 @@ class BadPeriod(ValueError):
     """A period code or type that does not parse; the message is in Indonesian and English."""
 
 
+_TYPES = tuple(PeriodType)
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class PeriodSpec:
     year: int
     first_month: int
     type: PeriodType
+
+    def __hash__(self) -> int:
+        # Specs are dictionary keys in tight loops (roll-up rebuilds); an int is cheapest.
+        return self.year * 1000 + self.first_month * 10 + self.type
 
     @property
     def last_month(self) -> int:
@@ -91,7 +98,9 @@ class PeriodSpec:
 
     def coarser(self) -> list[PeriodSpec]:
         """Every period strictly coarser than this one that contains it."""
-        return [self.containing(t) for t in PeriodType if t > self.type]
+        if self.type is PeriodType.YEAR:
+            return []
+        return [self.containing(t) for t in _TYPES if t > self.type]
 
     def parts(self, period_type: PeriodType) -> list[PeriodSpec]:
         """The periods of a finer (or equal) type that make up this one, in order."""

@@ -34,7 +34,14 @@ class Command(BaseCommand):
             f"Wilayah {report.scope}: {sum(report.rows.values()):,} baris roll-up diperiksa "
             f"dalam {seconds:.1f} s (memori puncak {peak_mb:.0f} MB)."
         )
-        if report.total_corrected:
+        if report.fresh:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Roll-up dibangun dari awal: {report.total_corrected:,} baris. / "
+                    "Built from scratch."
+                )
+            )
+        elif report.total_corrected:
             self.stdout.write(
                 self.style.WARNING(
                     f"{report.total_corrected} selisih dikoreksi / differences corrected: "
