@@ -76,4 +76,7 @@ def run(args: list[str]) -> None:
     every = _option(args, "every", 1)
     requests = _option(args, "requests", 200)
     results: dict[str, object] = {kind: run_backend(kind, every, requests) for kind in backends}
-    save(f"analytics{'' if every == 1 else f'-every{every}'}", results)
+    name = "analytics" + ("" if every == 1 else f"-every{every}")
+    if len(backends) == 1:
+        name += f"-{backends[0]}"
+    save(name, results)

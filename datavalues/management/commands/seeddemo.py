@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from analytics.rollups import refresh_region_sizes
 from catalog.models import Indicator
 from datavalues.models import SAMPLE_SOURCE, How
 from datavalues.sample import Desa, sample_values
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             created += result.created
             updated += result.updated
             self.stdout.write(f"  {year}: {len(by_year[year]):,} nilai / values")
+        # Coverage needs the desa count of every region; cheap to refresh once here.
+        refresh_region_sizes()
         self.stdout.write(
             f"Data contoh untuk {len(desa)} desa/kelurahan di {code}, {years[0]}–{years[-1]}: "
             f"{created:,} baru, {updated:,} diubah ({time.perf_counter() - started:.1f} s)."
