@@ -34,7 +34,7 @@ from analytics.derivation import (
     indicator_periods,
 )
 from analytics.models import NATIONAL, ElementRollup, IndicatorRollup, RegionSize
-from catalog.models import Period
+from catalog.models import Indicator, Period
 from catalog.periods import PeriodSpec, PeriodType
 from datavalues.models import DataValue
 from regions.models import Level, Region, within_code
@@ -250,8 +250,10 @@ def _reconcile(
     prefix: str | None,
     fresh: Fresh,
     report: RebuildReport,
+    refs: Sequence[int] | None = None,
 ) -> None:
-    """Make the stored rows of one level (under `prefix`) equal `fresh`; count differences."""
+    """Make the stored rows of one level (under `prefix`, of `refs` when given) equal
+    `fresh`; count differences."""
     is_element = model is ElementRollup
     ref = "element_id" if is_element else "indicator_id"
     measures = ["total", "reporting"] if is_element else ["numerator", "denominator", "reporting"]
@@ -259,6 +261,8 @@ def _reconcile(
     rows = model.objects.filter(level=level)
     if prefix:
         rows = rows.filter(code_or_under("region_code", prefix))
+    if refs is not None:
+        rows = rows.filter(**{f"{ref}__in": list(refs)})
     existing = {
         (r[0], r[1], r[2]): (r[3], list(r[4:]))
         for r in rows.values_list("region_code", ref, "period_id", "id", *measures).iterator(
@@ -408,7 +412,10 @@ def _kecamatan_rows(
 
 
 def _upper_rows(
-    model: type[ElementRollup] | type[IndicatorRollup], level: int, prefix: str | None
+    model: type[ElementRollup] | type[IndicatorRollup],
+    level: int,
+    prefix: str | None,
+    refs: Sequence[int] | None = None,
 ) -> Fresh:
     """Rows of `level` as sums of the rows one level below (set-based, in the database)."""
     qn = connection.ops.quote_name
@@ -425,6 +432,9 @@ def _upper_rows(
         # any collation ('.' and digits are not LIKE wildcards).
         where += f" AND {qn('region_code')} LIKE %s"
         params.append(prefix + ".%")
+    if refs is not None:
+        where += f" AND {ref} IN ({', '.join(['%s'] * len(refs))})"
+        params.extend(int(r) for r in refs)
     sums = ", ".join(f"SUM({qn(m)})" for m in measures)
     sql = (
         f"SELECT {region}, {ref}, {qn('period_id')}, {sums} FROM {table} WHERE {where} "  # noqa: S608
@@ -438,12 +448,23 @@ def _upper_rows(
 
 
 def rebuild_rollups(
-    *, region: str | None = None, progress: Callable[[str], None] | None = None
+    *,
+    region: str | None = None,
+    indicators: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RebuildReport:
     """Recompute roll-ups from raw values for `region` (all when None) and its ancestors,
     correcting and reporting every difference. Runs in one transaction."""
-    catalogue = Catalogue.load()
-    report = RebuildReport(scope=region or NATIONAL, fresh=not ElementRollup.objects.exists())
+    refs: list[int] | None = None
+    if indicators is None:
+        catalogue = Catalogue.load()
+        fresh = not ElementRollup.objects.exists()
+    else:
+        # Only these indicators (a new or edited one): their elements, their rows.
+        catalogue = Catalogue.load(list(Indicator.objects.filter(code__in=list(indicators))))
+        refs = [info.id for info in catalogue.indicators.values()]
+        fresh = not IndicatorRollup.objects.filter(indicator_id__in=refs).exists()
+    report = RebuildReport(scope=region or NATIONAL, fresh=fresh)
     region_level = 0
     if region and region != NATIONAL:
         found = Region.objects.filter(code=region).values_list("level", flat=True).first()
@@ -475,22 +496,28 @@ def rebuild_rollups(
             )
             points: dict[str, DesaPoints] = {}
             for start in range(0, len(desa_codes), 250):
-                values = DataValue.objects.filter(
-                    region_id__in=desa_codes[start : start + 250]
-                ).values_list("region_id", "element_id", "period_id", "value")
-                for desa, element_id, period_id, value in values.iterator(chunk_size=20000):
+                values = DataValue.objects.filter(region_id__in=desa_codes[start : start + 250])
+                if refs is not None:
+                    values = values.filter(element_id__in=list(codes))
+                for desa, element_id, period_id, value in values.values_list(
+                    "region_id", "element_id", "period_id", "value"
+                ).iterator(chunk_size=20000):
                     by_element = points.setdefault(desa, {})
                     by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
             element_rows, indicator_rows = _kecamatan_rows(catalogue, points, period_ids)
-            _reconcile(ElementRollup, Level.KECAMATAN, kab_prefix, element_rows, report)
-            _reconcile(IndicatorRollup, Level.KECAMATAN, kab_prefix, indicator_rows, report)
+            if refs is None:
+                _reconcile(ElementRollup, Level.KECAMATAN, kab_prefix, element_rows, report)
+            _reconcile(IndicatorRollup, Level.KECAMATAN, kab_prefix, indicator_rows, report, refs)
             if progress and number % 25 == 0:
                 progress(f"{number}/{len(by_kabupaten)} kabupaten/kota")
         for level in (2, 1, 0):
             prefix: str | None = region[: CODE_WIDTH[level]] if region and level else None
-            for model in (ElementRollup, IndicatorRollup):
-                _reconcile(model, level, prefix, _upper_rows(model, level, prefix), report)
-        refresh_region_sizes()
+            models = (IndicatorRollup,) if refs is not None else (ElementRollup, IndicatorRollup)
+            for model in models:
+                fresh_rows = _upper_rows(model, level, prefix, refs)
+                _reconcile(model, level, prefix, fresh_rows, report, refs)
+        if refs is None:
+            refresh_region_sizes()
     return report
 
 
@@ -513,7 +540,8 @@ def refresh_region_sizes() -> None:
 
 
 def rebuild_indicators(codes: Sequence[str]) -> RebuildReport | None:
-    """After the catalogue changed these indicators: rebuild when any values exist."""
+    """After the catalogue changed these indicators: rebuild their roll-ups (only theirs)
+    when any values exist."""
     if not codes or not DataValue.objects.exists():
         return None
-    return rebuild_rollups()
+    return rebuild_rollups(indicators=codes)

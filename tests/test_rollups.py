@@ -177,3 +177,22 @@ def test_a_year_from_monthly_values_follows_each_elements_rule(catalogue):
     assert total("BAYI_IDL", "2025") == 5
     assert total("BAYI_IDL", "2025Q4") == 3
     assert not ElementRollup.objects.filter(element__code="BAYI_IDL", period__code="2025Q2")
+
+
+def test_an_edited_indicator_gets_its_own_roll_ups_rebuilt_and_nothing_else(some_values):
+    from analytics.rollups import rebuild_indicators
+    from catalog.models import Indicator
+
+    Indicator.objects.filter(code="K01").update(denominator="2 * BUMIL_SASARAN")
+    ElementRollup.objects.filter(region_code="ID", element__code="BUMIL_ANC").update(total=1)
+    report = rebuild_indicators(["K01"])
+    assert report is not None and set(report.corrected) <= {
+        "indicator@3",
+        "indicator@2",
+        "indicator@1",
+        "indicator@0",
+    }
+    national = IndicatorRollup.objects.get(region_code="ID", indicator__code="K01")
+    assert (national.numerator, national.denominator) == (30, 80)
+    # Element roll-ups are not this rebuild's business: the tampered row stays.
+    assert ElementRollup.objects.get(region_code="ID", element__code="BUMIL_ANC").total == 1
