@@ -7,7 +7,7 @@ down from /wilayah/), but carry no data.
 
 Pages use `region_for_user_or_404` (data) or `browsable_region_or_404` (navigation);
 querysets use `Region.objects.for_user(user)` or, for any model with a region field,
-`region_q(user, "field")`. No view filters by hand.
+`region_q(user, "desa")`. No view filters by hand.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import StartsWith
 from django.http import Http404, HttpRequest
 
 from accounts.models import Assignment, Role
@@ -100,7 +101,7 @@ class Scope:
         return frozenset(limited)
 
     def q(self, field_name: str) -> Q:
-        """A filter on a region-code field (or foreign key to Region) for this scope."""
+        """A filter on a region-code field or a foreign key to Region ("desa", "desa_id")."""
         if self.national:
             return Q()
         condition = Q(pk__in=[])
@@ -121,7 +122,9 @@ def subtree_q(field_name: str, code: str) -> Q:
     if connection.vendor == "sqlite":
         # '/' follows '.' in ASCII; SQLite compares the binary-collated codes.
         return Q(**{f"{field_name}__gt": code + ".", f"{field_name}__lt": code + "/"})
-    return Q(**{f"{field_name}__startswith": code + "."})
+    # A lookup expression, so that a foreign key ("desa", "desa_id") works like a string
+    # field: `desa_id__startswith` is refused for foreign keys.
+    return Q(StartsWith(F(field_name), code + "."))
 
 
 def scope_of(user: Any) -> Scope:
@@ -149,7 +152,7 @@ def forget_scope(user: Any) -> None:
 
 
 def region_q(user: Any, field_name: str) -> Q:
-    """Filter for any model with a region field: `Model.objects.filter(region_q(u, "desa"))`."""
+    """Filter any model by region: `DataValue.objects.filter(region_q(u, "desa"))`."""
     return scope_of(user).q(field_name)
 
 

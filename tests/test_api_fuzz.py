@@ -6,7 +6,12 @@ administrator's token, so scoping never hides an operation from the fuzzer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -28,6 +33,17 @@ KNOWN_GAPS = {
 
 # Served by the app itself (no database needed), exactly as clients download it.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly; like Django's test client, stop it from
+    closing the database connection (and the test's transaction) after each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -63,8 +63,9 @@ def test_several_assignments_add_up_and_overlapping_ones_collapse(cast: Cast) ->
     assert Region.objects.for_user(user).filter(code="34.71.01.1001").exists()
 
 
-def test_region_q_scopes_any_model_with_a_region_field(cast: Cast) -> None:
-    rows = Assignment.objects.filter(region_q(cast.users["kecamatan"], "region"))
+@pytest.mark.parametrize("field", ["region", "region_id", "region__code"])
+def test_region_q_scopes_any_model_with_a_region_field(cast: Cast, field: str) -> None:
+    rows = Assignment.objects.filter(region_q(cast.users["kecamatan"], field))
 
     assert set(rows.values_list("region_id", flat=True)) == {"34.04.01", "34.04.01.2001"}
 
