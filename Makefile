@@ -39,6 +39,10 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(TEST_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
 
+# PNGs of the dashboard pages at 360 and 1280 px into docs/screenshots/ (needs chromium).
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/python scripts/screenshots.py
+
 # Re-pin dependencies after editing requirements/*.in (needs network to the registry).
 lock: $(VENV)/.dev-installed
 	$(BIN)/pip install --quiet uv

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "datavalues",
     "analytics",
     "api",
+    "planning",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -6,11 +6,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 
-from accounts.scoping import browsable_region_or_404, landing_region_code
+from accounts.scoping import browsable_region_or_404, landing_region_code, scope_of
 from regions.maps import region_map
 from regions.models import Level, Region
 
 SEARCH_LIMIT = 50
+
+# The dashboard of a region, by level (dashboard/urls.py); 0 is Indonesia.
+DASHBOARDS = {
+    0: "dashboard-national",
+    Level.PROVINSI: "dashboard-province",
+    Level.KABUPATEN: "dashboard-kabupaten",
+    Level.KECAMATAN: "dashboard-kecamatan",
+    Level.DESA: "dashboard-desa",
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,7 +40,10 @@ def _descendant_counts(region: Region | None, request: HttpRequest) -> list[tupl
 
 def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse:
     # Outside the user's scope: 404. Above it (the way down to it): only the path is listed.
-    region = browsable_region_or_404(request, code)[0] if code else None
+    if code:
+        region, in_scope = browsable_region_or_404(request, code)
+    else:
+        region, in_scope = None, scope_of(request.user).national
     ancestors = region.ancestors() if region else []
     children = list(
         Region.objects.children_of(code)
@@ -62,6 +74,14 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
             "children": children,
             "counts": _descendant_counts(region, request),
             "map": region_map(shown, href) if shown else None,
+            # Data pages only for a region in scope; an ancestor is just the way down.
+            "dashboard_href": (
+                reverse(DASHBOARDS[region.level], args=[region.code])
+                if region
+                else reverse(DASHBOARDS[0])
+            )
+            if in_scope
+            else None,
         },
     )
 

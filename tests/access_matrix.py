@@ -100,6 +100,34 @@ def _analytics(code: str, cast: Any, role: str) -> str:
     return f"/api/v1/analytics?indicator=K01&period=2025&region={code}"
 
 
+def _with_catalogue() -> None:
+    from catalog.loading import load_catalogue
+    from catalog.models import Indicator
+
+    if not Indicator.objects.exists():
+        load_catalogue()
+
+
+def _kecamatan_page(code: str, cast: Any, role: str, suffix: str = "") -> str:
+    """The dashboard of the kecamatan at or above `code`; its desa links carry `code`."""
+    _with_catalogue()
+    return f"/kecamatan/{code[:8]}/{suffix}"
+
+
+def _desa_page(code: str, cast: Any, role: str) -> str:
+    """The dashboard of `code` if a desa, else of the first desa below it."""
+    from regions.models import Level, Region
+
+    _with_catalogue()
+    if code.count(".") < 3:
+        code = (
+            Region.objects.filter(level=Level.DESA, code__startswith=code + ".")
+            .order_by("code")
+            .values_list("code", flat=True)[0]
+        )
+    return f"/desa/{code}/"
+
+
 ADMIN_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r != "admin"}
 MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
 
@@ -109,6 +137,18 @@ MATRIX: dict[str, Entry] = {
     "region-root": page("/wilayah/"),
     "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
     "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
+    # Dashboards (dashboard/urls.py). A kecamatan page lists its desa, so an in-scope desa
+    # code shows in it; the desa operator's scope stops below the kecamatan.
+    "dashboard-kecamatan": page(_kecamatan_page, scoped=True, desa=NOT_FOUND),
+    "budget-alignment": page(
+        lambda c, cast, role: _kecamatan_page(c, cast, role, "belanja/"),
+        scoped=True,
+        desa=NOT_FOUND,
+    ),
+    "dashboard-desa": page(_desa_page, scoped=True),
+    "dashboard-kabupaten": page("/kabupaten/34.04/", NOT_FOUND, admin=OK, kabupaten=OK),
+    "dashboard-province": page("/provinsi/34/", **ADMIN_ONLY),
+    "dashboard-national": page("/nasional/", **ADMIN_ONLY),
     # Login and account
     "login": page("/masuk/", REDIRECT, anonymous=OK),
     "login-totp": page("/masuk/totp/", LOGIN),

@@ -39,6 +39,10 @@ class Command(BaseCommand):
 
         if not DataValue.objects.exists():
             call_command("seeddemo", stdout=self.stdout)
+        from planning.models import BudgetLine
+
+        if not BudgetLine.objects.exists():
+            call_command("seeddemobudget", stdout=self.stdout)
         from accounts.management.commands.demousers import demo_users_exist
 
         if not demo_users_exist():

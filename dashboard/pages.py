@@ -1,0 +1,377 @@
+"""What the dashboard pages show, assembled from the analytics API in a bounded number of
+queries (see docs/ARCHITECTURE.md, "Dashboard").
+
+One function per page kind: `area_page` for Indonesia, a provinsi, a kabupaten/kota or a
+kecamatan (the same views over its children) and `desa_page` for one desa/kelurahan. They
+return plain template contexts; views only parse, check access and render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_of
+from analytics.figures import (
+    INDONESIA,
+    Figure,
+    Place,
+    compute_figures,
+    indicators_with_targets,
+)
+from analytics.tables import desa_table, expected_from, yearly_table
+from catalog.models import Direction, Indicator, Sector
+from catalog.periods import PeriodSpec, PeriodType
+from dashboard import charts, choropleth, scorecard
+from dashboard.filters import choose, requested_period
+from dashboard.numbers import number, percent
+from dashboard.priorities import priorities
+from dashboard.samples import sample_data_under
+from dashboard.spending import desa_budget
+from dashboard.statuses import ORDER, look_of
+from regions.maps import region_map
+from regions.models import Level, Region
+
+URL_NAMES = {
+    0: "dashboard-national",
+    Level.PROVINSI: "dashboard-province",
+    Level.KABUPATEN: "dashboard-kabupaten",
+    Level.KECAMATAN: "dashboard-kecamatan",
+    Level.DESA: "dashboard-desa",
+}
+
+
+def dashboard_url(place: Place, query: str = "") -> str:
+    name = URL_NAMES[place.level]
+    path = reverse(name) if place.level == 0 else reverse(name, args=[place.code])
+    return path + query
+
+
+def visible_catalogue(user: Any, code: str | None) -> tuple[list[Sector], list[Indicator]]:
+    """Indicators (with targets) of the sectors this user may see at this region."""
+    allowed = scope_of(user).sectors_at(code) if code else None
+    indicators = [
+        i for i in indicators_with_targets() if allowed is None or i.sector.code in allowed
+    ]
+    sectors: dict[int, Sector] = {}
+    for indicator in indicators:
+        sectors.setdefault(indicator.sector_id, indicator.sector)
+    return sorted(sectors.values(), key=lambda s: (s.order, s.code)), indicators
+
+
+def _also(params: Mapping[str, str]) -> list[PeriodSpec]:
+    """A requested period that is not a year (and the one before it) for the rollup query."""
+    period, _notice = requested_period(params)
+    if period is None or period.type is PeriodType.YEAR:
+        return []
+    return [period, period.previous()]
+
+
+def improvement(figure: Figure) -> float:
+    """The change, signed so that positive always means better."""
+    change = figure.change or 0.0
+    return change if figure.indicator.direction == Direction.HIGHER else -change
+
+
+@dataclass
+class DeltaRow:
+    rank: int
+    place: Place
+    href: str
+    before: str
+    now: str
+    change: str
+    better: bool
+    worse: bool
+
+
+def delta_ranking(figures: Sequence[Figure], hrefs: dict[str, str]) -> list[DeltaRow]:
+    """Most improved since the previous period first (Champions of Change)."""
+    moved = sorted(
+        (f for f in figures if f.change is not None), key=lambda f: (-improvement(f), f.place.code)
+    )
+    rows = []
+    for rank, figure in enumerate(moved, start=1):
+        decimals = figure.indicator.decimals
+        rows.append(
+            DeltaRow(
+                rank=rank,
+                place=figure.place,
+                href=hrefs[figure.place.code],
+                before=number(figure.previous, decimals),
+                now=number(figure.value, decimals),
+                change=scorecard.change_text(figure),
+                better=improvement(figure) > 0,
+                worse=improvement(figure) < 0,
+            )
+        )
+    return rows
+
+
+def _breadcrumbs(ancestors: Sequence[Region], user: Any) -> list[tuple[str, str | None]]:
+    """(name, dashboard link or None) from Indonesia down; links only inside the scope."""
+    scope = scope_of(user)
+    crumbs: list[tuple[str, str | None]] = [
+        ("Indonesia", dashboard_url(INDONESIA) if scope.national else None)
+    ]
+    for region in ancestors:
+        place = Place.of(region)
+        crumbs.append((region.name, dashboard_url(place) if scope.covers(region.code) else None))
+    return crumbs
+
+
+def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) -> dict[str, Any]:
+    place = Place.of(region) if region else INDONESIA
+    ancestors = region.ancestors() if region else []
+    parent = Place.of(ancestors[-1]) if ancestors else (INDONESIA if region else None)
+    children = list(
+        Region.objects.children_of(region.code if region else None)
+        .for_user(user)
+        .only("code", "name", "level", "parent_id", "kind")
+        .order_by("code")
+    )
+    context: dict[str, Any] = {
+        "region": region,
+        "place": place,
+        "title": region.display_name if region else "Indonesia",
+        "crumbs": _breadcrumbs(ancestors, user),
+        "region_href": reverse("region-detail", args=[region.code])
+        if region
+        else reverse("region-root"),
+        "sample": sample_data_under(region.code if region else None),
+    }
+    sectors, indicators = visible_catalogue(user, region.code if region else None)
+    if not indicators:
+        context["empty"] = _("Katalog indikator belum dimuat.")
+        return context
+
+    refs = [place, *([parent] if parent else [])]
+    table = yearly_table(indicators=indicators, places=refs, also=_also(params))
+    years = table.years(place.code)
+    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
+    period = filters.period
+    in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
+    child_places = [Place.of(r) for r in children]
+    child_figures = (
+        compute_figures(indicators=in_sector, places=child_places, period=period)
+        if child_places
+        else []
+    )
+    by_key = {(f.place.code, f.indicator.code): f for f in child_figures}
+    per_child: dict[str, list[Figure]] = {}
+    for figure in child_figures:
+        per_child.setdefault(figure.place.code, []).append(figure)
+    expected = expected_from(per_child) if per_child else len(child_places)
+
+    keep = filters.query(indikator="", urut="")
+    hrefs = {p.code: dashboard_url(p, keep) for p in child_places}
+    own = {i.code: table.figure(place, i, period, expected) for i in indicators}
+    parent_own = {i.code: table.figure(parent, i, period) for i in in_sector} if parent else {}
+
+    cards = [
+        scorecard.card(
+            s,
+            [own[i.code] for i in indicators if i.sector_id == s.id],
+            href=filters.query(sektor=s.code, indikator="", urut=""),
+            active=s.id == filters.sector.id,
+        )
+        for s in sectors
+    ]
+    references = [(place, "", {c: own[c] for c in (i.code for i in in_sector)})]
+    if parent:
+        references.append((parent, "", parent_own))
+    matrix = scorecard.matrix(
+        indicators=in_sector,
+        children=child_places,
+        figures=by_key,
+        references=references,
+        hrefs=hrefs,
+        sort=filters.sort,
+        sort_href={i.code: filters.query(urut=i.code) for i in in_sector},
+    )
+    chosen = [by_key[(p.code, filters.indicator.code)] for p in child_places]
+    coloured, legend = choropleth.colour(region_map(children, hrefs), chosen)
+    trend_years = sorted(set(years) | set(table.years(parent.code) if parent else []))
+    series = [(place.name, "self", _yearly(table, place, filters.indicator, trend_years))]
+    if parent:
+        series.append(
+            (parent.name, "parent", _yearly(table, parent, filters.indicator, trend_years))
+        )
+    target = filters.indicator.target_for(period.year)
+    current = own[filters.indicator.code]
+    context.update(
+        filters=filters,
+        sectors=sectors,
+        in_sector=in_sector,
+        parent=parent,
+        children=child_places,
+        child_level=child_places[0].level if child_places else None,
+        cards=cards,
+        matrix=matrix,
+        map=coloured,
+        legend=legend,
+        legend_shades=any(e.css.startswith("q") for e in legend),
+        ranking=charts.ranking(chosen, hrefs),
+        deltas=delta_ranking(chosen, hrefs),
+        previous=period.previous(),
+        trend=charts.trend(
+            filters.indicator, trend_years, series, target.value if target else None
+        ),
+        series=series,
+        current=current,
+        current_cell=scorecard.cell(current),
+        current_target=scorecard.target_text(filters.indicator, current),
+        parent_cell=scorecard.cell(parent_own[filters.indicator.code]) if parent else None,
+        looks=ORDER,
+        unsort_href=filters.query(urut=""),
+        coverage=percent(current.reporting / expected * 100 if expected else None),
+        priorities=priorities(child_places, child_figures, hrefs),
+        has_data=any(f.reporting for f in own.values()),
+        budget_href=reverse("budget-alignment", args=[place.code]) + keep
+        if place.level == Level.KECAMATAN
+        else None,
+    )
+    return context
+
+
+def _yearly(
+    table: Any, place: Place, indicator: Indicator, years: Sequence[int]
+) -> dict[int, float | None]:
+    return {
+        y: table.value(place.code, indicator.code, PeriodSpec(y, 1, PeriodType.YEAR)) for y in years
+    }
+
+
+# IDM status thresholds on the composite score (Permendes 2/2016 Pasal 5).
+IDM_CLASSES = (
+    (0.4907, "Sangat Tertinggal"),
+    (0.5989, "Tertinggal"),
+    (0.7072, "Berkembang"),
+    (0.8155, "Maju"),
+)
+
+
+def idm_status(score: float | None) -> str | None:
+    if score is None:
+        return None
+    for upper, label in IDM_CLASSES:
+        if score <= upper:
+            return label
+    return "Mandiri"
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    cell: scorecard.Cell
+    target: str
+    kecamatan: scorecard.Cell
+    kabupaten: scorecard.Cell
+    rank: str
+    change: str
+
+
+@dataclass
+class SectorBlock:
+    sector: Sector
+    lines: list[IndicatorLine]
+    reported: int
+    completeness: str
+
+
+def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[str, Any]:
+    place = Place.of(region)
+    ancestors = region.ancestors()
+    kecamatan = Place.of(ancestors[-1])
+    kabupaten = Place.of(ancestors[-2])
+    context: dict[str, Any] = {
+        "region": region,
+        "place": place,
+        "title": region.display_name,
+        "crumbs": _breadcrumbs(ancestors, user),
+        "region_href": reverse("region-detail", args=[region.code]),
+        "sample": sample_data_under(region.code),
+        "kecamatan": kecamatan,
+        "kabupaten": kabupaten,
+    }
+    sectors, indicators = visible_catalogue(user, region.code)
+    if not indicators:
+        context["empty"] = _("Katalog indikator belum dimuat.")
+        return context
+    table = yearly_table(indicators=indicators, places=[kecamatan, kabupaten], also=_also(params))
+    years = table.years(kecamatan.code)
+    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
+    period = filters.period
+    siblings = [
+        Place.of(r)
+        for r in Region.objects.children_of(kecamatan.code).only(
+            "code", "name", "level", "parent_id"
+        )
+    ]
+    figures = {
+        f.indicator.code: f
+        for f in compute_figures(
+            indicators=indicators, places=[place], period=period, rank_among=siblings
+        )
+    }
+    blocks = []
+    for sector in sectors:
+        lines = []
+        for indicator in (i for i in indicators if i.sector_id == sector.id):
+            figure = figures[indicator.code]
+            lines.append(
+                IndicatorLine(
+                    indicator=indicator,
+                    cell=scorecard.cell(figure),
+                    target=scorecard.target_text(indicator, figure),
+                    kecamatan=scorecard.cell(table.figure(kecamatan, indicator, period)),
+                    kabupaten=scorecard.cell(table.figure(kabupaten, indicator, period)),
+                    rank=f"{figure.rank}/{figure.rank_of}" if figure.rank else "–",
+                    change=scorecard.change_text(figure),
+                )
+            )
+        reported = sum(1 for line in lines if figures[line.indicator.code].value is not None)
+        blocks.append(SectorBlock(sector, lines, reported, percent(reported / len(lines) * 100)))
+    all_figures = list(figures.values())
+    reported = sum(1 for f in all_figures if f.value is not None)
+    trend_years = sorted(set(years) | set(table.years(kabupaten.code)))
+    own_trend = desa_table(
+        indicators=[filters.indicator],
+        places=[place],
+        periods=[PeriodSpec(y, 1, PeriodType.YEAR) for y in trend_years],
+    )
+    series = [
+        (place.name, "self", _yearly(own_trend, place, filters.indicator, trend_years)),
+        (kecamatan.name, "parent", _yearly(table, kecamatan, filters.indicator, trend_years)),
+        (kabupaten.name, "grandparent", _yearly(table, kabupaten, filters.indicator, trend_years)),
+    ]
+    target = filters.indicator.target_for(period.year)
+    idm = figures.get("IDM_SKOR")
+    scope = scope_of(user)
+    context.update(desa_budget(region.code, period.year, {s.code: s.name_id for s in sectors}))
+    context.update(
+        filters=filters,
+        sectors=sectors,
+        in_sector=[i for i in indicators if i.sector_id == filters.sector.id],
+        blocks=blocks,
+        previous=period.previous(),
+        completeness=percent(reported / len(all_figures) * 100),
+        reported=reported,
+        total=len(all_figures),
+        behind=sum(1 for f in all_figures if look_of(f.status).key == "bad"),
+        idm_score=number(idm.value, 4) if idm and idm.value is not None else None,
+        idm_status=idm_status(idm.value if idm else None),
+        trend=charts.trend(
+            filters.indicator, trend_years, series, target.value if target else None
+        ),
+        series=series,
+        has_data=reported > 0,
+        kecamatan_href=dashboard_url(kecamatan, filters.query(indikator="", urut=""))
+        if scope.covers(kecamatan.code)
+        else None,
+    )
+    return context

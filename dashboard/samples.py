@@ -1,0 +1,26 @@
+"""Is what a page shows sample data? Pages say so in a banner ("data contoh").
+
+Checked on one desa — the first in code order under the region — in one bounded query: a
+scan for the absence of sample values over a whole kabupaten (or Indonesia) would read
+millions of rows, and sample data is loaded for whole kabupaten at a time (`seeddemo`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from datavalues.models import SAMPLE_SOURCE, DataValue
+from regions.models import Level, Region, within_code
+
+
+def sample_data_under(code: str | None) -> bool:
+    if code is not None and code.count(".") == 3:
+        first_desa: Subquery | str = code  # a desa: itself
+    else:
+        desa = Region.objects.filter(level=Level.DESA)
+        if code is not None:
+            desa = desa.filter(within_code(code))
+        # Only desa that have values at all: the first desa of a kabupaten may be empty.
+        has_values = DataValue.objects.filter(region_id=OuterRef("code"))
+        first_desa = Subquery(desa.filter(Exists(has_values)).order_by("code").values("code")[:1])
+    return DataValue.objects.filter(region_id=first_desa, source=SAMPLE_SOURCE).exists()

@@ -1,0 +1,128 @@
+"""`make screenshots`: PNGs of the dashboard pages at 360 px and 1280 px in docs/screenshots/.
+
+Starts the app on a free local port against its own SQLite file with the demo data
+(`setupdemo`; desa boundaries too when DASHKEC_REAL_DATA names the public data directory),
+signs in a national reader and photographs each page with Debian's Chromium via Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+DATABASE = Path(
+    os.environ.get("SCREENSHOT_DB", Path(tempfile.gettempdir()) / "dashkec-screenshots.sqlite3")
+)
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+PAGES = {
+    "kecamatan": "/kecamatan/34.04.01/?periode=2025&sektor=gizi&indikator=G02",
+    "desa": "/desa/34.04.01.2001/?periode=2025&sektor=gizi&indikator=G02",
+    "belanja": "/kecamatan/34.04.01/belanja/?periode=2025&sektor=gizi",
+    "kabupaten": "/kabupaten/34.04/?periode=2025&sektor=kesehatan",
+}
+WIDTHS = (360, 1280)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"sqlite:///{DATABASE}",
+        DEBUG="1",  # runserver then serves the static files itself
+        SECRET_KEY=env.get("SECRET_KEY", "screenshots-only-not-secret"),
+        SECURE_HTTPS="0",
+    )
+    return env
+
+
+def manage(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+SESSION_SCRIPT = """
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from accounts.models import Assignment
+user, created = User.objects.get_or_create(username="pembaca-tangkapan-layar")
+if created:
+    Assignment.objects.create(user=user, role="viewer", region=None)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.save()
+print(session.session_key)
+"""
+
+
+def main() -> None:
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        sys.exit(f"Chromium tidak ada di {CHROMIUM} (paket Debian 'chromium').")
+    from playwright.sync_api import sync_playwright
+
+    manage("migrate", "--no-input", "-v0")
+    manage("setupdemo")
+    session = manage("shell", "-c", SESSION_SCRIPT).strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/masuk/", timeout=1)  # noqa: S310 (local)
+                break
+            except OSError:
+                time.sleep(0.2)
+        OUT.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            )
+            for width in WIDTHS:
+                context = browser.new_context(viewport={"width": width, "height": 800})
+                context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+                page = context.new_page()
+                for name, path in PAGES.items():
+                    page.goto(base + path)
+                    target = OUT / f"{name}-{width}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    print(target.relative_to(ROOT))
+                context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
