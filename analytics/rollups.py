@@ -319,6 +319,15 @@ def _insert(
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg's executemany sends one INSERT per row; COPY streams them.
+            copy_sql = (
+                f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for start in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[start : start + 10000])
 

@@ -101,17 +101,50 @@ class Command(BaseCommand):
             for model in (ElementRollup, IndicatorRollup, RegionSize, ValueChange, DataValue):
                 model.objects.all()._raw_delete(model.objects.db)
 
+    def _drop_indexes_and_constraints(self, cursor: Any, table: str) -> list[str]:
+        """Drop every index and constraint but the primary key; return how to restore them."""
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
+            [table],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
+            "AND i.indexname NOT IN (SELECT conname FROM pg_constraint "
+            "WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        indexes = cursor.fetchall()
+        qn = connection.ops.quote_name
+        for name, _definition, _kind in constraints:
+            cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {qn(name)}")
+        restore = [definition for _name, definition in indexes]
+        # Unique constraints first (they build their index), then the foreign keys.
+        for name, definition, _kind in sorted(constraints, key=lambda c: c[2] != "u"):
+            restore.append(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+        return restore
+
     def _load(self, rows: Any) -> int:
         table = DataValue._meta.db_table
         count = 0
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # COPY streams rows without a round trip per batch.
+                # The bulk-load recipe: drop the indexes and constraints, COPY (no round trip
+                # per batch), then rebuild each index once and validate each foreign key with
+                # one set-based check, instead of per-row index updates and per-row deferred
+                # trigger checks at commit. DDL is transactional: a failure restores them.
+                restore = self._drop_indexes_and_constraints(cursor, table)
                 sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
                 with cursor.cursor.copy(sql) as copy:
                     for row in rows:
                         copy.write_row(row)
                         count += 1
+                self.stdout.write(f"{count:,} baris disalin; membangun indeks … / indexing …")
+                for statement in restore:
+                    cursor.execute(statement)
                 cursor.execute(f"ANALYZE {table}")
             else:
                 sql = (
