@@ -21,6 +21,8 @@ from accounts import audit
 from accounts.models import Action, Assignment, Role
 from accounts.scoping import Scope, forget_scope, is_within_or_equal, scope_of, subtree_q
 
+# The actor recorded when a change comes from a management command (no user).
+COMMAND_ACTOR = "manage.py"
 KABUPATEN_GRANTS = frozenset({Role.KECAMATAN, Role.DESA, Role.VIEWER})
 
 
@@ -111,6 +113,7 @@ def grant(
             Action.ASSIGNMENT_ADDED,
             request=request,
             user=by,
+            username=COMMAND_ACTOR,
             region_code=region_code,
             summary=f"{user.username}: {role} {region_code or 'nasional'}",
             detail={
@@ -140,6 +143,7 @@ def revoke(*, by: Any, assignment: Assignment, request: HttpRequest | None = Non
             Action.ASSIGNMENT_REMOVED,
             request=request,
             user=by,
+            username=COMMAND_ACTOR,
             region_code=assignment.region_id,
             summary=f"{user.username}: {assignment.role} {assignment.region_id or 'nasional'}",
             detail={

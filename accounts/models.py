@@ -78,12 +78,19 @@ class Assignment(models.Model):
         verbose_name = _("penugasan")
         verbose_name_plural = _("penugasan")
         ordering = ["region_id", "role", "user_id"]
+        # Two partial constraints, because NULL (national) never equals NULL in a unique
+        # index and SQLite has no NULLS NOT DISTINCT.
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "region"],
-                name="assignment_unique",
-                nulls_distinct=False,
-            )
+                condition=models.Q(region__isnull=False),
+                name="assignment_unique_regional",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(region__isnull=True),
+                name="assignment_unique_national",
+            ),
         ]
 
     def __str__(self) -> str:

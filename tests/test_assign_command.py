@@ -121,3 +121,17 @@ def test_a_national_admin_becomes_staff_and_superuser() -> None:
     user.refresh_from_db()
     assert user.is_staff and user.is_superuser
     assert Assignment.objects.get().region_id is None
+
+
+def test_the_database_refuses_duplicate_assignments_national_or_regional() -> None:
+    from django.db import IntegrityError, transaction
+
+    user = User.objects.create_user("ganda")
+    Assignment.objects.create(user=user, role="admin", region=None)
+    Assignment.objects.create(user=user, role="viewer", region_id="34.04")
+
+    for region in (None, "34.04"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Assignment.objects.create(
+                user=user, role="admin" if region is None else "viewer", region_id=region
+            )

@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 user, password = assigning.create_user(username, given)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            audit.record(Action.USER_CREATED, username=username, summary=f"{username} (command)")
+            audit.record(Action.USER_CREATED, username=assigning.COMMAND_ACTOR, summary=username)
             if given:
                 password = None
         try:

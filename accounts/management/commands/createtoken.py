@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import audit
+from accounts.assigning import COMMAND_ACTOR
 from accounts.models import Action, ApiToken
 
 
@@ -32,8 +33,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         audit.record(
             Action.TOKEN_CREATED,
-            user=user,
-            summary=f"{token.name} ({token.hint}…) (command)",
+            username=COMMAND_ACTOR,
+            summary=f"{user.username}: {token.name} ({token.hint}…)",
             detail={"token_id": token.pk, "expires_at": token.expires_at.isoformat()},
         )
         self.stdout.write(raw)
