@@ -226,3 +226,23 @@ def test_createtoken_refuses_an_unbounded_lifetime(cast: Cast) -> None:
     with pytest.raises(CommandError):
         call_command("createtoken", "viewer", "--name", "abadi", "--days", "100000")
     assert not ApiToken.objects.filter(name="abadi").exists()
+
+
+def test_an_administrator_session_without_the_second_factor_cannot_use_the_api(
+    cast: Cast,
+) -> None:
+    client = Client()
+    client.force_login(cast.users["admin"])  # password only: no verified TOTP device
+
+    assert client.get("/api/v1/me").status_code == 401
+    assert cast.client("admin").get("/api/v1/me").status_code == 200
+
+
+def test_html_in_a_token_name_is_shown_escaped(cast: Cast) -> None:
+    client = cast.client("desa")
+    client.post("/akun/token/", {"name": "<script>alert(1)</script>", "days": 1})
+
+    html = client.get("/akun/token/").content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -114,3 +114,32 @@ def test_search_results_are_filtered_by_scope(cast: Cast) -> None:
     assert 'href="/wilayah/34.04.01.2001/"' in html
     assert "/wilayah/34.04.01.2002/" not in html
     assert 'href="/wilayah/34.04.01/"' not in html
+
+
+def test_for_user_agrees_with_the_code_prefix_rule_for_random_assignments(cast: Cast) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from accounts.scoping import forget_scope
+
+    all_codes = sorted(Region.objects.values_list("code", flat=True))
+    user = cast.users["outsider"]
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(roots=st.lists(st.sampled_from(all_codes), min_size=1, max_size=3, unique=True))
+    def check(roots: list[str]) -> None:
+        Assignment.objects.filter(user=user).delete()
+        for root in roots:
+            Assignment.objects.create(user=user, role="viewer", region_id=root)
+        forget_scope(user)
+
+        expected = {c for c in all_codes if any(c == r or c.startswith(r + ".") for r in roots)}
+        assert codes(Region.objects.for_user(user)) == expected
+        assert {c for c in all_codes if scope_of(user).covers(c)} == expected
+
+    check()
