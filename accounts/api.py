@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from accounts import assigning
-from accounts.models import Assignment, Role, Sector
+from accounts import assigning, audit
+from accounts.models import Action, Assignment, Role, Sector
 from accounts.scoping import scope_of
 
 router = Router(tags=["akun"])
@@ -89,8 +89,14 @@ def assignment_list(request: HttpRequest) -> Status[Any]:
     summary="Memberi peran kepada pengguna yang sudah ada",
 )
 def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Any]:
-    # Outside the caller's authority looks exactly like an unknown region: 404.
+    # Outside the caller's authority looks exactly like an unknown region: 404 (and audited).
     if not assigning.can_manage(request.user, payload.role, payload.region):
+        audit.record(
+            Action.DENIED,
+            request=request,
+            region_code=payload.region,
+            summary=f"api assignment refused: {payload.username} {payload.role}",
+        )
         return Status(404, ErrorOut(detail="Not Found"))
     user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
     if user is None:

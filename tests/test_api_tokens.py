@@ -115,6 +115,8 @@ def test_a_desa_token_cannot_write_for_another_desa_and_nothing_is_written(cast:
 
     assert response.status_code == 404
     assert Assignment.objects.count() == before
+    denied = AuditEvent.objects.get(action=Action.DENIED, username="desa")
+    assert denied.region_code == "34.04.01.2002"
 
 
 def test_a_kabupaten_token_assigns_inside_its_kabupaten_only(cast: Cast) -> None:
