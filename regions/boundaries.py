@@ -140,8 +140,6 @@ def import_boundaries(
         missing = Region.objects.filter(level=level, boundary__isnull=True)
     else:
         parents = sorted({code.rsplit(".", 1)[0] for code in seen})
-        missing = Region.objects.filter(
-            parent_id__in=parents, level=level, boundary__isnull=True
-        )
+        missing = Region.objects.filter(parent_id__in=parents, level=level, boundary__isnull=True)
     result.regions_without_polygon = list(missing.values_list("code", flat=True))
     return result
