@@ -265,9 +265,7 @@ def _reconcile(
         rows = rows.filter(**{f"{ref}__in": list(refs)})
     existing = {
         (r[0], r[1], r[2]): (r[3], list(r[4:]))
-        for r in rows.values_list("region_code", ref, "period_id", "id", *measures).iterator(
-            chunk_size=20000
-        )
+        for r in rows.values_list("region_code", ref, "period_id", "id", *measures)
     }
     to_delete: list[int] = []
     to_create: list[UpsertRow] = []
@@ -508,9 +506,11 @@ def rebuild_rollups(
                 values = DataValue.objects.filter(region_id__in=desa_codes[start : start + 250])
                 if refs is not None:
                     values = values.filter(element_id__in=list(codes))
+                # A plain fetch, not .iterator(): a server-side cursor makes PostgreSQL plan
+                # for the first rows and pick a sequential scan of the whole values table.
                 for desa, element_id, period_id, value in values.values_list(
                     "region_id", "element_id", "period_id", "value"
-                ).iterator(chunk_size=20000):
+                ):
                     by_element = points.setdefault(desa, {})
                     by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
             element_rows, indicator_rows = _kecamatan_rows(catalogue, points, period_ids)
