@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from analytics.figures import Figure, Place, compute_figures
 from analytics.tables import yearly_table
-from dashboard.charts import _f, short
+from dashboard.charts import coord, short
 from dashboard.filters import choose
 from dashboard.numbers import number, percent, rupiah
-from dashboard.pages import _breadcrumbs, dashboard_url, visible_catalogue
+from dashboard.pages import breadcrumbs, dashboard_url, visible_catalogue
 from dashboard.priorities import people_behind
 from dashboard.samples import sample_data_under
 from planning.alignment import BASIC_SECTORS, FLAG, DesaBudget, budgets, fund_sources, quadrant
@@ -58,6 +58,7 @@ class Dot:
     name: str
     flagged: bool
     href: str
+    right: bool  # label on the left of the dot, so names near the right edge stay visible
 
 
 @dataclass
@@ -91,17 +92,18 @@ def _scatter(
 
     dots = [
         Dot(
-            _f(x(p.gap)),
-            _f(y(p.share)),
+            coord(x(p.gap)),
+            coord(y(p.share)),
             short(names[p.desa], 12),
             names[p.desa],
             p.flagged,
             hrefs[p.desa],
+            x(p.gap) > (LEFT + RIGHT) / 2,
         )
         for p in positions
     ]
     return Scatter(
-        dots, _f(x(gap_median)), _f(y(share_median)), number(x_max, 0), percent(y_max, 1)
+        dots, coord(x(gap_median)), coord(y(share_median)), number(x_max, 0), percent(y_max, 1)
     )
 
 
@@ -134,7 +136,7 @@ def budget_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict
         "region": region,
         "place": place,
         "title": region.display_name,
-        "crumbs": _breadcrumbs(ancestors, user),
+        "crumbs": breadcrumbs(ancestors, user),
         "sample": sample_data_under(region.code),
         "dashboard_href": dashboard_url(place),
     }

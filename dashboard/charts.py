@@ -18,13 +18,13 @@ from dashboard.scorecard import unit_suffix, worst_first
 from dashboard.statuses import Look, look_of
 
 WIDTH = 360.0
-LABEL_W = 118.0  # place names, right-aligned at this x
+LABEL_W = 118.0  # place names (up to 17 characters), right-aligned at this x
 BAR_X = 122.0
 BAR_W = 180.0  # leaves room for the value after the longest bar
-ROW_H = 22.0
+ROW_H = 24.0
 
 
-def _f(x: float) -> str:
+def coord(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
@@ -56,8 +56,11 @@ class BarChart:
 
 def _scale_max(indicator: Indicator, values: Sequence[float], target: float | None) -> float:
     """A round top of the scale just above the largest value or target (19 → 20, 98 → 100),
-    so small rates such as stunting are not squashed against a 0–100 axis."""
+    so small rates such as stunting are not squashed against a 0–100 axis; rates above 50 %
+    keep the full 0–100 axis."""
     top = max([*values, target or 0.0, 1e-9])
+    if indicator.unit == "%" and 50 < top <= 100:
+        return 100.0  # coverage rates: the whole way to 100 % is the honest picture
     step = 10.0 ** math.floor(math.log10(top))
     nice = float(math.ceil(top / step * 2) / 2 * step)
     return min(nice, 100.0) if indicator.unit == "%" and top <= 100 else nice
@@ -81,10 +84,10 @@ def ranking(figures: Sequence[Figure], hrefs: dict[str, str]) -> BarChart:
                 label=short(figure.place.name),
                 name=figure.place.name,
                 href=hrefs[figure.place.code],
-                y=_f(y),
-                text_y=_f(y + 8),
-                width=_f(max(width, 0.0)),
-                value_x=_f(BAR_X + width + 3),
+                y=coord(y),
+                text_y=coord(y + 9),
+                width=coord(max(width, 0.0)),
+                value_x=coord(BAR_X + width + 3),
                 value=(
                     number(figure.value, figure.indicator.decimals) + suffix
                     if figure.value is not None
@@ -93,12 +96,12 @@ def ranking(figures: Sequence[Figure], hrefs: dict[str, str]) -> BarChart:
                 look=look_of(figure.status),
             )
         )
-    target_x = _f(BAR_X + target / top * BAR_W) if target is not None else None
+    target_x = coord(BAR_X + target / top * BAR_W) if target is not None else None
     label = ""
     if target is not None and indicator is not None:
         label = f"target {number(target, indicator.decimals)}{unit_suffix(indicator)}"
     return BarChart(
-        height=_f(len(ordered) * ROW_H + 22),
+        height=coord(len(ordered) * ROW_H + 22),
         bars=bars,
         target_x=target_x,
         target_label=label,
@@ -168,21 +171,21 @@ def trend(
     lines = []
     for name, css, by_year in series:
         points = [
-            Point(_f(x_of(y)), _f(y_of(v)), number(v, decimals) + suffix)
+            Point(coord(x_of(y)), coord(y_of(v)), number(v, decimals) + suffix)
             for y in years
             if (v := by_year.get(y)) is not None
         ]
         path = " ".join(("M" if i == 0 else "L") + f"{p.x} {p.y}" for i, p in enumerate(points))
         lines.append(Line(name, css, points, path, points[-1] if points else None))
     ticks = [
-        Point(_f(LEFT - 4), _f(y_of(v)), number(v, max(0, decimals - 1)))
+        Point(coord(LEFT - 4), coord(y_of(v)), number(v, max(0, decimals - 1)))
         for v in (low, (low + high) / 2, high)
     ]
-    target_y = _f(y_of(target)) if target is not None and low <= target <= high else None
+    target_y = coord(y_of(target)) if target is not None and low <= target <= high else None
     label = f"target {number(target, decimals)}{suffix}" if target is not None else ""
     return TrendChart(
         lines=lines,
-        years=[Point(_f(x_of(y)), _f(TREND_H - 8), str(y)) for y in years],
+        years=[Point(coord(x_of(y)), coord(TREND_H - 8), str(y)) for y in years],
         target_y=target_y,
         target_label=label,
         ticks=ticks,

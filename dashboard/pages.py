@@ -23,12 +23,12 @@ from analytics.figures import (
     compute_figures,
     indicators_with_targets,
 )
-from analytics.tables import desa_table, expected_from, yearly_table
+from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.models import Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
 from dashboard import charts, choropleth, scorecard
 from dashboard.filters import choose, requested_period
-from dashboard.numbers import number, percent
+from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
 from dashboard.samples import sample_data_under
 from dashboard.spending import desa_budget
@@ -104,7 +104,7 @@ def delta_ranking(figures: Sequence[Figure], hrefs: dict[str, str]) -> list[Delt
                 href=hrefs[figure.place.code],
                 before=number(figure.previous, decimals),
                 now=number(figure.value, decimals),
-                change=scorecard.change_text(figure),
+                change=signed(figure.change, decimals),
                 better=improvement(figure) > 0,
                 worse=improvement(figure) < 0,
             )
@@ -112,7 +112,7 @@ def delta_ranking(figures: Sequence[Figure], hrefs: dict[str, str]) -> list[Delt
     return rows
 
 
-def _breadcrumbs(ancestors: Sequence[Region], user: Any) -> list[tuple[str, str | None]]:
+def breadcrumbs(ancestors: Sequence[Region], user: Any) -> list[tuple[str, str | None]]:
     """(name, dashboard link or None) from Indonesia down; links only inside the scope."""
     scope = scope_of(user)
     crumbs: list[tuple[str, str | None]] = [
@@ -138,7 +138,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         "region": region,
         "place": place,
         "title": region.display_name if region else "Indonesia",
-        "crumbs": _breadcrumbs(ancestors, user),
+        "crumbs": breadcrumbs(ancestors, user),
         "region_href": reverse("region-detail", args=[region.code])
         if region
         else reverse("region-root"),
@@ -239,7 +239,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
 
 
 def _yearly(
-    table: Any, place: Place, indicator: Indicator, years: Sequence[int]
+    table: Table, place: Place, indicator: Indicator, years: Sequence[int]
 ) -> dict[int, float | None]:
     return {
         y: table.value(place.code, indicator.code, PeriodSpec(y, 1, PeriodType.YEAR)) for y in years
@@ -292,7 +292,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         "region": region,
         "place": place,
         "title": region.display_name,
-        "crumbs": _breadcrumbs(ancestors, user),
+        "crumbs": breadcrumbs(ancestors, user),
         "region_href": reverse("region-detail", args=[region.code]),
         "sample": sample_data_under(region.code),
         "kecamatan": kecamatan,

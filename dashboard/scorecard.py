@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
 from analytics.figures import Figure, Place
 from catalog.models import Direction, Indicator, Sector
 from dashboard.numbers import number, percent, signed
@@ -55,6 +58,17 @@ class Row:
     href: str
     cells: list[Cell]
     reference: bool = False
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's cells as HTML, escaped here: a matrix has hundreds of cells, and a
+        template loop over them costs more than the rest of the page (docs/PERFORMANCE.md)."""
+        return format_html_join(
+            "",
+            '<td class="st-{}" title="{}"><span aria-hidden="true">{}</span> {}'
+            '<span class="sr-only"> {}</span></td>',
+            ((c.look.key, c.title, c.look.icon, c.text, c.look.word) for c in self.cells),
+        )
 
 
 @dataclass

@@ -27,7 +27,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PAGES = {
     "kecamatan": "/kecamatan/34.04.01/?periode=2025&sektor=gizi&indikator=G02",
     "desa": "/desa/34.04.01.2001/?periode=2025&sektor=gizi&indikator=G02",
-    "belanja": "/kecamatan/34.04.01/belanja/?periode=2025&sektor=gizi",
+    "belanja": "/kecamatan/34.04.01/belanja/?periode=2025&sektor=air_sanitasi",
     "kabupaten": "/kabupaten/34.04/?periode=2025&sektor=kesehatan",
 }
 WIDTHS = (360, 1280)

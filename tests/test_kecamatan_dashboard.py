@@ -89,7 +89,7 @@ def test_the_delta_ranking_lists_the_most_improved_first(reader: Client) -> None
     deltas = section(get(reader, URL), "h-delta")
     rows = re.findall(r"<tr><td class=\"num\">(\d+)</td><td><a [^>]+>(\w+)</a>.*?</tr>", deltas)
     assert rows == [("1", "Alpha"), ("2", "Beta"), ("3", "Gamma")]
-    assert "▲ +10,0 poin" in text_of(deltas)
+    assert "▲ +10,0" in text_of(deltas) and "Perubahan (poin)" in text_of(deltas)
     assert "Paling membaik sejak 2024" in text_of(deltas)
 
 
@@ -102,7 +102,7 @@ def test_priorities_follow_gap_times_people_and_show_the_formula(reader: Client)
     ranked = re.findall(r"<li><a [^>]+>(\w+)</a> — <strong>([\d.]+)</strong>", block)
     # Beta: 75 points × 200 ÷ 100 = 150; Alpha: 10 × 100 ÷ 100 = 10; Gamma met the target.
     assert ranked == [("Beta", "150"), ("Alpha", "10"), ("Gamma", "0")]
-    assert "75,0 poin × 200 ÷ 100 = 150" in text
+    assert "75,0 poin × 200 sasaran ÷ 100 = 150" in text
     assert "Tanpa data, perlu dilengkapi: Delta" in text
 
 
