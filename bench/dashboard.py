@@ -238,6 +238,6 @@ def run(args: list[str]) -> None:
         backends = ["postgresql"]
     requests = _option(args, "requests", 200)
     browser = "--no-browser" not in args
-    results = {kind: run_backend(kind, requests, browser) for kind in backends}
+    results: dict[str, object] = {kind: run_backend(kind, requests, browser) for kind in backends}
     name = "dashboard" if len(backends) == 2 else f"dashboard-{backends[0]}"
     save(name, results)
