@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "api",
     "planning",
     "dashboard",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,9 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploaded data files (intake): size limit in MB, checked before anything is parsed.
+INTAKE_MAX_UPLOAD_MB = env_int("INTAKE_MAX_UPLOAD_MB", 50)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Content-Security-Policy (django-csp 4): everything from this site only; no inline script,
 # no eval; scripts that must be inline carry the per-request nonce (`{{ request.csp_nonce }}`).

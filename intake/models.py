@@ -1,0 +1,78 @@
+"""Upload records: who sent which file when, what became of it, and name aliases for desa."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+
+
+class Status(models.TextChoices):
+    RECEIVED = "diterima", _("diterima")
+    CHECKING = "diperiksa", _("sedang diperiksa")
+    PREVIEWED = "pratinjau", _("siap dikonfirmasi")
+    REJECTED = "ditolak", _("ditolak")
+    IMPORTING = "diimpor", _("sedang diimpor")
+    COMMITTED = "selesai", _("selesai")
+    FAILED = "gagal", _("gagal")
+
+
+class Upload(models.Model):
+    """One uploaded file. The bytes are kept with the record, so the preview, the confirm
+    and the error report all read exactly the file the user sent (checked by its SHA-256),
+    and a database backup carries the originals."""
+
+    kind = models.CharField(_("jenis"), max_length=10, default="values")
+    file_name = models.CharField(_("nama berkas"), max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("ukuran"))
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("waktu unggah"), auto_now_add=True)
+    # Options given at upload: the default period and the kecamatan for matching by name.
+    period = models.CharField(_("periode"), max_length=8, blank=True)
+    kecamatan = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    message = models.TextField(_("pesan"), blank=True)
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    progress = models.PositiveIntegerField(_("baris diproses"), default=0)
+    created = models.PositiveIntegerField(_("baru"), default=0)
+    updated = models.PositiveIntegerField(_("berubah"), default=0)
+    unchanged = models.PositiveIntegerField(_("tetap"), default=0)
+    warnings = models.PositiveIntegerField(_("peringatan"), default=0)
+    errors = models.PositiveIntegerField(_("galat"), default=0)
+    committed_at = models.DateTimeField(_("waktu impor"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("unggahan")
+        verbose_name_plural = _("unggahan")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class RegionAlias(models.Model):
+    """A spelling variant of a desa name used in files ("Sendangadi" for "Sendang Adi")."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("nama lain"), max_length=100)
+
+    class Meta:
+        verbose_name = _("nama lain desa")
+        verbose_name_plural = _("nama lain desa")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "alias"], name="regionalias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.region_id}"

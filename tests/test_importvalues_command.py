@@ -1,0 +1,232 @@
+"""`importvalues`: formats and quirks, every row's fate, atomicity, idempotence, bad input."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from datavalues.models import DataValue, ValueChange
+from intake.models import RegionAlias, Status, Upload
+from tests import intake_files
+from tests.intake_files import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(diy_regions: None, catalogue: None) -> None:
+    """DIY regions and the catalogue."""
+
+
+def run(path: Path, *args: str) -> dict[str, Any]:
+    out = StringIO()
+    call_command("importvalues", str(path), "--json", *args, stdout=out)
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return result
+
+
+def refused(path: Path, *args: str) -> dict[str, Any]:
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("importvalues", str(path), "--json", *args, stdout=out)
+    result: dict[str, Any] = json.loads(out.getvalue()) if out.getvalue() else {}
+    return result
+
+
+def values() -> dict[tuple[str, str, str], float]:
+    return {
+        (v.region_id, v.element.code, v.period.code): v.value
+        for v in DataValue.objects.select_related("element", "period")
+    }
+
+
+def written(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_a_long_csv_is_imported_with_history_rows_and_an_upload_record(setup: None) -> None:
+    summary = run(FIXTURES / "long_basic.csv")
+    assert summary["counts"]["baru"] == 3
+    assert values() == {
+        ("34.04.01.2001", "BUMIL_SASARAN", "2024"): 120,
+        ("34.04.01.2001", "BUMIL_ANC", "2024"): 100,
+        ("34.04.01.2002", "BUMIL_SASARAN", "2024"): 80,
+    }
+    assert ValueChange.objects.filter(how="file").count() == 3
+    upload = Upload.objects.get()
+    assert upload.status == Status.COMMITTED and upload.rows == 3 and len(upload.sha256) == 64
+    assert DataValue.objects.get(element__code="BUMIL_ANC").source == "Puskesmas"
+
+
+def test_reimporting_the_same_file_changes_nothing_and_adds_no_history(setup: None) -> None:
+    run(FIXTURES / "long_basic.csv")
+    before = (values(), ValueChange.objects.count())
+    summary = run(FIXTURES / "long_basic.csv")
+    assert summary["counts"]["tetap"] == 3 and summary["counts"]["baru"] == 0
+    assert (values(), ValueChange.objects.count()) == before
+
+
+def test_indonesian_quirks_bom_semicolons_decimal_comma_thousands_dots_and_blank_rows(
+    setup: None,
+) -> None:
+    summary = run(FIXTURES / "long_indonesian.csv")
+    assert summary["rows"] == 3
+    assert values() == {
+        ("34.04.01.2001", "BUMIL_SASARAN", "2024"): 1234,
+        ("34.04.01.2002", "IDM_SKOR", "2024"): 0.7512,
+        ("34.04.01.2003", "BLT_REALISASI_RP", "2024"): 12_500_000,
+    }
+
+
+def test_windows_1252_text_is_read(setup: None) -> None:
+    run(FIXTURES / "long_cp1252.csv")
+    assert values() == {("34.04.01.2001", "BUMIL_SASARAN", "2024"): 5}
+
+
+def test_a_wide_csv_takes_the_period_from_the_option_and_skips_blank_cells(setup: None) -> None:
+    summary = run(FIXTURES / "wide_basic.csv", "--period", "2024")
+    assert summary["layout"] == "wide"
+    assert values() == {
+        ("34.04.01.2001", "BUMIL_SASARAN", "2024"): 120,
+        ("34.04.01.2001", "BUMIL_ANC", "2024"): 100,
+        ("34.04.01.2002", "BUMIL_SASARAN", "2024"): 80,
+    }
+
+
+def test_desa_are_matched_by_name_within_the_kecamatan_and_through_aliases(setup: None) -> None:
+    RegionAlias.objects.create(region_id="34.04.01.2004", alias="Nogotirta")
+    run(FIXTURES / "wide_by_name.csv", "--period", "2024", "--kecamatan", "34.04.01")
+    assert values() == {
+        ("34.04.01.2001", "BUMIL_SASARAN", "2024"): 10,
+        ("34.04.01.2002", "BUMIL_SASARAN", "2024"): 20,
+        ("34.04.01.2003", "BUMIL_SASARAN", "2024"): 30,
+    }
+
+
+def test_an_alias_naming_two_desa_is_an_ambiguity_error(setup: None, tmp_path: Path) -> None:
+    RegionAlias.objects.create(region_id="34.04.01.2004", alias="Balecatur")
+    summary = refused(FIXTURES / "wide_by_name.csv", "--period", "2024", "--kecamatan", "34.04.01")
+    assert any("ambigu" in p["message"] and p["row"] == 2 for p in summary["problems"])
+    assert values() == {}
+
+
+def test_xlsx_number_and_date_cells_are_read(setup: None, tmp_path: Path) -> None:
+    path = written(tmp_path, "a.xlsx", intake_files.xlsx_long_with_excel_cells())
+    run(path)
+    assert values() == {
+        ("34.04.01.2001", "BUMIL_SASARAN", "2024"): 120,
+        ("34.04.01.2001", "BALITA_DIUKUR", "2024-03"): 45,
+    }
+
+
+def test_preview_fates_new_changed_unchanged_and_dry_run_writes_nothing(
+    setup: None, tmp_path: Path
+) -> None:
+    run(FIXTURES / "long_basic.csv")
+    path = written(
+        tmp_path,
+        "b.csv",
+        b"kode_wilayah,kode_data,periode,nilai\n"
+        b"34.04.01.2001,BUMIL_SASARAN,2024,120\n"
+        b"34.04.01.2002,BUMIL_SASARAN,2024,81\n"
+        b"34.04.01.2003,BUMIL_SASARAN,2024,9\n"
+        b"34.04.01.2004,BUMIL_SASARAN,2024,x\n",
+    )
+    history = ValueChange.objects.count()
+    summary = refused(path, "--dry-run")
+    assert summary["counts"] == {"baru": 1, "berubah": 1, "tetap": 1, "peringatan": 0, "galat": 1}
+    assert ValueChange.objects.count() == history
+    assert values()[("34.04.01.2002", "BUMIL_SASARAN", "2024")] == 80
+
+
+def test_a_file_with_one_bad_row_changes_nothing(setup: None) -> None:
+    summary = refused(FIXTURES / "one_bad_row.csv")
+    assert [(p["row"], p["column"]) for p in summary["problems"]] == [(3, "nilai")]
+    assert values() == {} and ValueChange.objects.count() == 0 and Upload.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "column", "words"),
+    [
+        ("duplicated_rows.csv", 3, "nilai", "baris 2"),
+        ("unknown_codes.csv", 2, "kode_wilayah", "bukan kode desa"),
+        ("negative_count.csv", 2, "nilai", "negatif"),
+        ("text_in_number.csv", 2, "nilai", "bukan bilangan"),
+        ("future_period.csv", 2, "periode", "belum dimulai"),
+        ("kelurahan_desa_only.csv", 2, "nilai", "kelurahan"),
+    ],
+)
+def test_each_bad_row_gets_a_specific_message_naming_row_and_column(
+    setup: None, name: str, row: int, column: str, words: str
+) -> None:
+    summary = refused(FIXTURES / name)
+    assert any(
+        p["row"] == row and p["column"] == column and words in p["message"]
+        for p in summary["problems"]
+    ), summary["problems"]
+    assert values() == {} and ValueChange.objects.count() == 0
+
+
+def test_an_unknown_element_code_is_named(setup: None) -> None:
+    summary = refused(FIXTURES / "unknown_codes.csv")
+    assert any(p["row"] == 3 and "TIDAK_ADA" in p["message"] for p in summary["problems"])
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "kosong"),
+        (b"\x89PNG\r\n\x1a\nxxxx", "PNG"),
+        (b"\x00\x01\x02binary", "biner"),
+    ],
+)
+def test_empty_binary_and_renamed_image_files_are_refused(
+    setup: None, tmp_path: Path, content: bytes | None, words: str
+) -> None:
+    path = FIXTURES / "empty.csv" if content is None else written(tmp_path, "x.xlsx", content)
+    with pytest.raises(CommandError, match=words):
+        call_command("importvalues", str(path), stdout=StringIO(), stderr=StringIO())
+    assert values() == {}
+
+
+def test_committed_bad_files_are_refused(setup: None) -> None:
+    for name, words in (("renamed_image.xlsx", "PNG"), ("binary.csv", "biner")):
+        with pytest.raises(CommandError, match=words):
+            call_command("importvalues", str(FIXTURES / name), stdout=StringIO())
+
+
+def test_a_zip_bomb_is_refused_from_its_directory_before_parsing(
+    setup: None, tmp_path: Path
+) -> None:
+    path = written(tmp_path, "bomb.xlsx", intake_files.zip_bomb())
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(CommandError, match="bom zip"):
+        call_command("importvalues", str(path), stdout=StringIO())
+
+
+def test_a_file_over_the_size_limit_is_refused(setup: None, settings: Any) -> None:
+    settings.INTAKE_MAX_UPLOAD_MB = 0
+    with pytest.raises(CommandError, match="melebihi batas"):
+        call_command("importvalues", str(FIXTURES / "long_basic.csv"), stdout=StringIO())
+
+
+def test_formulas_are_refused_naming_the_cell_and_never_computed(
+    setup: None, tmp_path: Path
+) -> None:
+    path = written(tmp_path, "f.xlsx", intake_files.xlsx_with_formula())
+    with pytest.raises(CommandError, match="D2"):
+        call_command("importvalues", str(path), stdout=StringIO())
+    assert values() == {}
+
+
+def test_openpyxl_refuses_xml_entities_because_defusedxml_is_installed() -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
