@@ -20,7 +20,7 @@ from dashboard.statuses import Look, look_of
 WIDTH = 360.0
 LABEL_W = 118.0  # place names (up to 17 characters), right-aligned at this x
 BAR_X = 122.0
-BAR_W = 180.0  # leaves room for the value after the longest bar
+BAR_W = 176.0  # the values follow in a column at the right
 ROW_H = 24.0
 
 
@@ -87,7 +87,8 @@ def ranking(figures: Sequence[Figure], hrefs: dict[str, str]) -> BarChart:
                 y=coord(y),
                 text_y=coord(y + 9),
                 width=coord(max(width, 0.0)),
-                value_x=coord(BAR_X + width + 3),
+                # A column of values right of the bar area: the target line never crosses them.
+                value_x=coord(BAR_X + BAR_W + 4),
                 value=(
                     number(figure.value, figure.indicator.decimals) + suffix
                     if figure.value is not None
