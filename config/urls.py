@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
     path("", include("regions.urls")),
     path("", include("dashboard.urls")),
+    path("", include("intake.urls")),
 ]
 
 if settings.DEBUG:

@@ -263,6 +263,8 @@ def plan_values(
     for number, cells in table.rows:
         if all(is_blank(c) for c in cells):
             continue  # trailing or spacer rows
+        if not long and all(is_blank(cells[i]) for i, _ in value_columns if i < len(cells)):
+            continue  # a template row left empty: nothing to say about that desa
         plan.rows += 1
         if progress is not None and plan.rows % 50_000 == 0:
             progress(plan.rows)

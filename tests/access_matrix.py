@@ -128,6 +128,25 @@ def _desa_page(code: str, cast: Any, role: str) -> str:
     return f"/desa/{code}/"
 
 
+def _desa_upload(code: str, cast: Any, role: str, suffix: str = "") -> str:
+    """An upload sent by the desa operator: only its sender and national admins see it."""
+    from intake.models import Status, Upload
+
+    upload = Upload.objects.create(
+        file_name="uji.csv",
+        sha256="0" * 64,
+        size=1,
+        content=b"kode_wilayah,kode_data,periode,nilai\n",
+        uploaded_by=cast.users["desa"],
+        status=Status.PREVIEWED,
+    )
+    return f"/impor/{upload.pk}/{suffix}"
+
+
+WRITERS_ONLY = {"outsider": NOT_FOUND, "viewer": NOT_FOUND}
+UPLOAD_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "desa")}
+
+
 ADMIN_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r != "admin"}
 MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
 
@@ -178,6 +197,23 @@ MATRIX: dict[str, Entry] = {
         data={"language": "en", "next": "/"},
     ),
     "^static/(?P<path>.*)$": page("/static/css/app.css", anonymous=OK, debug_only=True),
+    # File import of data values (intake/urls.py): writers only; an upload is its sender's.
+    "intake-upload": page("/impor/", **WRITERS_ONLY),
+    "intake-preview": page(_desa_upload, **UPLOAD_OWNER),
+    "intake-report": page(
+        lambda c, cast, role: _desa_upload(c, cast, role, "laporan.csv"), **UPLOAD_OWNER
+    ),
+    "intake-confirm": page(
+        lambda c, cast, role: _desa_upload(c, cast, role, "konfirmasi/"),
+        REDIRECT,
+        method="POST",
+        **UPLOAD_OWNER,
+    ),
+    "intake-template-csv": page(lambda c: f"/impor/templat/{c}.csv", scoped=True, viewer=NOT_FOUND),
+    # A zipped body cannot show the code: the kecamatan template, for those who cover it.
+    "intake-template-xlsx": page(
+        "/impor/templat/34.04.01.xlsx", NOT_FOUND, admin=OK, kabupaten=OK, kecamatan=OK
+    ),
     # The Django admin (every pattern): verified national administrators only.
     "admin:*": Entry(
         urls=(

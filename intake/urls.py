@@ -1,0 +1,23 @@
+from django.urls import path
+
+from intake import views
+
+# Region codes use the `kode` converter registered by regions/urls.py.
+urlpatterns = [
+    path("impor/", views.upload_page, name="intake-upload"),
+    path("impor/<int:pk>/", views.preview, name="intake-preview"),
+    path("impor/<int:pk>/konfirmasi/", views.confirm, name="intake-confirm"),
+    path("impor/<int:pk>/laporan.csv", views.error_report, name="intake-report"),
+    path(
+        "impor/templat/<kode:code>.csv",
+        views.template_download,
+        {"fmt": "csv"},
+        name="intake-template-csv",
+    ),
+    path(
+        "impor/templat/<kode:code>.xlsx",
+        views.template_download,
+        {"fmt": "xlsx"},
+        name="intake-template-xlsx",
+    ),
+]

@@ -1,0 +1,174 @@
+"""Upload → preview (every row's fate) → confirm, the error report and the templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import region_for_user_or_404, scope_of
+from catalog.models import Sector
+from intake import importing
+from intake.models import Upload
+from intake.parsing import BadFile, max_upload_bytes
+from intake.templates_files import template_csv, template_xlsx
+from regions.models import Level
+
+log = logging.getLogger(__name__)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Berkas CSV atau XLSX"))
+    period = forms.CharField(
+        label=gettext_lazy("Periode (bila berkas tanpa kolom periode)"),
+        max_length=8,
+        required=False,
+    )
+    kecamatan = forms.CharField(
+        label=gettext_lazy("Kode kecamatan (bila desa dicocokkan menurut nama)"),
+        max_length=8,
+        required=False,
+    )
+
+
+def _require_writer(request: HttpRequest) -> None:
+    scope = scope_of(request.user)
+    if scope.superuser:
+        return
+    if not any(g.role in importing.WRITER_ROLES for g in scope.grants):
+        raise Http404("no role that may write values")
+
+
+def _own_upload_or_404(request: HttpRequest, pk: int) -> Upload:
+    """An upload is seen by the one who sent it and by national administrators only."""
+    upload = get_object_or_404(Upload, pk=pk, kind="values")
+    scope = scope_of(request.user)
+    if upload.uploaded_by_id != request.user.pk and not (scope.national and scope.is_admin):
+        raise Http404("not this user's upload")
+    return upload
+
+
+@never_cache
+def upload_page(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        sent = form.cleaned_data["file"]
+        kecamatan = form.cleaned_data["kecamatan"].strip()
+        if kecamatan and not scope_of(request.user).covers(kecamatan):
+            form.add_error("kecamatan", _("Kecamatan di luar wilayah Anda."))
+        else:
+            try:
+                upload = importing.receive(
+                    name=sent.name,
+                    stream=sent,
+                    size=sent.size,
+                    by=request.user,
+                    period=form.cleaned_data["period"].strip().upper(),
+                    kecamatan_id=kecamatan or None,
+                )
+            except BadFile as exc:
+                form.add_error("file", str(exc))
+            else:
+                plan = importing.plan_upload(upload, by=request.user)
+                importing.record_plan(upload, plan)
+                log.info("upload %s by %s: %s", upload.pk, request.user, plan.counts)
+                return redirect("intake-preview", pk=upload.pk)
+    uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind="values")[:20]
+    return render(
+        request,
+        "intake/upload.html",
+        {
+            "form": form,
+            "uploads": uploads,
+            "limit_mb": max_upload_bytes() // 1048576,
+            "sectors": Sector.objects.order_by("order"),
+            "template_regions": scope_of(request.user).roots,
+        },
+    )
+
+
+@never_cache
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _own_upload_or_404(request, pk)
+    plan = importing.plan_upload(upload, by=request.user)
+    return render(
+        request,
+        "intake/preview.html",
+        {"upload": upload, "plan": plan, "header": plan.header, "fates": plan.fates},
+    )
+
+
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _own_upload_or_404(request, pk)
+    if upload.status == "selesai":
+        messages.info(request, _("Berkas ini sudah diimpor."))
+        return redirect("intake-preview", pk=upload.pk)
+    try:
+        plan = importing.import_commit(
+            upload=upload, by=request.user, accept_warnings=bool(request.POST.get("accept"))
+        )
+    except importing.ImportRefused as exc:
+        log.info("upload %s refused: %s", upload.pk, exc)
+        messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
+    else:
+        messages.success(
+            request,
+            _("Tersimpan: %(new)d baru, %(changed)d berubah, %(same)d tetap.")
+            % {
+                "new": plan.counts["baru"],
+                "changed": plan.counts["berubah"],
+                "same": plan.counts["tetap"],
+            },
+        )
+    return redirect("intake-preview", pk=upload.pk)
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in an exported cell (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@never_cache
+def error_report(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _own_upload_or_404(request, pk)
+    plan = importing.plan_upload(upload, by=request.user)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for row in importing.iter_report(plan):
+        writer.writerow([_safe(c) for c in row])
+    if not plan.header and plan.problems:  # the file as a whole was refused
+        writer.writerow(["", "galat", plan.problems[0].message])
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="laporan-galat-{upload.pk}.csv"'
+    return response
+
+
+def template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    region = region_for_user_or_404(request, code)
+    _require_writer(request)
+    if region.level < Level.KECAMATAN:
+        raise Http404("templates are per kecamatan or desa")
+    sector = request.GET.get("sektor", "")
+    if fmt == "xlsx":
+        body = template_xlsx(region=region, sector=sector)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = template_csv(region=region, sector=sector)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    name = f"templat-{region.code}{'-' + sector if sector else ''}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,138 @@
+"""Upload → preview → confirm in the browser, the error report, templates and scoping."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Role
+from catalog.loading import load_catalogue
+from datavalues.models import DataValue, ValueChange
+from datavalues.writing import ValueInput, save_values
+from intake.models import Status, Upload
+from tests.cast import Cast, cast_fixture  # noqa: F401
+from tests.intake_files import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(cast: Cast) -> Cast:
+    load_catalogue()
+    return cast
+
+
+def send(client: object, name: str, content: bytes, **data: str) -> Upload:
+    response = client.post(  # type: ignore[attr-defined]
+        "/impor/", {"file": SimpleUploadedFile(name, content), **data}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Upload.objects.latest("id")
+
+
+def test_a_kecamatan_upload_is_previewed_with_every_fate_then_confirmed(staff: Cast) -> None:
+    client = staff.client(Role.KECAMATAN)
+    save_values(values=[ValueInput("34.04.01.2002", "BUMIL_SASARAN", "2024", 70)], how="form")
+    upload = send(client, "a.csv", (FIXTURES / "long_basic.csv").read_bytes())
+    assert upload.status == Status.PREVIEWED and upload.uploaded_by == staff.users[Role.KECAMATAN]
+    page = client.get(f"/impor/{upload.pk}/").content.decode()
+    assert "fate-baru" in page and "fate-berubah" in page and "70 → 80" in page
+    assert DataValue.objects.count() == 1  # the preview writes nothing
+    response = client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert response.status_code == 302
+    upload.refresh_from_db()
+    assert upload.status == Status.COMMITTED and upload.committed_by == staff.users[Role.KECAMATAN]
+    assert DataValue.objects.count() == 3
+    assert ValueChange.objects.filter(how="file", changed_by=upload.committed_by).count() == 3
+    # A second confirm of the same upload changes nothing.
+    client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert ValueChange.objects.filter(how="file").count() == 3
+
+
+def test_a_file_with_an_error_cannot_be_confirmed_and_its_report_names_the_reason(
+    staff: Cast,
+) -> None:
+    client = staff.client(Role.KECAMATAN)
+    upload = send(client, "bad.csv", (FIXTURES / "one_bad_row.csv").read_bytes())
+    assert upload.status == Status.REJECTED and upload.errors == 1
+    page = client.get(f"/impor/{upload.pk}/").content.decode()
+    assert "Perbaiki galat" in page and "konfirmasi/" not in page
+    client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert DataValue.objects.count() == 0 and ValueChange.objects.count() == 0
+    report = client.get(f"/impor/{upload.pk}/laporan.csv")
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["baris", "status", "kode_wilayah", "kode_data", "periode", "nilai", "alasan"]
+    assert rows[1][:6] == ["3", "galat", "34.04.01.2002", "BUMIL_SASARAN", "2024", "'-5"]
+    assert "negatif" in rows[1][6]
+
+
+def test_a_desa_operator_cannot_write_another_desa(staff: Cast) -> None:
+    client = staff.client(Role.DESA)  # 34.04.01.2001
+    upload = send(client, "x.csv", (FIXTURES / "other_desa.csv").read_bytes())
+    page = client.get(f"/impor/{upload.pk}/").content.decode()
+    assert "di luar wilayah" in page
+    client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert DataValue.objects.count() == 0
+
+
+def test_another_users_upload_is_not_found(staff: Cast) -> None:
+    upload = send(staff.client(Role.DESA), "a.csv", b"kode_wilayah,kode_data,periode,nilai\n")
+    other = staff.client(Role.KECAMATAN)
+    assert other.get(f"/impor/{upload.pk}/").status_code == 404
+    assert other.post(f"/impor/{upload.pk}/konfirmasi/").status_code == 404
+
+
+def test_warnings_need_the_confirming_tick(staff: Cast) -> None:
+    for year, value in ((2019, 100), (2020, 102), (2021, 98), (2022, 101), (2023, 99)):
+        save_values(
+            values=[ValueInput("34.04.01.2001", "BUMIL_SASARAN", str(year), value)], how="form"
+        )
+    client = staff.client(Role.KECAMATAN)
+    content = b"kode_wilayah,kode_data,periode,nilai\n34.04.01.2001,BUMIL_SASARAN,2024,900\n"
+    upload = send(client, "w.csv", content)
+    assert upload.warnings == 1
+    client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert not DataValue.objects.filter(period__code="2024").exists()
+    client.post(f"/impor/{upload.pk}/konfirmasi/", {"accept": "1"})
+    assert DataValue.objects.get(period__code="2024").value == 900
+
+
+def test_a_renamed_image_is_refused_at_upload_and_nothing_is_stored(staff: Cast) -> None:
+    client = staff.client(Role.KECAMATAN)
+    upload = send(client, "foto.xlsx", (FIXTURES / "renamed_image.xlsx").read_bytes())
+    assert upload.status == Status.REJECTED and "PNG" in upload.message
+    assert "PNG" in client.get(f"/impor/{upload.pk}/").content.decode()
+
+
+def test_templates_list_the_desa_of_the_kecamatan_with_codes_and_element_headers(
+    staff: Cast,
+) -> None:
+    client = staff.client(Role.KECAMATAN)
+    body = client.get("/impor/templat/34.04.01.csv?sektor=kesehatan").content.decode("utf-8-sig")
+    lines = body.splitlines()
+    assert lines[0].startswith("kode_wilayah;nama_desa;periode;")
+    assert "BUMIL_SASARAN (" in lines[0] and "IDM_SKOR" not in lines[0]
+    assert lines[1].startswith("34.04.01.2001;Balecatur;")
+    response = client.get("/impor/templat/34.04.01.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None and sheet["A2"].value == "34.04.01.2001"
+
+
+def test_a_filled_template_imports(staff: Cast) -> None:
+    client = staff.client(Role.KECAMATAN)
+    response = client.get("/impor/templat/34.04.01.xlsx?sektor=kesehatan")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["C2"] = "2024"
+    sheet["D2"] = 12  # first element column
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = send(client, "t.xlsx", buffer.getvalue())
+    assert upload.status == Status.PREVIEWED, upload.message
+    client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert DataValue.objects.get(region_id="34.04.01.2001").value == 12
