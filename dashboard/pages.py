@@ -144,6 +144,9 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         else reverse("region-root"),
         "sample": sample_data_under(region.code if region else None),
     }
+    if context["sample"] and place.level < Level.KECAMATAN:
+        example = context["sample"][:8]
+        context["sample_href"] = reverse("dashboard-kecamatan", args=[example])
     sectors, indicators = visible_catalogue(user, region.code if region else None)
     if not indicators:
         context["empty"] = _("Katalog indikator belum dimuat.")

@@ -13,7 +13,10 @@ from datavalues.models import SAMPLE_SOURCE, DataValue
 from regions.models import Level, Region, within_code
 
 
-def sample_data_under(code: str | None) -> bool:
+def sample_data_under(code: str | None) -> str | None:
+    """The code of the desa whose sample values were found, or None when the data is real
+    (or absent). Above kecamatan level the page links to that desa's kecamatan: the way a
+    newcomer on the national page reaches a kecamatan with data."""
     if code is not None and code.count(".") == 3:
         first_desa: Subquery | str = code  # a desa: itself
     else:
@@ -23,4 +26,8 @@ def sample_data_under(code: str | None) -> bool:
         # Only desa that have values at all: the first desa of a kabupaten may be empty.
         has_values = DataValue.objects.filter(region_id=OuterRef("code"))
         first_desa = Subquery(desa.filter(Exists(has_values)).order_by("code").values("code")[:1])
-    return DataValue.objects.filter(region_id=first_desa, source=SAMPLE_SOURCE).exists()
+    return (
+        DataValue.objects.filter(region_id=first_desa, source=SAMPLE_SOURCE)
+        .values_list("region_id", flat=True)
+        .first()
+    )

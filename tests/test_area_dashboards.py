@@ -66,3 +66,13 @@ def test_the_kabupaten_page_needs_a_bounded_number_of_queries(reader: Client) ->
         html = get(reader, "/kabupaten/34.04/?periode=2025&sektor=gizi")
     assert len(queries) <= 16, [q["sql"][:120] for q in queries.captured_queries]
     assert html.count('<th scope="row" class="name">') == 17 + 2  # kecamatan + 2 references
+
+
+@pytest.mark.usefixtures("sleman")
+def test_the_national_page_labels_sample_data_and_leads_to_a_kecamatan_with_it(
+    reader: Client,
+) -> None:
+    html = get(reader, "/nasional/")
+    assert "Data contoh" in html
+    assert '<a href="/kecamatan/34.04.01/">Lihat contoh dasbor kecamatan →</a>' in html
+    assert "Lihat contoh dasbor kecamatan" not in get(reader, "/kecamatan/34.04.01/")
