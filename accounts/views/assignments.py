@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -77,9 +78,7 @@ def assignment_list(request: AuthedRequest) -> HttpResponse:
     rows = assigning.manageable(request.user).order_by("region_id", "role", "user__username")
     query = request.GET.get("q", "").strip()[:150]
     if query:
-        rows = rows.filter(user__username__icontains=query) | rows.filter(
-            region_id__startswith=query
-        )
+        rows = rows.filter(Q(user__username__icontains=query) | Q(region__code__startswith=query))
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,
