@@ -136,3 +136,14 @@ def test_a_forged_csrf_token_changes_nothing(cast: Cast) -> None:
 
     assert response.status_code == 403
     assert not Assignment.objects.filter(user__username="outsider").exists()
+
+
+def test_the_list_can_be_searched_by_username_or_region_code(cast: Cast) -> None:
+    client = cast.client("admin")
+
+    by_code = client.get("/akun/penugasan/?q=34.04.01").content.decode()
+    by_name = client.get("/akun/penugasan/?q=viewer").content.decode()
+
+    assert "<td>kecamatan</td>" in by_code and "<td>desa</td>" in by_code
+    assert "<td>kabupaten</td>" not in by_code
+    assert "<td>viewer</td>" in by_name and "<td>desa</td>" not in by_name
