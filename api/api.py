@@ -22,6 +22,7 @@ from accounts.api_auth import api_auth
 from analytics.api import router as analytics_router
 from api.regions import router as regions_router
 from catalog.api import router as catalog_router
+from intake.api import router as intake_router
 
 api = NinjaAPI(
     title="Dashboard Kecamatan API",
@@ -47,3 +48,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", analytics_router)
 api.add_router("/", catalog_router)
+api.add_router("/", intake_router)

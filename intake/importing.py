@@ -366,7 +366,7 @@ def plan_values(
                 plan.problems.append(Problem(number, column, "nilai kosong / empty value"))
                 continue
             try:
-                value = parse_number(value_cell)
+                value = parse_number(value_cell, decimal_comma=table.decimal_comma)
             except BadCell as exc:
                 plan.problems.append(Problem(number, column, str(exc)))
                 continue

@@ -46,6 +46,10 @@ class Table:
     kind: str  # "csv" or "xlsx"
     header: list[str]
     rows: Iterator[tuple[int, list[Cell]]]
+    # How to read "1.234" in a text cell: True in ';'-separated files (Indonesian Excel
+    # writes ';' because ',' is its decimal separator, so '.' groups thousands), False in
+    # ','-separated ones (a bare dot is a decimal point), None when unknown (XLSX text).
+    decimal_comma: bool | None = None
 
 
 def max_upload_bytes() -> int:
@@ -125,7 +129,12 @@ def _open_csv(stream: IO[bytes]) -> Table:
         for offset, cells in enumerate(reader, start=2):
             yield offset, list(cells)
 
-    return Table(kind="csv", header=[h.strip() for h in header], rows=rows())
+    return Table(
+        kind="csv",
+        header=[h.strip() for h in header],
+        rows=rows(),
+        decimal_comma={";": True, ",": False}.get(delimiter),
+    )
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -238,7 +247,7 @@ def _calamine_cell(value: object) -> Cell:
 
 # --- cell values -----------------------------------------------------------------------
 
-_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$")
 
 
@@ -250,12 +259,13 @@ def is_blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def parse_number(cell: Cell) -> float:
+def parse_number(cell: Cell, *, decimal_comma: bool | None = None) -> float:
     """A number from a cell: Excel numbers as they are; text in Indonesian or English style.
 
-    `1.234,5` and `1234,5` are Indonesian (dot thousands, comma decimal); `1.234` with
-    groups of exactly three digits is read as one thousand two hundred and thirty-four,
-    as Indonesian files mean it; `12.5` is a decimal point.
+    `1.234,5` and `1234,5` are Indonesian (dot thousands, comma decimal). A bare `1.234`
+    is one thousand two hundred and thirty-four in a ';'-separated file or an XLSX text
+    cell (groups of exactly three digits after a non-zero lead), and 1.234 in a
+    ','-separated file; `0.854` and `12.5` always have a decimal point.
     """
     if isinstance(cell, bool) or cell is None:
         raise BadCell("bukan bilangan / not a number")
@@ -273,7 +283,7 @@ def parse_number(cell: Cell) -> float:
             text = text.replace(",", "")
     elif "," in text:
         text = text.replace(",", ".") if text.count(",") == 1 else text
-    elif _THOUSANDS_DOT.match(text):
+    elif decimal_comma is not False and _THOUSANDS_DOT.match(text):
         text = text.replace(".", "")
     try:
         value = float(text)

@@ -143,7 +143,12 @@ def _desa_upload(code: str, cast: Any, role: str, suffix: str = "") -> str:
     return f"/impor/{upload.pk}/{suffix}"
 
 
-WRITERS_ONLY = {"outsider": NOT_FOUND, "viewer": NOT_FOUND}
+def _datavalues_path(code: str, cast: Any, role: str) -> str:
+    _with_catalogue()
+    return "/api/v1/datavalues"
+
+
+VALUE_WRITERS = {"outsider": NOT_FOUND, "viewer": NOT_FOUND}
 UPLOAD_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "desa")}
 
 
@@ -198,7 +203,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "^static/(?P<path>.*)$": page("/static/css/app.css", anonymous=OK, debug_only=True),
     # File import of data values (intake/urls.py): writers only; an upload is its sender's.
-    "intake-upload": page("/impor/", **WRITERS_ONLY),
+    "intake-upload": page("/impor/", **VALUE_WRITERS),
     "intake-preview": page(_desa_upload, **UPLOAD_OWNER),
     "intake-report": page(
         lambda c, cast, role: _desa_upload(c, cast, role, "laporan.csv"), **UPLOAD_OWNER
@@ -246,4 +251,21 @@ MATRIX: dict[str, Entry] = {
     "api-v1:indicator_values": api_entry(_analytics, scoped=True),
     "api-v1:indicator_list": api_entry("/api/v1/indicators"),
     "api-v1:data_element_list": api_entry("/api/v1/dataelements"),
+    # Writing values (intake/api.py): a batch in the writer's scope (a Sleman desa).
+    "api-v1:datavalues_write": api_entry(
+        _datavalues_path,
+        method="POST",
+        data={
+            "values": [
+                {
+                    "kode_wilayah": "34.04.01.2001",
+                    "kode_data": "BUMIL_SASARAN",
+                    "periode": "2024",
+                    "nilai": 5,
+                }
+            ]
+        },
+        outsider=NOT_FOUND,
+        viewer=NOT_FOUND,
+    ),
 }

@@ -230,3 +230,25 @@ def test_openpyxl_refuses_xml_entities_because_defusedxml_is_installed() -> None
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+@pytest.mark.parametrize(
+    ("cell", "decimal_comma", "expected"),
+    [
+        ("1.234,5", None, 1234.5),
+        ("1234,5", True, 1234.5),
+        ("1.234", True, 1234),
+        ("1.234", False, 1.234),
+        ("0.854", None, 0.854),
+        ("12.500.000", None, 12_500_000),
+        ("1,234.5", None, 1234.5),
+        (" 7 ", None, 7),
+        (45.0, None, 45),
+    ],
+)
+def test_numbers_are_read_in_indonesian_and_english_styles(
+    cell: str | float, decimal_comma: bool | None, expected: float
+) -> None:
+    from intake.parsing import parse_number
+
+    assert parse_number(cell, decimal_comma=decimal_comma) == expected
