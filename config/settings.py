@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "planning",
     "dashboard",
     "intake",
+    "reports",
 ]
 
 MIDDLEWARE = [

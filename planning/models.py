@@ -77,3 +77,11 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.desa_id} {self.year} {self.kegiatan_code} {self.fund_source}"
+
+
+# Models of the planning topics live in their own modules; importing them here registers them.
+from planning.activities import Activity  # noqa: E402
+from planning.evaluation import ApbdesEvaluation  # noqa: E402
+from planning.followups import FollowUp, FollowUpChange  # noqa: E402
+
+__all__ = ["Activity", "ApbdesEvaluation", "BudgetLine", "FollowUp", "FollowUpChange"]

@@ -152,6 +152,46 @@ VALUE_WRITERS = {"outsider": NOT_FOUND, "viewer": NOT_FOUND}
 UPLOAD_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "desa")}
 
 
+def _desa_subpage(suffix: str) -> Callable[..., str]:
+    def url(code: str, cast: Any, role: str) -> str:
+        return _desa_page(code, cast, role) + suffix
+
+    return url
+
+
+def _follow_up_at(code: str, cast: Any, role: str) -> str:
+    """A follow-up at the desa at or below `code`, whose status the role tries to change."""
+    import datetime as dt
+
+    from catalog.models import Indicator
+    from planning.followups import create_follow_up
+    from regions.models import Region
+
+    desa = _desa_page(code, cast, role).split("/")[2]
+    item = create_follow_up(
+        by="uji",
+        desa=Region.objects.get(code=desa),
+        indicator=Indicator.objects.get(code="G01"),
+        problem="masalah",
+        action="tindakan",
+        owner="desa",
+        due_date=dt.date.today() + dt.timedelta(days=7),
+    )
+    return f"/tindak-lanjut/{item.pk}/status/"
+
+
+def _report(name: str) -> Callable[..., str]:
+    def url(code: str, cast: Any, role: str) -> str:
+        return _kecamatan_page("34.04.01", cast, role, name)
+
+    return url
+
+
+# Reports of kecamatan 34.04.01 (PDF and XLSX bodies are compressed, so the region code
+# cannot be looked for in them: the roles are listed one by one instead of scoped).
+REPORT_ROLES = {"outsider": NOT_FOUND, "desa": NOT_FOUND, "viewer": NOT_FOUND}
+WRITERS_ONLY = {"outsider": NOT_FOUND, "desa": NOT_FOUND, "viewer": NOT_FOUND}
+
 ADMIN_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r != "admin"}
 MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
 
@@ -173,6 +213,35 @@ MATRIX: dict[str, Entry] = {
     "dashboard-kabupaten": page("/kabupaten/34.04/", NOT_FOUND, admin=OK, kabupaten=OK),
     "dashboard-province": page("/provinsi/34/", **ADMIN_ONLY),
     "dashboard-national": page("/nasional/", **ADMIN_ONLY),
+    # Planning (planning/urls.py): readers see, kecamatan/kabupaten/admin write.
+    "recommendations": page(_desa_subpage("rekomendasi/"), scoped=True),
+    "apbdes-evaluation": page(_desa_subpage("evaluasi-apbdes/"), scoped=True),
+    "follow-ups": page(
+        lambda c, cast, role: _kecamatan_page(c, cast, role, "tindak-lanjut/"),
+        scoped=True,
+        desa=NOT_FOUND,
+    ),
+    "follow-up-status": page(
+        _follow_up_at,
+        REDIRECT,
+        scoped=True,
+        method="POST",
+        data={"status": "berjalan"},
+        **WRITERS_ONLY,
+    ),
+    "escalations": page(
+        lambda c, cast, role: _kecamatan_page(c, cast, role, "eskalasi/"),
+        scoped=True,
+        desa=NOT_FOUND,
+    ),
+    # Reports (reports/urls.py)
+    "report-pdf": page(_report("laporan.pdf"), **REPORT_ROLES),
+    "report-xlsx": page(_report("laporan.xlsx"), **REPORT_ROLES),
+    "report-csv": page(
+        lambda c, cast, role: _kecamatan_page(c, cast, role, "tabel/matriks.csv"),
+        scoped=True,
+        desa=NOT_FOUND,
+    ),
     # Login and account
     "login": page("/masuk/", REDIRECT, anonymous=OK),
     "login-totp": page("/masuk/totp/", LOGIN),

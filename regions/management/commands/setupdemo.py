@@ -35,6 +35,7 @@ class Command(BaseCommand):
                     call_command("importboundaries", str(path), stdout=self.stdout)
         # The catalogue load is idempotent; sample values only into an empty database.
         call_command("loadcatalog", stdout=self.stdout)
+        call_command("loadactivities", stdout=self.stdout)
         from datavalues.models import DataValue
 
         if not DataValue.objects.exists():
