@@ -87,3 +87,8 @@ class ValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.element_id} {self.period_id}: {self.old_value} → {self.new_value}"
+
+
+# The approval workflow's tables live in datavalues/approval.py; imported here so that
+# Django registers them with this app.
+from datavalues.approval import ApprovalStep, PeriodApproval  # noqa: E402, F401

@@ -123,6 +123,20 @@ def _validate(
     return errors, elements, specs
 
 
+def _locked(rows: list[ValueInput], specs: dict[str, PeriodSpec]) -> list[RowError]:
+    """Values inside a period the kecamatan approved are refused until it is reopened."""
+    from datavalues.approval import LOCKED_MESSAGE, is_locked, locked_keys
+
+    locks = locked_keys(r.region for r in rows)
+    if not locks:
+        return []
+    return [
+        RowError(number, "period", LOCKED_MESSAGE)
+        for number, row in enumerate(rows, start=1)
+        if row.period in specs and is_locked(locks, row.region, specs[row.period].code)
+    ]
+
+
 def save_values(
     *,
     values: Iterable[ValueInput],
@@ -138,6 +152,7 @@ def save_values(
     rows = list(values)
     how = How(how)
     errors, elements, specs = _validate(rows)
+    errors += _locked(rows, specs)
     if errors:
         raise ValuesRejected(errors)
     result = SaveResult()

@@ -26,7 +26,7 @@ from accounts.models import Role
 from accounts.scoping import Scope, scope_of
 from catalog.models import DataElement, Period
 from catalog.periods import BadPeriod, PeriodType, parse_period
-from datavalues import validation
+from datavalues import approval, validation
 from datavalues.models import DataValue, How
 from datavalues.writing import ValueInput, ValuesRejected, save_values
 from intake.models import RegionAlias, Status, Upload
@@ -386,6 +386,7 @@ def plan_values(
                 continue
             seen[key] = number
             plan.items.append(Item(number, column, region, code, period_code, value, source))
+    _refuse_locked(plan)
     _attach_old_values(plan, elements)
     findings = validation.check_batch(
         [
@@ -419,6 +420,20 @@ def _check_period(code: str, today: date) -> tuple[str, str]:
     if date(spec.year, spec.first_month, 1) > today:
         return "", f"periode {spec.code} belum dimulai / the period is in the future"
     return spec.code, ""
+
+
+def _refuse_locked(plan: Plan) -> None:
+    """Values inside an approved (locked) period are errors, shown on their row."""
+    locks = approval.locked_keys(i.region for i in plan.items)
+    if not locks:
+        return
+    kept: list[Item] = []
+    for item in plan.items:
+        if approval.is_locked(locks, item.region, item.period):
+            plan.problems.append(Problem(item.row, "periode", approval.LOCKED_MESSAGE))
+        else:
+            kept.append(item)
+    plan.items = kept
 
 
 def _attach_old_values(plan: Plan, elements: dict[str, DataElement]) -> None:

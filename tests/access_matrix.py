@@ -284,6 +284,12 @@ MATRIX: dict[str, Entry] = {
         **UPLOAD_OWNER,
     ),
     "intake-template-csv": page(lambda c: f"/impor/templat/{c}.csv", scoped=True, viewer=NOT_FOUND),
+    # Approval of a desa's period (datavalues/urls.py): readers see the state and history.
+    "approval": page(
+        lambda c, cast, role: _desa_page(c, cast, role).replace("/desa/", "/persetujuan/")
+        + "2024/",
+        scoped=True,
+    ),
     # A zipped body cannot show the code: the kecamatan template, for those who cover it.
     "intake-template-xlsx": page(
         "/impor/templat/34.04.01.xlsx", NOT_FOUND, admin=OK, kabupaten=OK, kecamatan=OK

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from datavalues import views
+
+# Region codes use the `kode` converter registered by regions/urls.py.
+urlpatterns = [
+    path("persetujuan/<kode:code>/<str:period>/", views.approval_page, name="approval"),
+]

@@ -1,0 +1,59 @@
+"""Pages of the values workflow: approval of a desa's period, and the entry form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accounts.scoping import region_for_user_or_404, scope_of
+from catalog.periods import BadPeriod, parse_period
+from datavalues import approval
+from regions.models import Level
+
+
+@never_cache
+def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    region = region_for_user_or_404(request, code)
+    if region.level != Level.DESA:
+        raise Http404("approval is per desa")
+    try:
+        period = parse_period(period).code
+    except BadPeriod:
+        raise Http404("no such period") from None
+    if request.method == "POST":
+        try:
+            approval.step(
+                region=region,
+                period=period,
+                action=request.POST.get("action", ""),
+                by=request.user,
+                comment=request.POST.get("comment", "")[:2000],
+            )
+        except approval.Refused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Tersimpan."))
+        return redirect("approval", code=region.code, period=period)
+    record = approval.PeriodApproval.objects.filter(region=region, period__code=period).first()
+    roles = scope_of(request.user).roles_at(region.code)
+    state = record.state if record else approval.State.DRAFT
+    actions = [
+        name
+        for name, (starts, _result, allowed) in approval.STEPS.items()
+        if state in starts and roles & allowed
+    ]
+    return render(
+        request,
+        "datavalues/approval.html",
+        {
+            "region": region,
+            "period": period,
+            "state": approval.State(state),
+            "record": record,
+            "steps": record.steps.select_related("by") if record else [],
+            "actions": actions,
+        },
+    )
