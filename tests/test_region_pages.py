@@ -167,3 +167,14 @@ def test_the_kecamatan_page_with_real_boundaries_is_small_and_self_contained(
         assert len(gzip.compress(html.encode())) < 100_000
         # No request to another host: every src/href is local.
         assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page_without_a_search_box() -> None:
+    anonymous = Client()
+
+    response = anonymous.get("/wilayah/34.04/", follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/masuk/")
+    assert 'name="password"' in html
+    assert 'role="search"' not in html
