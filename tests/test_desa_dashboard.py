@@ -89,14 +89,14 @@ def test_the_desa_page_shows_idm_status_and_the_apbdes_by_sector(reader: Client)
     assert "Data contoh" in text
 
 
-@pytest.mark.usefixtures("sleman")
+@pytest.mark.usefixtures("known")
 def test_a_kelurahan_has_no_apbdes_and_the_page_says_why(reader: Client) -> None:
     from regions.models import Kind, Region
 
-    kelurahan = Region.objects.filter(code__startswith="34.04.", kind=Kind.KELURAHAN).first()
-    if kelurahan is None:
-        pytest.skip("Sleman has no kelurahan in this edition of the master list")
-    assert "Kelurahan tidak memiliki APBDes." in get(reader, f"/desa/{kelurahan.code}/")
+    Region.objects.filter(code="91.01.02.2001").update(kind=Kind.KELURAHAN)
+    html = get(reader, "/desa/91.01.02.2001/?periode=2025")
+    assert "<h1>Kelurahan Epsilon</h1>" in html
+    assert "Kelurahan tidak memiliki APBDes." in html
 
 
 @pytest.mark.usefixtures("known")
