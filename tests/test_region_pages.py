@@ -178,3 +178,12 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page_without_a_sear
     assert response.redirect_chain[-1][0].startswith("/masuk/")
     assert 'name="password"' in html
     assert 'role="search"' not in html
+
+
+def test_svg_coordinates_use_a_decimal_point_even_in_indonesian(client: Client) -> None:
+    # Indonesian number formatting writes 50,0; in SVG that is a list of two coordinates.
+    html = page(client, "/wilayah/34.04.01/")
+
+    coordinates = re.findall(r'\s(?:x|y|font-size)="([^"]*)"', html)
+    assert coordinates
+    assert not [c for c in coordinates if "," in c]
