@@ -48,7 +48,12 @@ class FollowUpForm(forms.Form):
         choices=[("", "—"), *Owner.choices],
         error_messages={"required": _("Penanggung jawab wajib dipilih: desa atau OPD.")},
     )
-    opd = forms.ChoiceField(label=_("OPD"), choices=[("", "—"), *Opd.choices], required=False)
+    opd = forms.ChoiceField(
+        label=_("OPD"),
+        choices=[("", "—"), *Opd.choices],
+        required=False,
+        help_text=_("Hanya bila penanggung jawabnya OPD kabupaten (usulan ke Musrenbang)."),
+    )
     due_date = forms.DateField(
         label=_("Batas waktu"),
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -30,6 +30,12 @@ PAGES = {
     "belanja": "/kecamatan/34.04.01/belanja/?periode=2025&sektor=air_sanitasi",
     "kabupaten": "/kabupaten/34.04/?periode=2025&sektor=kesehatan",
 }
+# Planning pages, photographed as the camat of 34.04.01 (who sees the forms).
+CAMAT_PAGES = {
+    "rekomendasi": "/desa/34.04.01.2001/rekomendasi/?periode=2024",
+    "evaluasi-apbdes": "/desa/34.04.01.2001/evaluasi-apbdes/?periode=2024",
+    "tindak-lanjut": "/kecamatan/34.04.01/tindak-lanjut/",
+}
 WIDTHS = (360, 1280)
 
 
@@ -78,8 +84,49 @@ session.save()
 print(session.session_key)
 """
 
+# The camat of 34.04.01 and a few follow-ups (one overdue, one escalated to an OPD), so the
+# tracker is photographed as it looks in use; created once per screenshot database.
+CAMAT_SCRIPT = """
+import datetime as dt
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from accounts.models import Assignment
+from catalog.models import Indicator
+from planning.followups import FollowUp, FollowUpChange, change_status, create_follow_up
+from regions.models import Region
+user, created = User.objects.get_or_create(username="camat-tangkapan-layar")
+if created:
+    Assignment.objects.create(user=user, role="kecamatan", region_id="34.04.01")
+if not FollowUp.objects.exists():
+    today = dt.date.today()
+    desa = list(Region.objects.filter(parent_id="34.04.01").order_by("code")[:3])
+    rows = [
+        (desa[0], "G01", "Stunting 2024 di atas target", "Posyandu hanya buka 6 bulan",
+         "Anggarkan PMT dan kelas ibu hamil (2.2.02) di APBDes", "desa", "", 45),
+        (desa[1], "K01", "Kunjungan ANC rendah", "Bidan desa merangkap dua desa",
+         "Usulkan penambahan bidan ke Dinas Kesehatan", "opd", "dinkes", 90),
+        (desa[2], "W01", "Akses air minum layak rendah di dusun atas", "Mata air jauh",
+         "Perpipaan dari mata air (2.4.04)", "desa", "", 20),
+    ]
+    for d, code, problem, cause, action, owner, opd, days in rows:
+        create_follow_up(by="camat", desa=d, indicator=Indicator.objects.get(code=code),
+                         problem=problem, cause=cause, action=action, owner=owner, opd=opd,
+                         due_date=today + dt.timedelta(days=days))
+    late = FollowUp.objects.get(indicator__code="W01")
+    change_status(follow_up=late, status="berjalan", note="Survei jalur pipa selesai", by="camat")
+    FollowUp.objects.filter(pk=late.pk).update(due_date=today - dt.timedelta(days=10))
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.save()
+print(session.session_key)
+"""
 
-def main() -> None:
+
+def main(wanted: list[str]) -> None:
+    """Photograph every page, or only those named on the command line."""
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         sys.exit(f"Chromium tidak ada di {CHROMIUM} (paket Debian 'chromium').")
     from playwright.sync_api import sync_playwright
@@ -87,6 +134,7 @@ def main() -> None:
     manage("migrate", "--no-input", "-v0")
     manage("setupdemo")
     session = manage("shell", "-c", SESSION_SCRIPT).strip().splitlines()[-1]
+    camat = manage("shell", "-c", CAMAT_SCRIPT).strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -109,15 +157,18 @@ def main() -> None:
                 executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
             )
             for width in WIDTHS:
-                context = browser.new_context(viewport={"width": width, "height": 800})
-                context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
-                page = context.new_page()
-                for name, path in PAGES.items():
-                    page.goto(base + path)
-                    target = OUT / f"{name}-{width}.png"
-                    page.screenshot(path=str(target), full_page=True)
-                    print(target.relative_to(ROOT))
-                context.close()
+                for cookie, pages in ((session, PAGES), (camat, CAMAT_PAGES)):
+                    context = browser.new_context(viewport={"width": width, "height": 800})
+                    context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
+                    page = context.new_page()
+                    for name, path in pages.items():
+                        if wanted and name not in wanted:
+                            continue
+                        page.goto(base + path)
+                        target = OUT / f"{name}-{width}.png"
+                        page.screenshot(path=str(target), full_page=True)
+                        print(target.relative_to(ROOT))
+                    context.close()
             browser.close()
     finally:
         server.terminate()
@@ -125,4 +176,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

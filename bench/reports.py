@@ -1,0 +1,69 @@
+"""Kecamatan reports: PDF (WeasyPrint) and Excel workbook for a 20-desa kecamatan.
+
+Data: the regions of Jawa Tengah, the catalogue and the activity mapping, `seeddemo` and
+`seeddemobudget` for Kabupaten Cilacap (33.02) for 2024–2025; the report is for kecamatan
+33.02.17 (20 desa), year 2025. Databases: a fresh SQLite file and the PostgreSQL database
+bench_reports. Targets (issue 7): PDF ≤ 5 s, workbook ≤ 3 s. Options: --sqlite-only,
+--pg-only, --requests=N.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+
+from bench._support import ROOT, bench_env, fresh_database, manage, save, summary_ms
+
+PROVINCE = "33"
+KABUPATEN = "33.02"
+KECAMATAN = "33.02.17"
+YEAR = "2025"
+
+
+def _option(args: list[str], name: str, default: int) -> int:
+    for arg in args:
+        if arg.startswith(f"--{name}="):
+            return int(arg.split("=", 1)[1])
+    return default
+
+
+def run_backend(kind: str, requests: int) -> dict[str, object]:
+    url = fresh_database(kind, "bench_reports")
+    manage(url, "migrate", "--no-input", "-v0")
+    manage(url, "collectstatic", "--no-input", "-v0")
+    manage(url, "loadregions", "--province", PROVINCE)
+    manage(url, "loadcatalog")
+    manage(url, "loadactivities")
+    seed = manage(url, "seeddemo", "--kabupaten", KABUPATEN, "--years", "2024-2025")
+    manage(url, "seeddemobudget", "--kabupaten", KABUPATEN, "--years", "2024-2025")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench._reports", KECAMATAN, YEAR, str(requests)],
+        cwd=ROOT,
+        env=bench_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    figures: dict[str, object] = {"desa": data["desa"], "seeddemo_s": round(seed.seconds, 1)}
+    for report in ("pdf", "xlsx"):
+        timings = data[report]["timings"]
+        figures[report] = {
+            **summary_ms(timings),
+            "median_s": round(statistics.median(timings), 2),
+            "bytes": data[report]["bytes"],
+            "queries": data[report]["queries"],
+        }
+    return figures
+
+
+def run(args: list[str]) -> None:
+    backends = ["sqlite", "postgresql"]
+    if "--sqlite-only" in args:
+        backends = ["sqlite"]
+    if "--pg-only" in args:
+        backends = ["postgresql"]
+    requests = _option(args, "requests", 5)
+    save("reports", {kind: run_backend(kind, requests) for kind in backends})
