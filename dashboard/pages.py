@@ -33,6 +33,7 @@ from dashboard.priorities import priorities
 from dashboard.samples import sample_data_under
 from dashboard.spending import desa_budget
 from dashboard.statuses import ORDER, look_of
+from datavalues.approval import State, state_of
 from regions.maps import region_map
 from regions.models import Level, Region
 
@@ -356,6 +357,11 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     idm = figures.get("IDM_SKOR")
     scope = scope_of(user)
     context.update(desa_budget(region.code, period.year, {s.code: s.name_id for s in sectors}))
+    state = state_of(region=region.code, period=period.code)
+    context.update(
+        approval=State(state).label,
+        approval_href=reverse("approval", args=[region.code, period.code]),
+    )
     context.update(
         filters=filters,
         sectors=sectors,

@@ -58,6 +58,7 @@ def test_completeness_counts_indicators_with_data(reader: Client) -> None:
     text = text_of(get(reader, "/desa/91.01.01.2002/?periode=2025"))
     assert f"1/{total} indikator berisi data" in text
     assert "1 indikator perlu percepatan" in text  # Beta: 25 % against 100 %
+    assert "Persetujuan data 2025: draf" in text
 
 
 @pytest.mark.usefixtures("known")
