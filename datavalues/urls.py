@@ -5,4 +5,5 @@ from datavalues import views
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
     path("persetujuan/<kode:code>/<str:period>/", views.approval_page, name="approval"),
+    path("isi/<kode:code>/<str:period>/", views.entry_page, name="entry"),
 ]

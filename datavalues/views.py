@@ -57,3 +57,49 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "actions": actions,
         },
     )
+
+
+@never_cache
+def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The data-entry form of one desa, period and sector (`?sektor=`)."""
+    from catalog.models import Sector
+    from datavalues import entry
+    from intake.importing import WRITER_ROLES
+
+    region = region_for_user_or_404(request, code)
+    if region.level != Level.DESA or not (scope_of(request.user).roles_at(code) & WRITER_ROLES):
+        raise Http404("entry is for writers of a desa")
+    try:
+        period = parse_period(period).code
+    except BadPeriod:
+        raise Http404("no such period") from None
+    sectors = list(Sector.objects.order_by("order"))
+    sector = request.GET.get("sektor") or (sectors[0].code if sectors else "")
+    outcome = None
+    if request.method == "POST":
+        outcome, fields = entry.save_entry(
+            region=region,
+            period=period,
+            sector=sector,
+            data={k: str(v) for k, v in request.POST.items()},
+            by=request.user,
+            accept_warnings=bool(request.POST.get("accept")),
+        )
+        if not outcome.refused:
+            messages.success(request, _("Tersimpan: %(n)d nilai.") % {"n": outcome.saved})
+            return redirect(f"{request.path}?sektor={sector}")
+    else:
+        fields = entry.fields_for(region=region, period=period, sector=sector)
+    return render(
+        request,
+        "datavalues/entry.html",
+        {
+            "region": region,
+            "period": period,
+            "sector": sector,
+            "sectors": sectors,
+            "fields": fields,
+            "outcome": outcome,
+            "has_warnings": any(f.warnings for f in fields),
+        },
+    )

@@ -286,9 +286,18 @@ MATRIX: dict[str, Entry] = {
     "intake-template-csv": page(lambda c: f"/impor/templat/{c}.csv", scoped=True, viewer=NOT_FOUND),
     # Approval of a desa's period (datavalues/urls.py): readers see the state and history.
     "approval": page(
-        lambda c, cast, role: _desa_page(c, cast, role).replace("/desa/", "/persetujuan/")
-        + "2024/",
+        lambda c, cast, role: (
+            _desa_page(c, cast, role).replace("/desa/", "/persetujuan/") + "2024/"
+        ),
         scoped=True,
+    ),
+    # The entry form of a desa's period: writers only (a viewer gets 404 in its scope).
+    "entry": page(
+        lambda c, cast, role: (
+            _desa_page(c, cast, role).replace("/desa/", "/isi/") + "2024/?sektor=kesehatan"
+        ),
+        scoped=True,
+        viewer=NOT_FOUND,
     ),
     # A zipped body cannot show the code: the kecamatan template, for those who cover it.
     "intake-template-xlsx": page(
