@@ -6,4 +6,5 @@ from datavalues import views
 urlpatterns = [
     path("persetujuan/<kode:code>/<str:period>/", views.approval_page, name="approval"),
     path("isi/<kode:code>/<str:period>/", views.entry_page, name="entry"),
+    path("kelengkapan/<kode:code>/<str:period>/", views.completeness_page, name="completeness"),
 ]

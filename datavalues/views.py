@@ -103,3 +103,24 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "has_warnings": any(f.warnings for f in fields),
         },
     )
+
+
+@never_cache
+def completeness_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """Expected vs received values and lateness per desa and sector of a kecamatan."""
+    from datavalues.completeness import completeness
+
+    region = region_for_user_or_404(request, code)
+    if region.level != Level.KECAMATAN:
+        raise Http404("completeness is shown per kecamatan")
+    try:
+        period = parse_period(period).code
+    except BadPeriod:
+        raise Http404("no such period") from None
+    sectors, rows, due = completeness(kecamatan=region, period=period)
+    table = [(row.desa, [row.cells[s.code] for s in sectors]) for row in rows]
+    return render(
+        request,
+        "datavalues/completeness.html",
+        {"region": region, "period": period, "sectors": sectors, "table": table, "due": due},
+    )

@@ -291,6 +291,12 @@ MATRIX: dict[str, Entry] = {
         ),
         scoped=True,
     ),
+    # Completeness of a kecamatan's desa (datavalues/urls.py): like the kecamatan dashboard.
+    "completeness": page(
+        lambda c, cast, role: f"/kelengkapan/{c[:8]}/2024/",
+        scoped=True,
+        desa=NOT_FOUND,
+    ),
     # The entry form of a desa's period: writers only (a viewer gets 404 in its scope).
     "entry": page(
         lambda c, cast, role: (
