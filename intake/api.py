@@ -58,7 +58,9 @@ class ErrorOut(Schema):
 
 @router.post(
     "/datavalues",
-    response={200: ValuesOut, 400: ValuesOut, 404: ErrorOut},
+    # 400 is either the per-item report or, for a body that does not match the schema,
+    # the API-wide {"detail": "..."} (api/api.py).
+    response={200: ValuesOut, 400: ValuesOut | ErrorOut, 404: ErrorOut},
     summary="Menyimpan nilai data (semua atau tidak sama sekali)",
 )
 def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:

@@ -28,6 +28,9 @@ KNOWN_GAPS = {
     # Rules across fields (a role's region level, an existing username) cannot be written in
     # the schema; breaking them is refused with 400 and a message.
     "POST /api/v1/assignments": [positive_data_acceptance],
+    # Known region, data element and period codes are checked per item after the schema;
+    # unknown ones get 400 with a per-item report and nothing is saved.
+    "POST /api/v1/datavalues": [positive_data_acceptance],
 }
 
 
