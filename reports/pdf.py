@@ -1,12 +1,16 @@
 """The kecamatan report as an A4 PDF (WeasyPrint), from the page templates and their SVG.
 
 The map of each sector is the choropleth of the kecamatan page (regions/_map.html coloured by
-dashboard/choropleth.py) and the styles are the pages' own stylesheets plus the print rules,
-so the printed report and the screen show the same thing.
+dashboard/choropleth.py), the cells are the scorecard's (dashboard.scorecard.cell: the same
+numbers, icons and status words). The stylesheet is the report's own small one
+(static/css/report.css), with the pages' status tints: WeasyPrint's cascade over the pages'
+full stylesheets cost about a second per report.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +23,20 @@ from dashboard.numbers import number, rupiah
 from regions.maps import region_map
 from reports.content import KecamatanReport
 
-STYLESHEETS = ("css/app.css", "css/dashboard.css", "css/planning.css", "css/report.css")
+STYLESHEETS = ("css/report.css",)
+
+# WeasyPrint draws inline SVG with its own renderer, which does not see the page's
+# stylesheets (dashboard.css colours the map by class): the same rules go inside each <svg>.
+# No stroke: `vector-effect: non-scaling-stroke` is not supported, and a 1-unit stroke in a
+# map drawn in degrees would cover the shapes.
+SVG_STYLE = (
+    "<style>.area{fill:#dbe9f0;stroke:none}"
+    ".area.st-ok{fill:#8fd19e}.area.st-track{fill:#f6cf7a}.area.st-bad{fill:#f19487}"
+    ".area.st-none{fill:#e3e6ea}.area.st-plain{fill:#c9dbe6}"
+    ".area.q1{fill:#deebf7}.area.q2{fill:#9ecae1}.area.q3{fill:#4f9bd0}.area.q4{fill:#2166ac}"
+    "text{text-anchor:middle;fill:#1d2733}</style>"
+)
+SVG_OPEN = re.compile(r"(<svg\b[^>]*>)")
 
 
 def _worst(report: KecamatanReport, sector_code: str) -> list[Figure] | None:
@@ -77,12 +94,26 @@ def html(report: KecamatanReport) -> str:
     )
 
 
-def pdf_bytes(report: KecamatanReport) -> bytes:
-    from weasyprint import CSS, HTML  # imported late: Pango is loaded on first use
+@cache
+def _stylesheets() -> tuple[Any, Any]:
+    """Parsed once per process: parsing the pages' stylesheets takes most of a second."""
+    from weasyprint import CSS  # imported late: Pango is loaded on first use
+    from weasyprint.text.fonts import FontConfiguration
 
+    fonts = FontConfiguration()
     sheets = []
     for name in STYLESHEETS:
         path = finders.find(name)
         if path:
-            sheets.append(CSS(filename=str(Path(str(path)))))
-    return HTML(string=html(report)).write_pdf(stylesheets=sheets)  # type: ignore[no-any-return]
+            sheets.append(CSS(filename=str(Path(str(path))), font_config=fonts))
+    return sheets, fonts
+
+
+def pdf_bytes(report: KecamatanReport) -> bytes:
+    from weasyprint import HTML
+
+    sheets, fonts = _stylesheets()
+    document = SVG_OPEN.sub(lambda m: m.group(1) + SVG_STYLE, html(report))
+    return HTML(string=document).write_pdf(  # type: ignore[no-any-return]
+        stylesheets=sheets, font_config=fonts
+    )
