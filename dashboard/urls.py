@@ -4,6 +4,7 @@ from dashboard import views
 
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
+    path("", views.home, name="home"),
     path("nasional/", views.national, name="dashboard-national"),
     path("provinsi/<kode:code>/", views.province, name="dashboard-province"),
     path("kabupaten/<kode:code>/", views.kabupaten, name="dashboard-kabupaten"),

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import push_url
 
-from accounts.scoping import region_for_user_or_404, scope_of
+from accounts.scoping import landing_region_code, region_for_user_or_404, scope_of
 from dashboard.budget import budget_page
 from dashboard.pages import area_page, desa_page
+from dashboard.samples import sample_data_under
 from regions.models import Level, Region
 
 
@@ -33,6 +34,33 @@ def _render(request: HttpRequest, page: str, context: dict[str, Any]) -> HttpRes
     # The same URL answers with a page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+DASHBOARD_OF_LEVEL = {
+    Level.PROVINSI: "dashboard-province",
+    Level.KABUPATEN: "dashboard-kabupaten",
+    Level.KECAMATAN: "dashboard-kecamatan",
+    Level.DESA: "dashboard-desa",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front door: straight to the dashboard a user works on.
+
+    One region (a camat, a desa operator, a kabupaten planner): its dashboard. A national
+    user on a demo installation: the kecamatan that holds the sample data, so a newcomer sees
+    a meaningful page at once; with real data, the national dashboard. Several regions: the
+    region list, which offers exactly those.
+    """
+    code = landing_region_code(request.user)
+    if code is not None:
+        return redirect(DASHBOARD_OF_LEVEL[Level(code.count(".") + 1)], code)
+    if scope_of(request.user).national:
+        sample = sample_data_under(None)
+        if sample is not None:
+            return redirect("dashboard-kecamatan", sample.rsplit(".", 1)[0])
+        return redirect("dashboard-national")
+    return redirect("region-root")
 
 
 def _region_at(request: HttpRequest, code: str, level: int) -> Region:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
 
-from accounts.scoping import browsable_region_or_404, landing_region_code, scope_of
+from accounts.scoping import browsable_region_or_404, scope_of
 from regions.maps import region_map
 from regions.models import Level, Region
 
@@ -20,12 +20,6 @@ DASHBOARDS = {
     Level.KECAMATAN: "dashboard-kecamatan",
     Level.DESA: "dashboard-desa",
 }
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    # A user with one region (a camat, a desa operator) lands on it, not on Indonesia.
-    code = landing_region_code(request.user)
-    return redirect("region-detail", code) if code else redirect("region-root")
 
 
 def _descendant_counts(region: Region | None, request: HttpRequest) -> list[tuple[str, str]]:
