@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import Role
-from datavalues.models import SAMPLE_SOURCE
-from datavalues.writing import How, ValueInput, save_values
+from datavalues.models import SAMPLE_SOURCE, How
+from datavalues.writing import ValueInput, save_values
 from tests.cast import Cast, cast_fixture  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("catalogue")
