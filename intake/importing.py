@@ -73,7 +73,7 @@ class Fate(StrEnum):
     ERROR = "galat"
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     row: int  # 1-based row of the file (the header is row 1 of a CSV)
     column: str
@@ -81,7 +81,7 @@ class Problem:
     severity: str = validation.ERROR
 
 
-@dataclass
+@dataclass(slots=True)  # a million of these for a big file: no per-instance dict
 class Item:
     """One value from one row (a wide row carries several)."""
 
