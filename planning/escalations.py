@@ -8,6 +8,7 @@ so the list can go to the kecamatan's Musrenbang as it is.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from analytics.figures import Figure, Place, compute_figures
@@ -43,9 +44,12 @@ class OpdGroup:
         return sum(len(s.items) for s in self.sectors)
 
 
-def escalations(*, kecamatan: Region, year: int) -> list[OpdGroup]:
+def escalations(
+    *, kecamatan: Region, year: int, sectors: Collection[str] | None = None
+) -> list[OpdGroup]:
     follow_ups = list(
         FollowUp.objects.under(kecamatan.code)
+        .in_sectors(sectors)
         .filter(owner=Owner.OPD)
         .exclude(status=Status.DROPPED)
         .select_related("desa", "indicator__sector")

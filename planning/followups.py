@@ -9,6 +9,7 @@ itself is never edited behind the history's back (`create_follow_up`, `change_st
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -45,6 +46,12 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         from accounts.scoping import subtree_q
 
         return self.filter(subtree_q("desa", code))
+
+    def in_sectors(self, sectors: Collection[str] | None) -> FollowUpQuerySet:
+        """Only the sectors a sector-limited role may see (None: all)."""
+        if sectors is None:
+            return self
+        return self.filter(indicator__sector__code__in=list(sectors))
 
 
 class FollowUp(models.Model):

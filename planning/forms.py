@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -60,11 +61,23 @@ class FollowUpForm(forms.Form):
         error_messages={**REQUIRED, "invalid": _("Tanggal tidak valid (TTTT-BB-HH).")},
     )
 
-    def __init__(self, *args: Any, kecamatan: Region, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kecamatan: Region,
+        sectors: Collection[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["desa"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Region.objects.children_of(kecamatan.code).filter(level=Level.DESA)
+        if sectors is not None:  # a sector-limited role picks only its sectors' indicators
+            indicator = self.fields["indicator"]
+            assert isinstance(indicator, forms.ModelChoiceField)
+            indicator.queryset = Indicator.objects.filter(sector__code__in=list(sectors)).order_by(
+                "sector__order", "order", "code"
+            )
 
 
 class StatusForm(forms.Form):

@@ -139,11 +139,12 @@ def apbdes_evaluation(request: HttpRequest, code: str) -> HttpResponse:
 def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
     kecamatan = region_at(request, code, Level.KECAMATAN)
     writable = _can_write(request, code)
-    form = FollowUpForm(kecamatan=kecamatan)
+    sectors = _sectors(request, code)
+    form = FollowUpForm(kecamatan=kecamatan, sectors=sectors)
     if request.method == "POST":
         if not writable:
             raise Http404("role not held at this region")
-        form = FollowUpForm(request.POST, kecamatan=kecamatan)
+        form = FollowUpForm(request.POST, kecamatan=kecamatan, sectors=sectors)
         if form.is_valid():
             try:
                 item = create_follow_up(by=request.user.get_username(), **form.cleaned_data)
@@ -162,7 +163,10 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(reverse("follow-ups", args=[code]))
     today = timezone.localdate()
     items = list(
-        FollowUp.objects.under(code).select_related("desa", "indicator").prefetch_related("changes")
+        FollowUp.objects.under(code)
+        .in_sectors(sectors)
+        .select_related("desa", "indicator")
+        .prefetch_related("changes")
     )
     counts: dict[str, list[int]] = {}
     for item in items:
@@ -185,7 +189,7 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
             "region": kecamatan,
             "items": items,
             "today": today,
-            "overdue": FollowUp.objects.under(code).overdue(today).count(),
+            "overdue": FollowUp.objects.under(code).in_sectors(sectors).overdue(today).count(),
             "form": form,
             "status_form": StatusForm(),
             "writable": writable,
@@ -237,7 +241,7 @@ def escalation_list(request: HttpRequest, code: str) -> HttpResponse:
             "region": kecamatan,
             "year": year,
             "notice": notice,
-            "groups": escalations(kecamatan=kecamatan, year=year),
+            "groups": escalations(kecamatan=kecamatan, year=year, sectors=_sectors(request, code)),
             "desa": Region.objects.children_of(code).filter(level=Level.DESA).order_by("code"),
             "number": number,
         },

@@ -163,7 +163,11 @@ def kecamatan_report(
         priorities=priorities(places, child, {p.code: "" for p in places}),
         budgets=budgets([d.code for d in desa], year),
         evaluations=evaluations,
-        follow_ups=list(FollowUp.objects.under(kecamatan.code).select_related("desa", "indicator")),
-        escalations=escalations(kecamatan=kecamatan, year=year),
+        follow_ups=list(
+            FollowUp.objects.under(kecamatan.code)
+            .in_sectors(sectors)
+            .select_related("desa", "indicator")
+        ),
+        escalations=escalations(kecamatan=kecamatan, year=year, sectors=sectors),
         raw=_raw_values(kecamatan, year, _elements(indicators)) if raw else [],
     )

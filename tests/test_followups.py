@@ -163,3 +163,23 @@ def test_another_kecamatan_gets_404_for_the_status_change(planned: None) -> None
     other = client_for("camat-lain", "kecamatan", "91.01.02")
     assert other.post(f"/tindak-lanjut/{item.pk}/status/", {"status": "selesai"}).status_code == 404
     assert other.get(URL).status_code == 404
+
+
+def test_a_sector_limited_role_sees_only_its_sectors_follow_ups(planned: None) -> None:
+    from django.contrib.auth.models import User
+
+    from accounts import assigning
+
+    make(timezone.localdate(), problem="Masalah gizi tersembunyi")  # G01: gizi
+    make(timezone.localdate(), indicator=Indicator.objects.get(code="K01"), problem="ANC rendah")
+    user = User.objects.create_user("puskesmas")
+    assigning.grant(
+        by=None, user=user, role="kecamatan", region_code=KECAMATAN, sectors=["kesehatan"]
+    )
+    client = Client()
+    client.force_login(user)
+    html = client.get(URL).content.decode()
+    assert "ANC rendah" in html and "Masalah gizi tersembunyi" not in html
+    assert "G01" not in html  # nor can it be chosen for a new follow-up
+    rows = client.get(f"/kecamatan/{KECAMATAN}/tabel/tindak-lanjut.csv").content.decode("utf-8-sig")
+    assert "ANC rendah" in rows and "Masalah gizi tersembunyi" not in rows
