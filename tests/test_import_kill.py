@@ -81,17 +81,11 @@ def fingerprint(env: dict[str, str]) -> dict[str, tuple[int, float]]:
     return {k: (int(v[0]), float(v[1])) for k, v in json.loads(done.stdout).items()}
 
 
-def _postgres_url() -> str | None:
-    url = "postgres://postgres@127.0.0.1:5432/intake_kill"
+def _postgres_url(name: str) -> str | None:
+    url = f"postgres://postgres@127.0.0.1:5432/{name}"
     try:
         subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "intake_kill"],
-            capture_output=True,
-            timeout=30,
-            check=True,
-        )
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", "intake_kill"],
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
             capture_output=True,
             timeout=30,
             check=True,
@@ -103,10 +97,12 @@ def _postgres_url() -> str | None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def scratch(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    # A name of its own: several test runs may share the PostgreSQL server.
+    name = f"intake_kill_{os.getpid()}_{random.randrange(10**6)}"
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'kill.sqlite3'}"
     else:
-        found = _postgres_url()
+        found = _postgres_url(name)
         if found is None:
             pytest.skip("PostgreSQL at 127.0.0.1 (createdb) is not available")
         url = found
@@ -119,7 +115,7 @@ def scratch(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str
     yield env
     if request.param == "postgresql":
         subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "intake_kill"],
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name],
             capture_output=True,
             timeout=60,
         )
