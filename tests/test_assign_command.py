@@ -27,7 +27,7 @@ def test_it_creates_a_user_with_a_random_password_printed_once(capsys) -> None:
     ]
     client = Client()
     client.post("/masuk/", {"username": "camat.gamping", "password": password})
-    assert client.get("/")["Location"] == "/wilayah/34.04.01/"
+    assert client.get("/")["Location"] == "/kecamatan/34.04.01/"
     assert AuditEvent.objects.filter(action=Action.USER_CREATED).exists()
     assert AuditEvent.objects.filter(
         action=Action.ASSIGNMENT_ADDED, region_code="34.04.01"

@@ -62,5 +62,5 @@ def test_the_demo_camat_logs_in_and_lands_on_the_kecamatan(
     client = Client()
     client.post("/masuk/", {"username": "demo-kecamatan", "password": passwords["demo-kecamatan"]})
 
-    assert client.get("/")["Location"] == "/wilayah/34.04.01/"
+    assert client.get("/")["Location"] == "/kecamatan/34.04.01/"
     assert client.get("/wilayah/34.04.02/").status_code == 404
