@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from django.test import Client
 from pypdf import PdfReader
 
@@ -16,6 +17,11 @@ from tests.planning_fixtures import (  # noqa: F401
 )
 
 URL = f"/kecamatan/{KECAMATAN}/laporan.pdf?periode=2024"
+
+try:  # WeasyPrint needs the system's Pango libraries (Debian: libpango-1.0-0, libpangoft2-1.0-0)
+    import weasyprint  # noqa: F401
+except OSError as exc:  # pragma: no cover - depends on the machine
+    pytest.skip(f"WeasyPrint cannot load Pango here: {exc}", allow_module_level=True)
 
 
 def pdf_text(client: Client) -> str:
