@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts import audit
+from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.periods import BadPeriod, parse_period
 from datavalues import approval
@@ -35,6 +37,12 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
         except approval.Refused as refused:
             messages.error(request, str(refused))
         else:
+            audit.record(
+                Action.APPROVAL,
+                request=request,
+                region_code=region.code,
+                summary=f"{request.POST.get('action', '')} {period}",
+            )
             messages.success(request, _("Tersimpan."))
         return redirect("approval", code=region.code, period=period)
     record = approval.PeriodApproval.objects.filter(region=region, period__code=period).first()
@@ -86,6 +94,13 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             accept_warnings=bool(request.POST.get("accept")),
         )
         if not outcome.refused:
+            if outcome.saved:
+                audit.record(
+                    Action.EDIT,
+                    request=request,
+                    region_code=region.code,
+                    summary=f"isian {sector} {period}: {outcome.saved} nilai",
+                )
             messages.success(request, _("Tersimpan: %(n)d nilai.") % {"n": outcome.saved})
             return redirect(f"{request.path}?sektor={sector}")
     else:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import audit
+from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
 from intake import importing
@@ -122,6 +124,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         log.info("upload %s refused: %s", upload.pk, exc)
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
     else:
+        audit.record(
+            Action.IMPORT,
+            request=request,
+            region_code=upload.kecamatan_id or "",
+            summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
+            f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
+            detail={"upload": upload.pk, "sha256": upload.sha256},
+        )
         messages.success(
             request,
             _("Tersimpan: %(new)d baru, %(changed)d berubah, %(same)d tetap.")

@@ -106,3 +106,15 @@ def test_the_approval_page_shows_the_state_and_offers_only_allowed_actions(
     page = kecamatan.get(f"/persetujuan/{DESA}/2024/").content.decode()
     assert "terkunci" in page and 'value="buka"' in page
     assert staff.client(Role.VIEWER).get(f"/persetujuan/{DESA}/2024/").status_code == 404
+
+
+def test_each_step_taken_on_the_approval_page_is_in_the_audit_log(staff: Cast) -> None:
+    from accounts.models import Action, AuditEvent
+
+    client = staff.client(Role.DESA)
+
+    response = client.post(f"/persetujuan/{DESA}/2024/", {"action": "ajukan"})
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=Action.APPROVAL)
+    assert (event.username, event.region_code, event.summary) == ("desa", DESA, "ajukan 2024")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import Action, AuditEvent, Role
 from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
@@ -41,6 +41,8 @@ def test_the_form_shows_the_previous_period_and_saves_with_form_history(staff: C
     assert response.status_code == 302
     assert DataValue.objects.get(period__code="2024", element__code="BUMIL_ANC").value == 80
     assert ValueChange.objects.filter(how="form", changed_by=staff.users[Role.DESA]).count() == 2
+    edit = AuditEvent.objects.get(action=Action.EDIT)
+    assert (edit.username, edit.region_code) == ("desa", DESA)
 
 
 def test_invalid_input_is_shown_inline_and_nothing_is_saved(staff: Cast) -> None:

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Role
+from accounts.models import Action, AuditEvent, Role
 from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
@@ -48,6 +48,8 @@ def test_a_kecamatan_upload_is_previewed_with_every_fate_then_confirmed(staff: C
     assert upload.status == Status.COMMITTED and upload.committed_by == staff.users[Role.KECAMATAN]
     assert DataValue.objects.count() == 3
     assert ValueChange.objects.filter(how="file", changed_by=upload.committed_by).count() == 3
+    audit_row = AuditEvent.objects.get(action=Action.IMPORT)
+    assert audit_row.username == "kecamatan" and audit_row.detail["upload"] == upload.pk
     # A second confirm of the same upload changes nothing.
     client.post(f"/impor/{upload.pk}/konfirmasi/")
     assert ValueChange.objects.filter(how="file").count() == 3
