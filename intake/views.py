@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -171,7 +172,10 @@ def template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse
     _require_writer(request)
     if region.level < Level.KECAMATAN:
         raise Http404("templates are per kecamatan or desa")
-    sector = request.GET.get("sektor", "")
+    # Only a sector code's characters: the value also names the downloaded file.
+    sector = "".join(
+        ch for ch in request.GET.get("sektor", "") if ch.isascii() and (ch.isalnum() or ch == "_")
+    )[:40]
     if fmt == "xlsx":
         body = template_xlsx(region=region, sector=sector)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -180,5 +184,5 @@ def template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     name = f"templat-{region.code}{'-' + sector if sector else ''}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response

@@ -138,3 +138,14 @@ def test_a_filled_template_imports(staff: Cast) -> None:
     assert upload.status == Status.PREVIEWED, upload.message
     client.post(f"/impor/{upload.pk}/konfirmasi/")
     assert DataValue.objects.get(region_id="34.04.01.2001").value == 12
+
+
+def test_a_template_download_name_cannot_be_broken_by_the_sector_parameter(staff: Cast) -> None:
+    client = staff.client(Role.KECAMATAN)
+
+    response = client.get('/impor/templat/34.04.01.csv?sektor=kesehatan";%20x=../../etc')
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="templat-34.04.01-kesehatanxetc.csv"'
+    )
