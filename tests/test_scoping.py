@@ -96,9 +96,11 @@ def test_a_camat_opening_the_national_page_sees_only_the_way_down(cast: Cast) ->
     assert "<strong>1</strong> kecamatan" in kabupaten  # counts cover the scope only
 
 
-def test_a_user_with_one_region_lands_on_it_and_a_national_user_on_indonesia(cast: Cast) -> None:
-    assert cast.client("kecamatan").get("/")["Location"] == "/wilayah/34.04.01/"
-    assert cast.client("admin").get("/")["Location"] == "/wilayah/"
+def test_a_user_with_one_region_lands_on_its_dashboard_and_a_national_user_on_indonesia(
+    cast: Cast,
+) -> None:
+    assert cast.client("kecamatan").get("/")["Location"] == "/kecamatan/34.04.01/"
+    assert cast.client("admin").get("/")["Location"] == "/nasional/"
     assert cast.client("outsider").get("/")["Location"] == "/wilayah/"
 
 
