@@ -12,9 +12,9 @@ from analytics.models import ElementRollup, IndicatorRollup, RegionSize
 from analytics.rollups import rebuild_rollups
 from catalog.models import DataElement, Indicator, Period
 from catalog.periods import PeriodType, parse_period
-from datavalues.management.commands.seeddemo import parse_years
 from datavalues.models import SAMPLE_SOURCE, DataValue, ValueChange
 from datavalues.sample import Desa, sample_values
+from regions.demo import parse_years
 from regions.models import Kind, Level, Region
 
 COLUMNS = ("region_id", "element_id", "period_id", "value", "source", "updated_at")

@@ -1,33 +1,19 @@
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from analytics.rollups import refresh_region_sizes
 from catalog.models import Indicator
 from datavalues.models import SAMPLE_SOURCE, How
 from datavalues.sample import Desa, sample_values
 from datavalues.writing import ValueInput, save_values
+from regions.demo import add_sample_arguments, sample_scope
 from regions.models import Kind, Level, Region, within_code
-
-DEFAULT_KABUPATEN = "34.04"  # Sleman, DI Yogyakarta: 17 kecamatan, 86 desa/kelurahan
-
-
-def parse_years(text: str) -> list[int]:
-    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
-    if not match:
-        raise CommandError(
-            f"--years {text!r} tidak dikenali; contoh 2021-2025. / Use e.g. --years 2021-2025."
-        )
-    first, last = int(match[1]), int(match[2] or match[1])
-    if not 2000 <= first <= last <= 2100 or last - first > 20:
-        raise CommandError(f"--years {text!r} di luar rentang wajar. / Years out of range.")
-    return list(range(first, last + 1))
 
 
 class Command(BaseCommand):
@@ -37,18 +23,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--kabupaten", default=DEFAULT_KABUPATEN)
-        parser.add_argument("--years", default="2021-2025")
-        parser.add_argument("--seed", type=int, default=1)
+        add_sample_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = options["kabupaten"].strip()
-        years = parse_years(options["years"])
-        if not Region.objects.filter(code=code, level=Level.KABUPATEN).exists():
-            raise CommandError(
-                f"Kabupaten/kota {code} belum ada; jalankan loadregions dahulu. / "
-                f"Kabupaten {code} not found; run loadregions first."
-            )
+        scope = sample_scope(options)
+        code, years = scope.kabupaten, scope.years
         if not Indicator.objects.exists():
             call_command("loadcatalog", stdout=self.stdout)
         desa = [

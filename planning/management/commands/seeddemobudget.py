@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from accounts.scoping import subtree_q
-from datavalues.management.commands.seeddemo import DEFAULT_KABUPATEN, parse_years
 from planning.models import SAMPLE_SOURCE, BudgetLine, Stage
 from planning.sample import sample_lines
+from regions.demo import add_sample_arguments, sample_scope
 from regions.models import Kind, Level, Region, within_code
 
 
@@ -19,18 +19,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--kabupaten", default=DEFAULT_KABUPATEN)
-        parser.add_argument("--years", default="2021-2025")
-        parser.add_argument("--seed", type=int, default=1)
+        add_sample_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = options["kabupaten"].strip()
-        years = parse_years(options["years"])
-        if not Region.objects.filter(code=code, level=Level.KABUPATEN).exists():
-            raise CommandError(
-                f"Kabupaten/kota {code} belum ada; jalankan loadregions dahulu. / "
-                f"Kabupaten {code} not found; run loadregions first."
-            )
+        scope = sample_scope(options)
+        code, years = scope.kabupaten, scope.years
         # Kelurahan have no APBDes.
         desa = list(
             Region.objects.filter(within_code(code), level=Level.DESA)
