@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -69,6 +70,19 @@ def manage(database_url: str, *args: str) -> ChildRun:
     if process.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{output}")
     return ChildRun(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, output=output)
+
+
+def child_json(database_url: str, module: str, *args: str) -> dict[str, Any]:
+    """Run `python -m MODULE ARGS` against the database; its last output line is JSON."""
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=bench_env(database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def percentile(values: list[float], q: float) -> float:

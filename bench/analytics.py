@@ -6,11 +6,7 @@ Runs on SQLite and PostgreSQL (database bench_analytics). Options: --sqlite-only
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
-from bench._support import ROOT, bench_env, fresh_database, manage, save, summary_ms
+from bench._support import child_json, fresh_database, manage, save, summary_ms
 
 
 def _option(args: list[str], name: str, default: int) -> int:
@@ -28,15 +24,7 @@ def run_backend(kind: str, every: int, requests: int) -> dict[str, object]:
     seed = manage(url, "seedbench", "--scale", "national", f"--every={every}", "--skip-rollups")
     build = manage(url, "rebuildrollups")
     values = [line for line in seed.output.splitlines() if "nilai untuk" in line]
-    result = subprocess.run(
-        [sys.executable, "-m", "bench._analytics", str(requests)],
-        cwd=ROOT,
-        env=bench_env(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = child_json(url, "bench._analytics", str(requests))
     verify = manage(url, "rebuildrollups")
     assert "Tidak ada selisih" in verify.output, verify.output
     return {

@@ -10,7 +10,6 @@ database bench_dashboard. Options: --sqlite-only, --pg-only, --requests=N, --no-
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -22,7 +21,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench._support import ROOT, bench_env, fresh_database, manage, percentile, save, summary_ms
+from bench._support import (
+    ROOT,
+    bench_env,
+    child_json,
+    fresh_database,
+    manage,
+    percentile,
+    save,
+    summary_ms,
+)
 
 KABUPATEN = "34.04"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -189,15 +197,7 @@ def run_backend(kind: str, requests: int, browser: bool) -> dict[str, object]:
     real = os.environ.get("DASHKEC_REAL_DATA")
     if real:
         manage(url, "importboundaries", f"{real}/boundaries/34_diy_desa_kelurahan.geojson")
-    result = subprocess.run(
-        [sys.executable, "-m", "bench._dashboard_pages", KABUPATEN, str(requests)],
-        cwd=ROOT,
-        env=bench_env(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = child_json(url, "bench._dashboard_pages", KABUPATEN, str(requests))
     figures: dict[str, object] = {
         "data": f"seeddemo {KABUPATEN} 2021–2025 (86 desa), all Indonesian regions loaded",
         "desa_polygons": bool(real),

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
-import sys
 
-from bench._support import ROOT, bench_env, fresh_database, manage, save, summary_ms
+from bench._support import child_json, fresh_database, manage, save, summary_ms
 
 REPEATS = 3
 PAGE_REQUESTS = 300
 
 
 def _pages(database_url: str, url: str, level: int, *prefix: str) -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench._pages", url, str(level), str(PAGE_REQUESTS), *prefix],
-        cwd=ROOT,
-        env=bench_env(database_url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = child_json(database_url, "bench._pages", url, str(level), str(PAGE_REQUESTS), *prefix)
     return {**summary_ms(data["timings"]), "queries": data["queries"]}
 
 

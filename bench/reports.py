@@ -9,15 +9,11 @@ bench_reports. Targets (issue 7): PDF ≤ 5 s, workbook ≤ 3 s. Options: --sqli
 
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
-import sys
 
 from bench._support import (
     PG_ADMIN_URL,
-    ROOT,
-    bench_env,
+    child_json,
     fresh_database,
     manage,
     save,
@@ -57,15 +53,7 @@ def run_backend(kind: str, requests: int, reuse: bool) -> dict[str, object]:
         seeded = manage(url, "seeddemo", "--kabupaten", KABUPATEN, "--years", "2024-2025")
         manage(url, "seeddemobudget", "--kabupaten", KABUPATEN, "--years", "2024-2025")
         seconds = round(seeded.seconds, 1)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench._reports", KECAMATAN, YEAR, str(requests)],
-        cwd=ROOT,
-        env=bench_env(url),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = child_json(url, "bench._reports", KECAMATAN, YEAR, str(requests))
     figures: dict[str, object] = {"desa": data["desa"], "seeddemo_s": seconds}
     for report in ("pdf", "xlsx"):
         timings = data[report]["timings"]
