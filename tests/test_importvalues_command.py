@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 from io import StringIO
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import Action, AuditEvent
 from datavalues.models import DataValue, ValueChange
 from intake.models import RegionAlias, Status, Upload
 from tests import intake_files
@@ -252,3 +255,28 @@ def test_numbers_are_read_in_indonesian_and_english_styles(
     from intake.parsing import parse_number
 
     assert parse_number(cell, decimal_comma=decimal_comma) == expected
+
+
+def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
+    setup: None,
+) -> None:
+    path = FIXTURES / "long_basic.csv"
+    run(path)
+    event = AuditEvent.objects.get(action=Action.IMPORT)
+    assert event.username == getpass.getuser() and event.user_id is None
+    assert event.detail["command"] == "importvalues"
+    assert event.detail["file"] == "long_basic.csv"
+    assert event.detail["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert event.detail["counts"] == {
+        "baris": 3,
+        "baru": 3,
+        "berubah": 0,
+        "tetap": 0,
+        "peringatan": 0,
+    }
+
+
+def test_a_dry_run_or_a_refused_import_is_not_audited_as_an_import(setup: None) -> None:
+    run(FIXTURES / "long_basic.csv", "--dry-run")
+    refused(FIXTURES / "one_bad_row.csv")
+    assert not AuditEvent.objects.filter(action=Action.IMPORT).exists()
