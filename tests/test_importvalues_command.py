@@ -280,3 +280,24 @@ def test_a_dry_run_or_a_refused_import_is_not_audited_as_an_import(setup: None) 
     run(FIXTURES / "long_basic.csv", "--dry-run")
     refused(FIXTURES / "one_bad_row.csv")
     assert not AuditEvent.objects.filter(action=Action.IMPORT).exists()
+
+
+def test_a_value_far_from_the_neighbouring_desa_is_a_warning_in_a_file(
+    setup: None, tmp_path: Path
+) -> None:
+    # Kecamatan Wates: the whole kecamatan in one file, one desa far below the others.
+    rows = [
+        f"34.01.02.200{d},{code},2024,{value}\n"
+        for d, served in zip(range(1, 7), [80, 85, 90, 95, 100, 20], strict=True)
+        for code, value in (("BUMIL_SASARAN", 100), ("BUMIL_ANC", served))
+    ]
+    path = written(
+        tmp_path, "wates.csv", ("kode_wilayah,kode_data,periode,nilai\n" + "".join(rows)).encode()
+    )
+    summary = refused(path)
+    [problem] = summary["problems"]
+    assert (problem["row"], problem["column"], problem["severity"]) == (13, "nilai", "warning")
+    assert "compared with neighbouring desa" in problem["message"]
+    assert summary["counts"]["peringatan"] == 1 and values() == {}
+    run(path, "--accept-warnings")
+    assert values()[("34.01.02.2006", "BUMIL_ANC", "2024")] == 20
