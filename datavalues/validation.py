@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from django.db.models import Q
@@ -265,8 +265,7 @@ _KECAMATAN_CHUNK = 100  # kecamatan per query of stored values
 Key = tuple[str, str, str]  # (region, element, period code)
 
 
-@dataclass(frozen=True, slots=True)
-class _Measure:
+class _Measure(NamedTuple):  # a tuple: hashed a million times in a big file
     """A size-free figure of one village: numerator / denominator, or one element as is."""
 
     numerator: str
@@ -337,27 +336,28 @@ def neighbour_outliers(candidates: Sequence[Candidate], rules: NeighbourRules) -
     batch: dict[str, dict[Key, float]] = defaultdict(dict)  # per kecamatan
     for c in wanted:
         batch[kecamatan_of(c.region)][(c.region, c.element, c.period)] = c.value
+    ratios_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for numerator, denominator in rules.ratios:
+        if numerator in types and denominator in types:
+            ratios_of[numerator].append((numerator, denominator))
+            if denominator != numerator:
+                ratios_of[denominator].append((numerator, denominator))
+    # Per (element, period): the measures a value takes part in, and whether as denominator.
+    measures: dict[tuple[str, str], list[tuple[_Measure, bool]]] = {}
     # One subject per (village, measure): reported on the numerator's row when the numerator
     # is in the batch, else on the denominator's.
     subjects: dict[str, dict[tuple[str, _Measure], Candidate]] = defaultdict(dict)
     for c in wanted:
-        spec = parse_period(c.period)
-        kecamatan = kecamatan_of(c.region)
-        if c.element in rules.values:
-            subjects[kecamatan][(c.region, _Measure(c.element, None, c.period, None))] = c
-        for numerator, denominator in rules.ratios:
-            if c.element not in (numerator, denominator):
-                continue
-            if numerator not in types or denominator not in types:
-                continue
-            num_spec, den_spec = _aligned(spec, types[numerator], types[denominator])
-            if num_spec is None or den_spec is None:
-                continue
-            measure = _Measure(numerator, denominator, num_spec.code, den_spec.code)
+        found = measures.get((c.element, c.period))
+        if found is None:
+            found = measures[(c.element, c.period)] = _measures(
+                c.element, c.period, ratios_of, types, rules
+            )
+        own = subjects[kecamatan_of(c.region)]
+        for measure, as_denominator in found:
             key = (c.region, measure)
-            if c.element == denominator and key in subjects[kecamatan]:
-                continue
-            subjects[kecamatan][key] = c
+            if not (as_denominator and key in own):
+                own[key] = c
     findings: list[Finding] = []
     kecamatans = sorted(subjects)
     for start in range(0, len(kecamatans), _KECAMATAN_CHUNK):
@@ -368,6 +368,25 @@ def neighbour_outliers(candidates: Sequence[Candidate], rules: NeighbourRules) -
             known.update(batch[kecamatan])
             findings += _judge_kecamatan(subjects[kecamatan], known, rules)
     return findings
+
+
+def _measures(
+    element: str,
+    period: str,
+    ratios_of: dict[str, list[tuple[str, str]]],
+    types: dict[str, PeriodType],
+    rules: NeighbourRules,
+) -> list[tuple[_Measure, bool]]:
+    found: list[tuple[_Measure, bool]] = []
+    if element in rules.values:
+        found.append((_Measure(element, None, period, None), False))
+    spec = parse_period(period)
+    for numerator, denominator in ratios_of.get(element, []):
+        num_spec, den_spec = _aligned(spec, types[numerator], types[denominator])
+        if num_spec is not None and den_spec is not None:
+            measure = _Measure(numerator, denominator, num_spec.code, den_spec.code)
+            found.append((measure, element == denominator))
+    return found
 
 
 def _stored_in_kecamatans(
