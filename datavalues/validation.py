@@ -333,9 +333,6 @@ def neighbour_outliers(candidates: Sequence[Candidate], rules: NeighbourRules) -
             "code", "period_type"
         )
     }
-    batch: dict[str, dict[Key, float]] = defaultdict(dict)  # per kecamatan
-    for c in wanted:
-        batch[kecamatan_of(c.region)][(c.region, c.element, c.period)] = c.value
     ratios_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for numerator, denominator in rules.ratios:
         if numerator in types and denominator in types:
@@ -347,13 +344,16 @@ def neighbour_outliers(candidates: Sequence[Candidate], rules: NeighbourRules) -
     # One subject per (village, measure): reported on the numerator's row when the numerator
     # is in the batch, else on the denominator's.
     subjects: dict[str, dict[tuple[str, _Measure], Candidate]] = defaultdict(dict)
+    batch: dict[str, dict[Key, float]] = defaultdict(dict)  # per kecamatan
     for c in wanted:
+        kecamatan = kecamatan_of(c.region)
+        batch[kecamatan][(c.region, c.element, c.period)] = c.value
         found = measures.get((c.element, c.period))
         if found is None:
             found = measures[(c.element, c.period)] = _measures(
                 c.element, c.period, ratios_of, types, rules
             )
-        own = subjects[kecamatan_of(c.region)]
+        own = subjects[kecamatan]
         for measure, as_denominator in found:
             key = (c.region, measure)
             if not (as_denominator and key in own):
