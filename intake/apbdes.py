@@ -89,6 +89,14 @@ class ApbdesPlan:
     cells: dict[int, list[Cell]] = field(default_factory=dict)  # row number → original cells
     fates: list[RowFate] = field(default_factory=list)  # by `attach_fates`
 
+    def region_code(self) -> str:
+        """The desa of every line, or their common kecamatan, or "" (for the audit log)."""
+        desa = {line.desa for line in self.lines}
+        if len(desa) == 1:
+            return desa.pop()
+        kecamatan = {code.rsplit(".", 1)[0] for code in desa}
+        return kecamatan.pop() if len(kecamatan) == 1 else ""
+
     def sectors(self) -> dict[str, int]:
         """Lines per sector of their sub-bidang ("-" for none, e.g. 1.x government)."""
         counts: dict[str, int] = {}

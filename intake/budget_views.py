@@ -126,6 +126,7 @@ def budget_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(
             Action.IMPORT,
             request=request,
+            region_code=plan.region_code(),
             summary=f"impor APBDes {upload.file_name}: {plan.created} baru, "
             f"{plan.updated} berubah, {plan.unchanged} tetap",
             detail={

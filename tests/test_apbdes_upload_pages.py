@@ -82,6 +82,7 @@ def test_a_budget_file_is_previewed_with_every_fate_then_confirmed_and_audited(
     assert upload.status == Status.COMMITTED and upload.committed_by == cast.users[Role.KECAMATAN]
     event = AuditEvent.objects.get(action=Action.IMPORT)
     assert event.username == "kecamatan" and event.detail["upload"] == upload.pk
+    assert event.region_code == "34.04.01"  # the kecamatan of both desa
     assert event.detail["sha256"] == upload.sha256
     assert event.detail["desa"] == ["34.04.01.2001", "34.04.01.2002"]
     # Confirming again changes nothing and records nothing more.

@@ -77,6 +77,7 @@ def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
         == hashlib.sha256((FIXTURES / "apbdes_siskeudes.csv").read_bytes()).hexdigest()
     )
     assert first.detail["counts"] == {"baris": 3, "baru": 3, "berubah": 0, "tetap": 0}
+    assert first.region_code == "34.04.01"
     assert second.detail["counts"] == {"baris": 3, "baru": 0, "berubah": 0, "tetap": 3}
 
 

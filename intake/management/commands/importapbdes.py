@@ -49,6 +49,7 @@ class Command(BaseCommand):
                         "berubah": plan.updated,
                         "tetap": plan.unchanged,
                     },
+                    region_code=plan.region_code(),
                 )
         summary = {
             "rows": plan.rows,
