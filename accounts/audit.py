@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import getpass
+import hashlib
 import io
 import json
 import logging
+import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -68,6 +72,46 @@ def record(
         event.ip_address or "-",
     )
     return event
+
+
+def operating_system_user() -> str:
+    """The account that runs a management command (for the audit of command imports)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container user without a passwd entry or $USER
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "?"
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def record_command_import(
+    *, command: str, path: Path, sha256: str, counts: dict[str, int], region_code: str = ""
+) -> AuditEvent:
+    """Audit an import committed by `manage.py COMMAND` (never a dry run).
+
+    There is no application account behind a command: the event carries the operating-system
+    user as its user name and, in its detail, the command, the file name, its SHA-256 and the
+    counts. Call it inside the import's transaction, so the event exists exactly when the
+    data does.
+    """
+    os_user = operating_system_user()
+    return record(
+        Action.IMPORT,
+        username=os_user,
+        region_code=region_code,
+        summary=f"{command} {path.name}: "
+        + ", ".join(f"{count} {name}" for name, count in counts.items()),
+        detail={
+            "command": command,
+            "os_user": os_user,
+            "file": path.name,
+            "sha256": sha256,
+            "counts": counts,
+        },
+    )
 
 
 @receiver(user_logged_in)

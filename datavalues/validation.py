@@ -1,8 +1,9 @@
 """Validation rules declared in catalog/validation_rules.yaml, applied to a batch of values.
 
 `save_values` already refuses what can never be right for one value (type, range, sign).
-These rules look across values: numerator ≤ denominator, desa-only elements, and outliers
-against the desa's own history. Imports, the entry form and the API call `check_batch`
+These rules look across values: numerator ≤ denominator, desa-only elements, outliers
+against the desa's own history and outliers against the other villages of its kecamatan
+(neighbours). Imports, the entry form and the API call `check_batch`
 before `save_values`, so every path applies the same rules.
 """
 
@@ -14,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
+from django.db.models import Q
 
+from accounts.scoping import subtree_q
 from catalog.models import DataElement
 from catalog.periods import PeriodSpec, PeriodType, parse_period
 from datavalues.models import DataValue
@@ -53,18 +56,33 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class NeighbourRules:
+    """Outliers against the other villages of the kecamatan (always a warning)."""
+
+    threshold: float = 5
+    min_neighbours: int = 5
+    min_spread: float = 0.05
+    ratios: tuple[tuple[str, str], ...] = ()  # (numerator, denominator), pairs included
+    values: frozenset[str] = frozenset()  # size-free elements compared as they are
+
+
+@dataclass(frozen=True)
 class Rules:
     desa_only: frozenset[str]
     pairs: tuple[Pair, ...]
     outlier_threshold: float
     outlier_min_history: int
     outlier_severity: str
+    neighbours: NeighbourRules = NeighbourRules()
 
 
 @cache
 def rules() -> Rules:
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     outliers = data.get("outliers", {})
+    neighbours = data.get("neighbours", {})
+    pairs = [(p["numerator"], p["denominator"]) for p in data.get("pairs", [])]
+    ratios = pairs + [(p["numerator"], p["denominator"]) for p in neighbours.get("ratios", [])]
     return Rules(
         desa_only=frozenset(data.get("desa_only", [])),
         pairs=tuple(
@@ -74,6 +92,13 @@ def rules() -> Rules:
         outlier_threshold=float(outliers.get("threshold", 5)),
         outlier_min_history=int(outliers.get("min_history", 4)),
         outlier_severity=outliers.get("severity", WARNING),
+        neighbours=NeighbourRules(
+            threshold=float(neighbours.get("threshold", 5)),
+            min_neighbours=int(neighbours.get("min_neighbours", 5)),
+            min_spread=float(neighbours.get("min_spread", 0.05)),
+            ratios=tuple(dict.fromkeys(ratios)),
+            values=frozenset(neighbours.get("values", [])),
+        ),
     )
 
 
@@ -107,6 +132,7 @@ def check_batch(candidates: Sequence[Candidate], *, outliers: bool = True) -> li
         findings += _pairs(involved, by_key, elements, r)
     if outliers:
         findings += _outliers(candidates, elements, r)
+        findings += neighbour_outliers(candidates, r.neighbours)
     return findings
 
 
@@ -229,4 +255,189 @@ def _outliers(
                     f"{statistics.median(values):g}) / far from this desa's history",
                 )
             )
+    return findings
+
+
+# --- Outliers against the neighbours (the other villages of the same kecamatan) ---------
+
+_KECAMATAN_CHUNK = 100  # kecamatan per query of stored values
+
+Key = tuple[str, str, str]  # (region, element, period code)
+
+
+class _Measure(NamedTuple):  # a tuple: hashed a million times in a big file
+    """A size-free figure of one village: numerator / denominator, or one element as is."""
+
+    numerator: str
+    denominator: str | None
+    period: str  # of the numerator (or of the element)
+    denominator_period: str | None
+
+    def of(self, region: str, known: dict[Key, float]) -> float | None:
+        value = known.get((region, self.numerator, self.period))
+        if value is None or self.denominator is None or self.denominator_period is None:
+            return value
+        base = known.get((region, self.denominator, self.denominator_period))
+        if not base:  # missing or zero: no ratio
+            return None
+        return value / base
+
+    def label(self) -> str:
+        return (
+            self.numerator if self.denominator is None else f"{self.numerator}/{self.denominator}"
+        )
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 10_000 else f"{x:.4g}"
+
+
+def kecamatan_of(region: str) -> str:
+    """`34.04.01.2001` → `34.04.01` (Kemendagri codes are fixed width)."""
+    return region.rsplit(".", 1)[0]
+
+
+def neighbour_verdict(
+    value: float, neighbours: Sequence[float], rules: NeighbourRules
+) -> float | None:
+    """The neighbours' median when `value` is far out of line with them, else None.
+
+    Far: more than `threshold` × max(1.4826·MAD, `min_spread` × |median|) from the median.
+    Fewer than `min_neighbours` values, or no spread at all around a zero median: None.
+    """
+    if len(neighbours) < rules.min_neighbours:
+        return None
+    median = statistics.median(neighbours)
+    mad = statistics.median(abs(v - median) for v in neighbours) * 1.4826
+    scale = max(mad, rules.min_spread * abs(median))
+    if scale == 0:
+        return None
+    return median if abs(value - median) > rules.threshold * scale else None
+
+
+def neighbour_outliers(candidates: Sequence[Candidate], rules: NeighbourRules) -> list[Finding]:
+    """Warn on values far out of line with the other villages of the same kecamatan.
+
+    What is compared is size-free (`rules.ratios`, `rules.values`). The neighbours' figures
+    come from the stored values and the other values of the batch (the batch wins). Cost: one
+    query for the element types, then one per `_KECAMATAN_CHUNK` kecamatan, whatever the
+    number of rows; the figures are computed once per kecamatan, measure and period.
+    """
+    measured = set(rules.values) | {code for pair in rules.ratios for code in pair}
+    wanted = [c for c in candidates if c.element in measured]
+    if not wanted:
+        return []
+    types = {
+        code: PeriodType(ptype)
+        for code, ptype in DataElement.objects.filter(code__in=measured).values_list(
+            "code", "period_type"
+        )
+    }
+    ratios_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for numerator, denominator in rules.ratios:
+        if numerator in types and denominator in types:
+            ratios_of[numerator].append((numerator, denominator))
+            if denominator != numerator:
+                ratios_of[denominator].append((numerator, denominator))
+    # Per (element, period): the measures a value takes part in, and whether as denominator.
+    measures: dict[tuple[str, str], list[tuple[_Measure, bool]]] = {}
+    # One subject per (village, measure): reported on the numerator's row when the numerator
+    # is in the batch, else on the denominator's.
+    subjects: dict[str, dict[tuple[str, _Measure], Candidate]] = defaultdict(dict)
+    batch: dict[str, dict[Key, float]] = defaultdict(dict)  # per kecamatan
+    for c in wanted:
+        kecamatan = kecamatan_of(c.region)
+        batch[kecamatan][(c.region, c.element, c.period)] = c.value
+        found = measures.get((c.element, c.period))
+        if found is None:
+            found = measures[(c.element, c.period)] = _measures(
+                c.element, c.period, ratios_of, types, rules
+            )
+        own = subjects[kecamatan]
+        for measure, as_denominator in found:
+            key = (c.region, measure)
+            if not (as_denominator and key in own):
+                own[key] = c
+    findings: list[Finding] = []
+    kecamatans = sorted(subjects)
+    for start in range(0, len(kecamatans), _KECAMATAN_CHUNK):
+        chunk = kecamatans[start : start + _KECAMATAN_CHUNK]
+        stored = _stored_in_kecamatans(chunk, [m for k in chunk for _r, m in subjects[k]])
+        for kecamatan in chunk:
+            known = stored.get(kecamatan, {})
+            known.update(batch[kecamatan])
+            findings += _judge_kecamatan(subjects[kecamatan], known, rules)
+    return findings
+
+
+def _measures(
+    element: str,
+    period: str,
+    ratios_of: dict[str, list[tuple[str, str]]],
+    types: dict[str, PeriodType],
+    rules: NeighbourRules,
+) -> list[tuple[_Measure, bool]]:
+    found: list[tuple[_Measure, bool]] = []
+    if element in rules.values:
+        found.append((_Measure(element, None, period, None), False))
+    spec = parse_period(period)
+    for numerator, denominator in ratios_of.get(element, []):
+        num_spec, den_spec = _aligned(spec, types[numerator], types[denominator])
+        if num_spec is not None and den_spec is not None:
+            measure = _Measure(numerator, denominator, num_spec.code, den_spec.code)
+            found.append((measure, element == denominator))
+    return found
+
+
+def _stored_in_kecamatans(
+    kecamatans: Sequence[str], measures: Sequence[_Measure]
+) -> dict[str, dict[Key, float]]:
+    """Stored values of every village of these kecamatan for the measures' elements."""
+    elements = {m.numerator for m in measures} | {m.denominator for m in measures if m.denominator}
+    periods = {m.period for m in measures} | {
+        m.denominator_period for m in measures if m.denominator_period
+    }
+    where = Q()
+    for code in kecamatans:
+        where |= subtree_q("region_id", code)
+    found: dict[str, dict[Key, float]] = defaultdict(dict)
+    for region, element, period, value in DataValue.objects.filter(
+        where, element__code__in=elements, period__code__in=periods
+    ).values_list("region_id", "element__code", "period__code", "value"):
+        found[kecamatan_of(region)][(region, element, period)] = value
+    return found
+
+
+def _judge_kecamatan(
+    subjects: dict[tuple[str, _Measure], Candidate], known: dict[Key, float], rules: NeighbourRules
+) -> list[Finding]:
+    villages = sorted({key[0] for key in known})
+    figures: dict[_Measure, dict[str, float]] = {}
+    verdicts: dict[tuple[_Measure, float, int], float | None] = {}
+    findings: list[Finding] = []
+    for (region, measure), candidate in subjects.items():
+        if measure not in figures:
+            figures[measure] = {v: x for v in villages if (x := measure.of(v, known)) is not None}
+        figure = figures[measure]
+        own = figure.get(region)
+        if own is None:
+            continue
+        others = [x for v, x in figure.items() if v != region]
+        # Villages with the same figure get the same verdict: computed once.
+        cache_key = (measure, own, len(others))
+        if cache_key not in verdicts:
+            verdicts[cache_key] = neighbour_verdict(own, others, rules)
+        median = verdicts[cache_key]
+        if median is None:
+            continue
+        shown = f"{measure.label()} {_fmt(own)}" if measure.denominator is not None else _fmt(own)
+        findings.append(
+            Finding(
+                candidate.key,
+                WARNING,
+                f"nilai {candidate.value:g} ({shown}) jauh berbeda dibanding desa tetangga "
+                f"(median {_fmt(median)} dari {len(others)} desa/kelurahan) / far out of line "
+                f"compared with neighbouring desa (median {_fmt(median)})",
+            )
+        )
     return findings

@@ -6,19 +6,30 @@ kode_kegiatan (`2.2.02`), nama_kegiatan, sumber_dana (DD, ADD, PAD, BHPR, BANKEU
 file: every row checked first, then all rows written in one transaction or none; rows equal
 to the stored line are left alone, so a re-import changes nothing. The sector of a line
 follows from its sub-bidang (planning/budget_sectors.yaml, DOMAIN.md 3.2).
+
+On the web (intake/budget_views.py) the same plan is scoped to the desa the user may write,
+every row gets its fate against the stored lines (`attach_fates`: new, changed old → new,
+unchanged, error) and `commit_upload` re-plans the stored file at confirm time and writes it
+all in one transaction with the upload record, or nothing.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from intake.importing import Problem
+from accounts.scoping import Scope, scope_of
+from intake.importing import WRITER_ROLES, Fate, Problem, RowFate
+from intake.models import Status, Upload
 from intake.parsing import (
     BadCell,
+    BadFile,
     Cell,
     is_blank,
     normalise_header,
@@ -48,6 +59,8 @@ _SOURCES = {
     "lainlain": FundSource.OTHER,
 }
 SOURCE = "siskeudes"
+KIND = "apbdes"  # Upload.kind of a budget file sent on the web
+DRAFT_MARK = "R"  # Upload.period of a draft (rancangan) budget: the year, then this mark
 
 
 @dataclass
@@ -60,6 +73,8 @@ class Line:
     fund: str
     budget: int
     realised: int | None
+    # The stored line (name, budget, realised), filled by `attach_fates`.
+    old: tuple[str, int, int | None] | None = None
 
 
 @dataclass
@@ -70,6 +85,17 @@ class ApbdesPlan:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    header: list[str] = field(default_factory=list)
+    cells: dict[int, list[Cell]] = field(default_factory=dict)  # row number → original cells
+    fates: list[RowFate] = field(default_factory=list)  # by `attach_fates`
+
+    def region_code(self) -> str:
+        """The desa of every line, or their common kecamatan, or "" (for the audit log)."""
+        desa = {line.desa for line in self.lines}
+        if len(desa) == 1:
+            return desa.pop()
+        kecamatan = {code.rsplit(".", 1)[0] for code in desa}
+        return kecamatan.pop() if len(kecamatan) == 1 else ""
 
     def sectors(self) -> dict[str, int]:
         """Lines per sector of their sub-bidang ("-" for none, e.g. 1.x government)."""
@@ -96,12 +122,24 @@ def _rupiah(
     return int(value)
 
 
+def _may_write(scope: Scope | None, code: str) -> bool:
+    if scope is None:  # a management command run by the server's operator
+        return True
+    return scope.covers(code) and bool(scope.roles_at(code) & WRITER_ROLES)
+
+
 def plan_apbdes(
-    stream: IO[bytes], *, size: int, year: int | None = None, stage: str = Stage.FINAL
+    stream: IO[bytes],
+    *,
+    size: int,
+    year: int | None = None,
+    stage: str = Stage.FINAL,
+    scope: Scope | None = None,
 ) -> ApbdesPlan:
+    """Check every row; `scope` (None for a command) limits the desa that may be written."""
     table = open_table(stream, size=size)
     columns = {normalise_header(h): i for i, h in enumerate(table.header)}
-    plan = ApbdesPlan()
+    plan = ApbdesPlan(header=list(table.header))
     desa_col = columns.get("kode_desa", columns.get("kode_wilayah"))
     for needed in ("kode_kegiatan", "nama_kegiatan", "sumber_dana", "anggaran"):
         if needed not in columns:
@@ -124,6 +162,7 @@ def plan_apbdes(
             continue
         plan.rows += 1
         raw.append((number, cells))
+        plan.cells[number] = cells
     codes = {text(cells[desa_index]) for _n, cells in raw if desa_index < len(cells)}
     kinds = dict(
         Region.objects.filter(code__in=codes, level=Level.DESA).values_list("code", "kind")
@@ -139,6 +178,15 @@ def plan_apbdes(
         if kinds[desa] == Kind.KELURAHAN:
             plan.problems.append(
                 Problem(number, "kode_desa", f"{desa} kelurahan: tidak punya APBDes / no APBDes")
+            )
+            continue
+        if not _may_write(scope, desa):
+            plan.problems.append(
+                Problem(
+                    number,
+                    "kode_desa",
+                    f"{desa} di luar wilayah yang boleh Anda isi / outside your scope",
+                )
             )
             continue
         try:
@@ -203,6 +251,7 @@ def write_apbdes(plan: ApbdesPlan, *, stage: str = Stage.FINAL) -> None:
         }
         to_create: list[BudgetLine] = []
         to_update: list[BudgetLine] = []
+        plan.unchanged = 0
         for line in plan.lines:
             current = stored.get((line.desa, line.year, line.kegiatan, line.fund))
             if current is None:
@@ -238,3 +287,151 @@ def write_apbdes(plan: ApbdesPlan, *, stage: str = Stage.FINAL) -> None:
             to_update, ["name", "budget_rp", "realised_rp", "source", "updated_at"], batch_size=2000
         )
         plan.created, plan.updated = len(to_create), len(to_update)
+
+
+def _rp(amount: int | None) -> str:
+    """Whole rupiah with Indonesian thousands dots (`45.000.000`); "—" for none."""
+    return "—" if amount is None else f"{amount:,}".replace(",", ".")
+
+
+def attach_fates(plan: ApbdesPlan, *, stage: str) -> None:
+    """Every row's fate against the stored lines: new, changed (old → new), unchanged, error."""
+    stored = {
+        (b.desa_id, b.year, b.kegiatan_code, b.fund_source): (b.name, b.budget_rp, b.realised_rp)
+        for b in BudgetLine.objects.filter(
+            desa_id__in={line.desa for line in plan.lines},
+            year__in={line.year for line in plan.lines},
+            stage=stage,
+        )
+    }
+    lines = {line.row: line for line in plan.lines}
+    reasons: dict[int, list[str]] = {}
+    for problem in plan.problems:
+        reasons.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
+    plan.created = plan.updated = plan.unchanged = 0
+    plan.fates = []
+    for number in sorted(plan.cells):
+        line = lines.get(number)
+        changes: list[str] = []
+        if line is None:
+            fate = Fate.ERROR
+        else:
+            line.old = stored.get((line.desa, line.year, line.kegiatan, line.fund))
+            if line.old is None:
+                fate = Fate.NEW
+                plan.created += 1
+            elif line.old == (line.name, line.budget, line.realised):
+                fate = Fate.UNCHANGED
+                plan.unchanged += 1
+            else:
+                fate = Fate.CHANGED
+                plan.updated += 1
+                old_name, old_budget, old_realised = line.old
+                if old_name != line.name:
+                    changes.append(f"nama: {old_name} → {line.name}")
+                if old_budget != line.budget:
+                    changes.append(f"anggaran: {_rp(old_budget)} → {_rp(line.budget)}")
+                if old_realised != line.realised:
+                    changes.append(f"realisasi: {_rp(old_realised)} → {_rp(line.realised)}")
+        plan.fates.append(
+            RowFate(
+                row=number,
+                fate=fate,
+                cells=plan.cells[number],
+                reasons=reasons.get(number, []),
+                changes=changes,
+            )
+        )
+
+
+def upload_options(upload: Upload) -> tuple[int | None, str]:
+    """The year (None: from the file's `tahun` column) and stage chosen when sending."""
+    year = upload.period.removesuffix(DRAFT_MARK)
+    stage = Stage.DRAFT if upload.period.endswith(DRAFT_MARK) else Stage.FINAL
+    return (int(year) if year.isdigit() else None), stage
+
+
+def options_period(year: int | None, stage: str) -> str:
+    """What `upload_options` reads back, stored in `Upload.period` (e.g. `2025R`)."""
+    return f"{year or ''}{DRAFT_MARK if stage == Stage.DRAFT else ''}"
+
+
+def plan_upload(upload: Upload, *, by: Any) -> ApbdesPlan:
+    """Plan the stored file of an upload for `by`, with every row's fate."""
+    year, stage = upload_options(upload)
+    try:
+        plan = plan_apbdes(
+            io.BytesIO(bytes(upload.content)),
+            size=upload.size,
+            year=year,
+            stage=stage,
+            scope=scope_of(by),
+        )
+    except BadFile as exc:
+        return ApbdesPlan(problems=[Problem(0, "", str(exc))])
+    attach_fates(plan, stage=stage)
+    return plan
+
+
+def record_plan(upload: Upload, plan: ApbdesPlan) -> None:
+    upload.rows = plan.rows
+    upload.progress = plan.rows
+    upload.created, upload.updated, upload.unchanged = plan.created, plan.updated, plan.unchanged
+    upload.errors = len(plan.problems)
+    upload.status = Status.REJECTED if plan.problems else Status.PREVIEWED
+    upload.message = plan.problems[0].message if plan.problems else ""
+    upload.save()
+
+
+class BudgetImportRefused(ValueError):
+    def __init__(self, plan: ApbdesPlan, message: str) -> None:
+        self.plan = plan
+        super().__init__(message)
+
+
+def commit_upload(upload: Upload, *, by: Any) -> ApbdesPlan:
+    """Re-plan the stored file (lines may have changed since the preview) and write all of
+    it with the upload record in one transaction, or nothing if any row has a problem."""
+    plan = plan_upload(upload, by=by)
+    if plan.problems or not plan.lines:
+        Upload.objects.filter(pk=upload.pk).update(status=Status.REJECTED)
+        raise BudgetImportRefused(
+            plan,
+            f"{len(plan.problems)} galat; tidak ada yang disimpan / "
+            f"{len(plan.problems)} errors, nothing written"
+            if plan.problems
+            else "berkas tanpa baris anggaran / the file has no budget lines",
+        )
+    _year, stage = upload_options(upload)
+    with transaction.atomic():
+        write_apbdes(plan, stage=stage)
+        upload.rows = upload.progress = plan.rows
+        upload.created, upload.updated = plan.created, plan.updated
+        upload.unchanged = plan.unchanged
+        upload.errors = 0
+        upload.status = Status.COMMITTED
+        upload.message = ""
+        upload.committed_at = timezone.now()
+        upload.committed_by = by if getattr(by, "pk", None) else None
+        upload.save()
+    return plan
+
+
+def iter_report(plan: ApbdesPlan) -> Iterator[list[str]]:
+    """Rows of the error report: the original cells plus the row number, fate and reasons."""
+    yield ["baris", "status", *plan.header, "alasan"]
+    for fate in plan.fates:
+        if fate.fate != Fate.ERROR:
+            continue
+        cells = [text(c) for c in fate.cells]
+        cells += [""] * (len(plan.header) - len(cells))
+        yield [str(fate.row), fate.fate.value, *cells, "; ".join(fate.reasons)]
+    for problem in plan.problems:
+        if problem.row <= 1:  # the file as a whole: header or format
+            yield [str(problem.row), Fate.ERROR.value, *[""] * len(plan.header), problem.message]
+
+
+def preview_rows(plan: ApbdesPlan) -> list[tuple[RowFate, str]]:
+    """Each row's fate with the sector of its kegiatan ("" for none or an error row)."""
+    sectors = {line.row: sector_of(line.kegiatan) or "" for line in plan.lines}
+    return [(fate, sectors.get(fate.row, "")) for fate in plan.fates]

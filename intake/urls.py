@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import views
+from intake import budget_views, views
 
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
@@ -8,6 +8,18 @@ urlpatterns = [
     path("impor/<int:pk>/", views.preview, name="intake-preview"),
     path("impor/<int:pk>/konfirmasi/", views.confirm, name="intake-confirm"),
     path("impor/<int:pk>/laporan.csv", views.error_report, name="intake-report"),
+    path("impor/apbdes/", budget_views.budget_upload, name="intake-apbdes-upload"),
+    path("impor/apbdes/<int:pk>/", budget_views.budget_preview, name="intake-apbdes-preview"),
+    path(
+        "impor/apbdes/<int:pk>/konfirmasi/",
+        budget_views.budget_confirm,
+        name="intake-apbdes-confirm",
+    ),
+    path(
+        "impor/apbdes/<int:pk>/laporan.csv",
+        budget_views.budget_report,
+        name="intake-apbdes-report",
+    ),
     path(
         "impor/templat/<kode:code>.csv",
         views.template_download,

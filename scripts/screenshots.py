@@ -124,6 +124,32 @@ session.save()
 print(session.session_key)
 """
 
+# An APBDes file sent by the camat for the preview page: one line as stored, one changed, one
+# new, one with an unknown source of funds and one for a desa outside the kecamatan.
+APBDES_SCRIPT = """
+import io
+from intake import apbdes, importing
+from intake.models import Upload
+from planning.models import BudgetLine
+from django.contrib.auth.models import User
+user = User.objects.get(username="camat-tangkapan-layar")
+upload = Upload.objects.filter(kind="apbdes", uploaded_by=user).first()
+if upload is None:
+    a, b = BudgetLine.objects.filter(desa_id="34.04.01.2001", stage="final").order_by("year", "kegiatan_code")[:2]
+    rows = ["kode_desa;tahun;kode_kegiatan;nama_kegiatan;sumber_dana;anggaran;realisasi"]
+    for line, budget in ((a, a.budget_rp), (b, b.budget_rp + 2_500_000)):
+        rows.append(f"{line.desa_id};{line.year};{line.kegiatan_code};{line.name};"
+                    f"{line.fund_source};{budget};{line.realised_rp if line.realised_rp is not None else ''}")
+    rows.append(f"34.04.01.2002;{a.year};2.2.02;Penyelenggaraan Posyandu (PMT, kelas ibu hamil);DD;45.000.000;")
+    rows.append(f"34.04.01.2003;{a.year};2.1.01;Penyelenggaraan PAUD;Dana Hibah;20.000.000;")
+    rows.append(f"34.04.02.2001;{a.year};2.4.04;Perpipaan air minum;DD;60.000.000;")
+    content = ("\\n".join(rows) + "\\n").encode()
+    upload = importing.receive(name="apbdes-gamping-2025.csv", stream=io.BytesIO(content),
+                               size=len(content), by=user, kind="apbdes", period="")
+    apbdes.record_plan(upload, apbdes.plan_upload(upload, by=user))
+print(upload.pk)
+"""
+
 
 def main(wanted: list[str]) -> None:
     """Photograph every page, or only those named on the command line."""
@@ -135,6 +161,8 @@ def main(wanted: list[str]) -> None:
     manage("setupdemo")
     session = manage("shell", "-c", SESSION_SCRIPT).strip().splitlines()[-1]
     camat = manage("shell", "-c", CAMAT_SCRIPT).strip().splitlines()[-1]
+    budget_upload = manage("shell", "-c", APBDES_SCRIPT).strip().splitlines()[-1]
+    camat_pages = CAMAT_PAGES | {"impor-apbdes": f"/impor/apbdes/{budget_upload}/"}
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -157,7 +185,7 @@ def main(wanted: list[str]) -> None:
                 executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
             )
             for width in WIDTHS:
-                for cookie, pages in ((session, PAGES), (camat, CAMAT_PAGES)):
+                for cookie, pages in ((session, PAGES), (camat, camat_pages)):
                     context = browser.new_context(viewport={"width": width, "height": 800})
                     context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
                     page = context.new_page()

@@ -143,6 +143,22 @@ def _desa_upload(code: str, cast: Any, role: str, suffix: str = "") -> str:
     return f"/impor/{upload.pk}/{suffix}"
 
 
+def _desa_budget_upload(code: str, cast: Any, role: str, suffix: str = "") -> str:
+    """An APBDes upload sent by the desa operator: only its sender and national admins."""
+    from intake.models import Status, Upload
+
+    upload = Upload.objects.create(
+        kind="apbdes",
+        file_name="apbdes.csv",
+        sha256="0" * 64,
+        size=1,
+        content=b"kode_desa,tahun,kode_kegiatan,nama_kegiatan,sumber_dana,anggaran\n",
+        uploaded_by=cast.users["desa"],
+        status=Status.PREVIEWED,
+    )
+    return f"/impor/apbdes/{upload.pk}/{suffix}"
+
+
 def _datavalues_path(code: str, cast: Any, role: str) -> str:
     _with_catalogue()
     return "/api/v1/datavalues"
@@ -279,6 +295,18 @@ MATRIX: dict[str, Entry] = {
     ),
     "intake-confirm": page(
         lambda c, cast, role: _desa_upload(c, cast, role, "konfirmasi/"),
+        REDIRECT,
+        method="POST",
+        **UPLOAD_OWNER,
+    ),
+    # APBDes files on the web (intake/budget_views.py): the same rules as values files.
+    "intake-apbdes-upload": page("/impor/apbdes/", **VALUE_WRITERS),
+    "intake-apbdes-preview": page(_desa_budget_upload, **UPLOAD_OWNER),
+    "intake-apbdes-report": page(
+        lambda c, cast, role: _desa_budget_upload(c, cast, role, "laporan.csv"), **UPLOAD_OWNER
+    ),
+    "intake-apbdes-confirm": page(
+        lambda c, cast, role: _desa_budget_upload(c, cast, role, "konfirmasi/"),
         REDIRECT,
         method="POST",
         **UPLOAD_OWNER,

@@ -83,3 +83,24 @@ def test_an_untouched_field_changed_by_someone_else_is_not_written_back(staff: C
 
 def test_a_viewer_gets_no_form(staff: Cast) -> None:
     assert staff.client(Role.VIEWER).get("/isi/34.04.02.2001/2024/").status_code == 404
+
+
+def test_a_value_far_from_the_neighbouring_desa_is_a_warning_to_confirm(staff: Cast) -> None:
+    # Kecamatan Wates: five desa at 80–100 % antenatal care; the sixth types 20 of 100.
+    neighbours = [f"34.01.02.200{i}" for i in range(1, 6)]
+    save_values(
+        values=[ValueInput(d, "BUMIL_SASARAN", "2024", 100) for d in [*neighbours, "34.01.02.2006"]]
+        + [
+            ValueInput(d, "BUMIL_ANC", "2024", v)
+            for d, v in zip(neighbours, [80, 85, 90, 95, 100], strict=True)
+        ],
+        how="form",
+    )
+    url = "/isi/34.01.02.2006/2024/?sektor=kesehatan"
+    client = staff.client(Role.ADMIN)
+    data = form_of(client.get(url).content.decode()) | {"v_BUMIL_ANC": "20"}
+    page = client.post(url, data).content.decode()
+    assert "dibanding desa tetangga (median 0.9" in page
+    assert not DataValue.objects.filter(region_id="34.01.02.2006", element__code="BUMIL_ANC")
+    assert client.post(url, data | {"accept": "1"}).status_code == 302
+    assert DataValue.objects.get(region_id="34.01.02.2006", element__code="BUMIL_ANC").value == 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 from io import StringIO
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import Action, AuditEvent
 from planning.models import BudgetLine
 from tests.intake_files import FIXTURES
 
@@ -59,3 +62,27 @@ def test_each_bad_line_is_named_and_nothing_is_written(diy_regions: None) -> Non
         (6, "anggaran"),
     }
     assert not BudgetLine.objects.exists()
+
+
+def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
+    diy_regions: None,
+) -> None:
+    run("apbdes_siskeudes.csv")
+    run("apbdes_siskeudes.csv")
+    first, second = AuditEvent.objects.filter(action=Action.IMPORT).order_by("id")
+    assert first.username == getpass.getuser() and first.detail["command"] == "importapbdes"
+    assert first.detail["file"] == "apbdes_siskeudes.csv"
+    assert (
+        first.detail["sha256"]
+        == hashlib.sha256((FIXTURES / "apbdes_siskeudes.csv").read_bytes()).hexdigest()
+    )
+    assert first.detail["counts"] == {"baris": 3, "baru": 3, "berubah": 0, "tetap": 0}
+    assert first.region_code == "34.04.01"
+    assert second.detail["counts"] == {"baris": 3, "baru": 0, "berubah": 0, "tetap": 3}
+
+
+def test_a_dry_run_or_a_refused_import_is_not_audited(diy_regions: None) -> None:
+    run("apbdes_siskeudes.csv", "--dry-run")
+    with pytest.raises(CommandError):
+        call_command("importapbdes", str(FIXTURES / "apbdes_bad.csv"), stdout=StringIO())
+    assert not AuditEvent.objects.exists()

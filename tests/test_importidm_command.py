@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import getpass
+import hashlib
 import json
 from collections import Counter
 from io import StringIO
@@ -14,6 +16,7 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from python_calamine import CalamineWorkbook
 
+from accounts.models import Action, AuditEvent
 from datavalues.models import DataValue, ValueChange
 from intake.models import Upload
 from regions.loading import load_regions
@@ -134,3 +137,39 @@ def test_the_official_xlsx_layout_with_undotted_codes_is_read(
     summary = run(path)
     assert summary["unmatched_codes"] == ["99.99.01.2001"]
     assert DataValue.objects.get(element__code="IDM_MAJU_MANDIRI").value == 1
+
+
+def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
+    diy_regions: None, catalogue: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "idm_kecil.xlsx"
+    path.write_bytes(
+        xlsx(
+            [
+                [
+                    "KODE_DESA",
+                    "IKS_2024",
+                    "IKE_2024",
+                    "IKL_2024",
+                    "NILAI_IDM_2024",
+                    "STATUS_IDM_2024",
+                ],
+                ["3401012001", 0.8514, 0.85, 0.9333, 0.8783, "MANDIRI"],
+                ["9999012001", 0.5, 0.5, 0.5, 0.5, "BERKEMBANG"],
+            ]
+        )
+    )
+    call_command("importidm", str(path), "--dry-run", stdout=StringIO())
+    assert not AuditEvent.objects.exists()
+    run(path)
+    event = AuditEvent.objects.get(action=Action.IMPORT)
+    assert event.username == getpass.getuser() and event.detail["command"] == "importidm"
+    assert event.detail["file"] == "idm_kecil.xlsx"
+    assert event.detail["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert event.detail["counts"] == {
+        "baris": 2,
+        "baru": 5,
+        "berubah": 0,
+        "tetap": 0,
+        "tidak_dikenal": 1,
+    }

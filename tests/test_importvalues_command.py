@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 from io import StringIO
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import Action, AuditEvent
 from datavalues.models import DataValue, ValueChange
 from intake.models import RegionAlias, Status, Upload
 from tests import intake_files
@@ -252,3 +255,49 @@ def test_numbers_are_read_in_indonesian_and_english_styles(
     from intake.parsing import parse_number
 
     assert parse_number(cell, decimal_comma=decimal_comma) == expected
+
+
+def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
+    setup: None,
+) -> None:
+    path = FIXTURES / "long_basic.csv"
+    run(path)
+    event = AuditEvent.objects.get(action=Action.IMPORT)
+    assert event.username == getpass.getuser() and event.user_id is None
+    assert event.detail["command"] == "importvalues"
+    assert event.detail["file"] == "long_basic.csv"
+    assert event.detail["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert event.detail["counts"] == {
+        "baris": 3,
+        "baru": 3,
+        "berubah": 0,
+        "tetap": 0,
+        "peringatan": 0,
+    }
+
+
+def test_a_dry_run_or_a_refused_import_is_not_audited_as_an_import(setup: None) -> None:
+    run(FIXTURES / "long_basic.csv", "--dry-run")
+    refused(FIXTURES / "one_bad_row.csv")
+    assert not AuditEvent.objects.filter(action=Action.IMPORT).exists()
+
+
+def test_a_value_far_from_the_neighbouring_desa_is_a_warning_in_a_file(
+    setup: None, tmp_path: Path
+) -> None:
+    # Kecamatan Wates: the whole kecamatan in one file, one desa far below the others.
+    rows = [
+        f"34.01.02.200{d},{code},2024,{value}\n"
+        for d, served in zip(range(1, 7), [80, 85, 90, 95, 100, 20], strict=True)
+        for code, value in (("BUMIL_SASARAN", 100), ("BUMIL_ANC", served))
+    ]
+    path = written(
+        tmp_path, "wates.csv", ("kode_wilayah,kode_data,periode,nilai\n" + "".join(rows)).encode()
+    )
+    summary = refused(path)
+    [problem] = summary["problems"]
+    assert (problem["row"], problem["column"], problem["severity"]) == (13, "nilai", "warning")
+    assert "compared with neighbouring desa" in problem["message"]
+    assert summary["counts"]["peringatan"] == 1 and values() == {}
+    run(path, "--accept-warnings")
+    assert values()[("34.01.02.2006", "BUMIL_ANC", "2024")] == 20

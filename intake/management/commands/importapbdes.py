@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from accounts.audit import file_sha256, record_command_import
 from intake.apbdes import plan_apbdes, write_apbdes
 from intake.parsing import BadFile
 from planning.models import Stage
@@ -35,7 +37,20 @@ class Command(BaseCommand):
             except BadFile as exc:
                 raise CommandError(str(exc)) from None
         if not plan.problems and not options["dry_run"]:
-            write_apbdes(plan, stage=options["stage"])
+            with transaction.atomic():  # the lines and their audit event, or neither
+                write_apbdes(plan, stage=options["stage"])
+                record_command_import(
+                    command="importapbdes",
+                    path=path,
+                    sha256=file_sha256(path),
+                    counts={
+                        "baris": plan.rows,
+                        "baru": plan.created,
+                        "berubah": plan.updated,
+                        "tetap": plan.unchanged,
+                    },
+                    region_code=plan.region_code(),
+                )
         summary = {
             "rows": plan.rows,
             "lines": len(plan.lines),

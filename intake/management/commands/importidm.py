@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import file_sha256, record_command_import
 from datavalues.models import How
 from datavalues.writing import ValuesRejected, save_values
 from intake.idm import plan_idm
@@ -42,10 +42,11 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     result = save_values(values=plan.values, how=How.FILE, source="Kemendes IDM")
+                    sha256 = file_sha256(path)
                     Upload.objects.create(
                         kind="idm",
                         file_name=path.name[:200],
-                        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                        sha256=sha256,
                         size=size,
                         content=b"",
                         status=Status.COMMITTED,
@@ -57,6 +58,18 @@ class Command(BaseCommand):
                         period=str(plan.year),
                         message=f"{len(plan.unmatched)} kode tidak dikenal",
                         committed_at=timezone.now(),
+                    )
+                    record_command_import(
+                        command="importidm",
+                        path=path,
+                        sha256=sha256,
+                        counts={
+                            "baris": plan.rows,
+                            "baru": result.created,
+                            "berubah": result.updated,
+                            "tetap": result.unchanged,
+                            "tidak_dikenal": len(plan.unmatched),
+                        },
                     )
             except ValuesRejected as exc:
                 raise CommandError(f"Tidak ada yang disimpan / nothing written: {exc}") from None

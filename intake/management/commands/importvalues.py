@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import record_command_import
 from intake.importing import Fate, ImportRefused, Plan, plan_values, write_plan
 from intake.models import Status, Upload
 from intake.parsing import BadFile, open_table
@@ -77,6 +78,19 @@ class Command(BaseCommand):
                     warnings=len(plan.warnings),
                     period=options["period"][:8],
                     committed_at=timezone.now(),
+                )
+                record_command_import(
+                    command="importvalues",
+                    path=path,
+                    sha256=digest.hexdigest(),
+                    counts={
+                        "baris": plan.rows,
+                        "baru": plan.counts[Fate.NEW],
+                        "berubah": plan.counts[Fate.CHANGED],
+                        "tetap": plan.counts[Fate.UNCHANGED],
+                        "peringatan": len(plan.warnings),
+                    },
+                    region_code=options["kecamatan"],
                 )
         except ImportRefused as exc:
             self._finish(plan, "", options)
