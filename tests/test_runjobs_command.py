@@ -1,0 +1,74 @@
+"""The database queue of background jobs (jobs.backend) and its worker (`runjobs`)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django_tasks import TaskResultStatus, default_task_backend, task
+
+from jobs import progress, worker
+from jobs.models import Job, JobStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@task()
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+@task()
+def explode() -> None:
+    raise ValueError("rusak / broken")
+
+
+def test_an_enqueued_task_waits_as_a_row_until_the_worker_runs_it() -> None:
+    result = add.enqueue(2, 3)
+    job = Job.objects.get(pk=result.id)
+    assert job.status == JobStatus.READY and job.args == [2, 3]
+    assert result.status == TaskResultStatus.READY
+    done = worker.run_next()
+    assert done is not None and done.pk == result.id
+    fetched = default_task_backend.get_result(result.id)
+    assert fetched.status == TaskResultStatus.SUCCESSFUL and fetched.return_value == 5
+    assert worker.run_next() is None  # the queue is empty
+
+
+def test_a_failing_task_is_recorded_with_its_error_and_the_worker_goes_on() -> None:
+    failing = explode.enqueue()
+    after = add.enqueue(1, 1)
+    worker.work(once=True)
+    job = Job.objects.get(pk=failing.id)
+    assert job.status == JobStatus.FAILED and job.error_class == "builtins.ValueError"
+    assert "rusak / broken" in job.traceback
+    assert default_task_backend.get_result(failing.id).errors[0].exception_class is ValueError
+    assert Job.objects.get(pk=after.id).status == JobStatus.SUCCESSFUL
+
+
+def test_a_job_claimed_by_one_worker_is_not_claimed_by_another() -> None:
+    add.enqueue(1, 2)
+    first = worker.claim("pekerja-1")
+    assert first is not None and first.worker_id == "pekerja-1"
+    assert worker.claim("pekerja-2") is None
+
+
+def test_the_command_requeues_jobs_a_stopped_worker_left_running_and_runs_them() -> None:
+    result = add.enqueue(4, 4)
+    worker.claim("pekerja-yang-mati")  # RUNNING, and its worker is gone
+    err = io.StringIO()
+    call_command("runjobs", "--once", stderr=err)
+    assert "1 pekerjaan yang terputus diantrekan lagi" in err.getvalue()
+    assert "1 pekerjaan selesai" in err.getvalue()
+    job = Job.objects.get(pk=result.id)
+    assert job.status == JobStatus.SUCCESSFUL and job.return_value == 8
+
+
+def test_progress_reported_in_one_place_is_read_in_another_and_forgotten() -> None:
+    progress.report("uji", "memeriksa", 25, 100)
+    state = progress.read("uji")
+    assert (state.stage, state.done, state.percent) == ("memeriksa", 25, 25)
+    assert progress.read("lain").percent is None
+    progress.forget("uji")
+    assert progress.read("uji").stage == ""
