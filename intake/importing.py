@@ -580,6 +580,8 @@ def import_commit(
 ) -> Plan:
     """Re-plan the stored file and write it all, or nothing (status and counts recorded)."""
     plan = plan_upload(upload, by=by, progress=progress)
+    if progress is not None:
+        progress(plan.rows)  # every row checked: the writing starts
     try:
         with transaction.atomic():
             write_plan(plan, by=by, accept_warnings=accept_warnings)

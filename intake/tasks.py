@@ -28,7 +28,8 @@ from jobs import progress
 
 STAGES = {
     "memeriksa": _("Memeriksa setiap baris"),
-    "mengimpor": _("Memeriksa ulang dan menyimpan"),
+    "mengimpor": _("Memeriksa ulang setiap baris"),
+    "menyimpan": _("Menyimpan semuanya dalam satu transaksi"),
 }
 
 
@@ -148,7 +149,7 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
             upload=upload,
             by=user,
             accept_warnings=accept_warnings,
-            progress=progress.Reporter(name, "mengimpor", upload.rows or None),
+            progress=progress.Reporter(name, "mengimpor", upload.rows or None, then="menyimpan"),
         )
     except importing.ImportRefused as exc:
         # import_commit put the status back (rejected or previewed); say why on the page.

@@ -50,14 +50,21 @@ def forget(name: str) -> None:
 
 
 class Reporter:
-    """A `progress(n)` callback for long loops: writes the cache at most every MIN_INTERVAL."""
+    """A `progress(n)` callback for long loops: writes the cache at most every MIN_INTERVAL.
 
-    def __init__(self, name: str, stage: str, total: int | None = None) -> None:
-        self.name, self.stage, self.total = name, stage, total
+    With `then`, reaching `total` switches to that stage (of unknown length): an import
+    reports the rows it checked, then writes them all in one transaction.
+    """
+
+    def __init__(self, name: str, stage: str, total: int | None = None, then: str = "") -> None:
+        self.name, self.stage, self.total, self.then = name, stage, total, then
         self._last = 0.0
         report(name, stage, 0, total)
 
     def __call__(self, done: int) -> None:
+        if self.then and self.total is not None and done >= self.total:
+            report(self.name, self.then, done, None)
+            return
         now = time.monotonic()
         if now - self._last >= MIN_INTERVAL:
             self._last = now

@@ -72,3 +72,13 @@ def test_progress_reported_in_one_place_is_read_in_another_and_forgotten() -> No
     assert progress.read("lain").percent is None
     progress.forget("uji")
     assert progress.read("uji").stage == ""
+
+
+def test_a_reporter_moves_to_its_next_stage_once_every_row_is_counted() -> None:
+    reporter = progress.Reporter("uji", "mengimpor", 100, then="menyimpan")
+    assert progress.read("uji").percent == 0
+    reporter(50)
+    assert (progress.read("uji").stage, progress.read("uji").percent) == ("mengimpor", 50)
+    reporter(100)
+    state = progress.read("uji")
+    assert (state.stage, state.done, state.percent) == ("menyimpan", 100, None)

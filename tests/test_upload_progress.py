@@ -93,6 +93,10 @@ def test_confirming_a_big_file_queues_the_import_and_the_result_shows_when_done(
     assert upload.status == Status.IMPORTING and DataValue.objects.count() == 0
     page = client.get(f"/impor/{upload.pk}/").content.decode()
     assert "<progress" in page and "Menunggu giliran untuk diimpor" in page
+    progress.report(tasks.progress_name(upload), "menyimpan", 3, None)
+    fragment = client.get(f"/impor/{upload.pk}/kemajuan/").content.decode()
+    assert "Menyimpan semuanya dalam satu transaksi" in fragment
+    assert "<progress></progress>" in fragment and "3 baris diperiksa" in fragment
     # A second click while it is queued queues nothing more.
     client.post(f"/impor/{upload.pk}/konfirmasi/")
     assert Job.objects.filter(status=JobStatus.READY).count() == 1
