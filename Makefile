@@ -24,7 +24,8 @@ $(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(BIN)/pyth
 	touch $@ $(VENV)/.base-installed
 
 # The background worker (big imports, prepared reports) runs next to runserver and stops
-# with it: Ctrl-C reaches both, and the trap ends the worker whenever runserver exits.
+# with it: Ctrl-C reaches both, and the trap ends the worker whenever runserver exits. A job
+# in progress is finished first; a second Ctrl-C abandons it (it is requeued on next start).
 serve: $(VENV)/.base-installed
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py setupdemo

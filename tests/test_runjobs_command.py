@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +25,21 @@ def add(a: int, b: int) -> int:
 @task()
 def explode() -> None:
     raise ValueError("rusak / broken")
+
+
+@task()
+def interrupted(times: int) -> str:
+    for _ in range(times):  # as Ctrl-C in the terminal of `make serve`
+        os.kill(os.getpid(), signal.SIGINT)
+    return "selesai"
+
+
+@pytest.fixture
+def signals_restored() -> Iterator[None]:
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)
 
 
 def test_an_enqueued_task_waits_as_a_row_until_the_worker_runs_it() -> None:
@@ -82,3 +100,27 @@ def test_a_reporter_moves_to_its_next_stage_once_every_row_is_counted() -> None:
     reporter(100)
     state = progress.read("uji")
     assert (state.stage, state.done, state.percent) == ("menyimpan", 100, None)
+
+
+def test_one_interrupt_lets_the_running_job_finish_and_then_stops_the_worker(
+    signals_restored: None,
+) -> None:
+    first = interrupted.enqueue(1)
+    second = add.enqueue(1, 1)
+    err = io.StringIO()
+    call_command("runjobs", "--interval", "0.01", stderr=err)  # no --once: the signal stops it
+    assert Job.objects.get(pk=first.id).return_value == "selesai"
+    assert Job.objects.get(pk=second.id).status == JobStatus.READY
+    assert "Berhenti setelah pekerjaan ini" in err.getvalue()
+
+
+def test_a_second_interrupt_abandons_the_job_which_waits_again_for_the_next_worker(
+    signals_restored: None,
+) -> None:
+    result = interrupted.enqueue(2)
+    err = io.StringIO()
+    call_command("runjobs", stderr=err)
+    assert "Dihentikan" in err.getvalue()
+    assert Job.objects.get(pk=result.id).status == JobStatus.RUNNING
+    assert worker.requeue_interrupted() == 1
+    assert Job.objects.get(pk=result.id).status == JobStatus.READY

@@ -26,7 +26,15 @@ class Command(BaseCommand):
         stopping: list[int] = []
 
         def stop(signum: int, frame: Any) -> None:
-            stopping.append(signum)  # finish the running job, then leave
+            # The first signal: finish the running job, then leave. A second one: leave now;
+            # the job is put back in the queue when a worker starts again.
+            if stopping:
+                raise KeyboardInterrupt
+            stopping.append(signum)
+            self.stderr.write(
+                "Berhenti setelah pekerjaan ini (sekali lagi: berhenti sekarang) / "
+                "stopping after the current job (again: stop now)"
+            )
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
@@ -34,10 +42,17 @@ class Command(BaseCommand):
         if again:
             self.stderr.write(f"{again} pekerjaan yang terputus diantrekan lagi / jobs requeued")
         self.stderr.write("Pekerja latar belakang berjalan / background worker running")
-        done = worker.work(
-            interval=options["interval"],
-            once=options["once"],
-            queues=set(options["queue"]) or None,
-            should_stop=lambda: bool(stopping),
-        )
+        try:
+            done = worker.work(
+                interval=options["interval"],
+                once=options["once"],
+                queues=set(options["queue"]) or None,
+                should_stop=lambda: bool(stopping),
+            )
+        except KeyboardInterrupt:
+            self.stderr.write(
+                "Dihentikan; pekerjaan yang terputus diantrekan lagi saat pekerja mulai lagi / "
+                "stopped; the interrupted job is requeued when a worker starts again"
+            )
+            return
         self.stderr.write(f"{done} pekerjaan selesai / jobs done")
