@@ -84,8 +84,9 @@ def queue_check(upload: Upload, *, by: Any) -> None:
     upload.preview = None
     upload.save(update_fields=["status", "job_error", "preview"])
     progress.report(progress_name(upload), "", 0, estimated_rows(upload))
-    result = check_upload.enqueue(upload.pk, getattr(by, "pk", None))
-    Upload.objects.filter(pk=upload.pk).update(job_id=result.id)
+    with transaction.atomic():  # the worker sees the job only with its id on the upload
+        result = check_upload.enqueue(upload.pk, getattr(by, "pk", None))
+        Upload.objects.filter(pk=upload.pk).update(job_id=result.id)
 
 
 def queue_import(upload: Upload, *, by: Any, accept_warnings: bool) -> bool:

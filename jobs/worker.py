@@ -8,6 +8,7 @@ its own (an import commit) is all or nothing exactly as in a request.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from jobs.backend import DatabaseBackend, result_of
 from jobs.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
+
+KEEP_DAYS = 7  # finished jobs are kept this long for inspection, then deleted
 
 
 def claim(worker_id: str, queues: set[str] | None = None) -> Job | None:
@@ -82,6 +85,15 @@ def requeue_interrupted() -> int:
     return Job.objects.filter(status=JobStatus.RUNNING).update(
         status=JobStatus.READY, started_at=None, worker_id=""
     )
+
+
+def delete_finished(days: int = KEEP_DAYS) -> int:
+    """Forget jobs that ended more than `days` ago (their outcome is on the upload or report)."""
+    limit = timezone.now() - dt.timedelta(days=days)
+    deleted, _by_model = Job.objects.filter(
+        status__in=[JobStatus.SUCCESSFUL, JobStatus.FAILED], finished_at__lt=limit
+    ).delete()
+    return deleted
 
 
 def work(

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
@@ -53,15 +54,16 @@ def ask(
 ) -> PreparedReport:
     """Create the row and queue its preparation (old reports are cleaned up first)."""
     expire()
-    report = PreparedReport.objects.create(
-        owner=owner,
-        region=kecamatan,
-        year=year,
-        kind=kind,
-        sectors=None if sectors is None else sorted(sectors),
-    )
-    result = prepare_report.enqueue(report.pk)
-    PreparedReport.objects.filter(pk=report.pk).update(job_id=result.id)
+    with transaction.atomic():  # the worker sees the job only once the row is complete
+        report = PreparedReport.objects.create(
+            owner=owner,
+            region=kecamatan,
+            year=year,
+            kind=kind,
+            sectors=None if sectors is None else sorted(sectors),
+        )
+        result = prepare_report.enqueue(report.pk)
+        PreparedReport.objects.filter(pk=report.pk).update(job_id=result.id)
     report.job_id = result.id
     return report
 

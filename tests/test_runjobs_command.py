@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import signal
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 
 from jobs import progress, worker
@@ -124,3 +126,12 @@ def test_a_second_interrupt_abandons_the_job_which_waits_again_for_the_next_work
     assert Job.objects.get(pk=result.id).status == JobStatus.RUNNING
     assert worker.requeue_interrupted() == 1
     assert Job.objects.get(pk=result.id).status == JobStatus.READY
+
+
+def test_the_worker_forgets_jobs_that_ended_more_than_a_week_ago() -> None:
+    old, recent, waiting = add.enqueue(1, 1), add.enqueue(2, 2), add.enqueue(3, 3)
+    worker.run_next()
+    worker.run_next()
+    Job.objects.filter(pk=old.id).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert worker.delete_finished() == 1
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.id, waiting.id}

@@ -38,6 +38,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        worker.delete_finished()
         again = worker.requeue_interrupted()
         if again:
             self.stderr.write(f"{again} pekerjaan yang terputus diantrekan lagi / jobs requeued")
