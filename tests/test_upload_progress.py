@@ -98,7 +98,8 @@ def test_confirming_a_big_file_queues_the_import_and_the_result_shows_when_done(
     assert "Menyimpan semuanya dalam satu transaksi" in fragment
     assert "<progress></progress>" in fragment and "3 baris diperiksa" in fragment
     # A second click while it is queued queues nothing more.
-    client.post(f"/impor/{upload.pk}/konfirmasi/")
+    again = client.post(f"/impor/{upload.pk}/konfirmasi/", follow=True).content.decode()
+    assert "Berkas ini sedang atau sudah diimpor." in again
     assert Job.objects.filter(status=JobStatus.READY).count() == 1
     worker.run_next()
     upload.refresh_from_db()
