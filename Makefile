@@ -23,9 +23,14 @@ $(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(BIN)/pyth
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $@ $(VENV)/.base-installed
 
+# The background worker (big imports, prepared reports) runs next to runserver and stops
+# with it: Ctrl-C reaches both, and the trap ends the worker whenever runserver exits. A job
+# in progress is finished first; a second Ctrl-C abandons it (it is requeued on next start).
 serve: $(VENV)/.base-installed
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py setupdemo
+	DEBUG=1 $(BIN)/python manage.py runjobs & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "dashboard",
     "intake",
     "reports",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +172,28 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Uploaded data files (intake): size limit in MB, checked before anything is parsed.
 INTAKE_MAX_UPLOAD_MB = env_int("INTAKE_MAX_UPLOAD_MB", 50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Files of at least this many KB are checked and imported by the background worker with a
+# progress bar; smaller ones inside the request, as before (0: every file in the background).
+INTAKE_BACKGROUND_KB = env_int("INTAKE_BACKGROUND_KB", 1024)
+
+# Background jobs (django-tasks): queued as rows of jobs.Job and run by `manage.py runjobs`,
+# which `make serve` starts next to runserver.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "jobs.backend.DatabaseBackend")}}
+# Prepared reports are kept this many hours, then deleted.
+REPORT_KEEP_HOURS = env_int("REPORT_KEEP_HOURS", 24)
+
+# The cache carries the progress of background jobs between the worker and the pages, so it
+# must be shared by every process: Redis when REDIS_URL is set (needs the `redis` package),
+# otherwise files under var/tmp/cache.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "tmp" / "cache"),
+    }
+}
 
 # Content-Security-Policy (django-csp 4): everything from this site only; no inline script,
 # no eval; scripts that must be inline carry the per-request nonce (`{{ request.csp_nonce }}`).
@@ -194,5 +218,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; the audit log already records them.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO (a report in the worker: dozens of lines).
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -571,9 +571,17 @@ def write_plan(plan: Plan, *, by: Any, accept_warnings: bool, how: How = How.FIL
     return result.created + result.updated
 
 
-def import_commit(*, upload: Upload, by: Any, accept_warnings: bool = False) -> Plan:
+def import_commit(
+    *,
+    upload: Upload,
+    by: Any,
+    accept_warnings: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Plan:
     """Re-plan the stored file and write it all, or nothing (status and counts recorded)."""
-    plan = plan_upload(upload, by=by)
+    plan = plan_upload(upload, by=by, progress=progress)
+    if progress is not None:
+        progress(plan.rows)  # every row checked: the writing starts
     try:
         with transaction.atomic():
             write_plan(plan, by=by, accept_warnings=accept_warnings)

@@ -51,6 +51,12 @@ class Upload(models.Model):
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A big file is checked and imported by the background worker (intake/tasks.py): the
+    # job's id, its error if it failed, and the preview it computed (the page shows that
+    # instead of planning the whole file again in the request).
+    job_id = models.CharField(_("pekerjaan"), max_length=64, blank=True)
+    job_error = models.TextField(_("galat pekerjaan"), blank=True)
+    preview = models.JSONField(_("pratinjau"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("unggahan")
@@ -59,6 +65,11 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        """Checked or imported by the background worker right now (or waiting for it)."""
+        return self.status in (Status.CHECKING, Status.IMPORTING)
 
 
 class RegionAlias(models.Model):

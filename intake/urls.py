@@ -6,6 +6,7 @@ from intake import budget_views, views
 urlpatterns = [
     path("impor/", views.upload_page, name="intake-upload"),
     path("impor/<int:pk>/", views.preview, name="intake-preview"),
+    path("impor/<int:pk>/kemajuan/", views.preview_progress, name="intake-progress"),
     path("impor/<int:pk>/konfirmasi/", views.confirm, name="intake-confirm"),
     path("impor/<int:pk>/laporan.csv", views.error_report, name="intake-report"),
     path("impor/apbdes/", budget_views.budget_upload, name="intake-apbdes-upload"),

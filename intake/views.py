@@ -15,15 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import audit
 from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
-from intake import importing
-from intake.models import Upload
+from intake import importing, tasks
+from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
 from intake.templates_files import template_csv, template_xlsx
+from jobs import progress
 from regions.models import Level
 
 log = logging.getLogger(__name__)
@@ -82,9 +84,13 @@ def upload_page(request: HttpRequest) -> HttpResponse:
             except BadFile as exc:
                 form.add_error("file", str(exc))
             else:
-                plan = importing.plan_upload(upload, by=request.user)
-                importing.record_plan(upload, plan)
-                log.info("upload %s by %s: %s", upload.pk, request.user, plan.counts)
+                if tasks.in_background(upload):
+                    tasks.queue_check(upload, by=request.user)
+                    log.info("upload %s by %s: queued", upload.pk, request.user)
+                else:
+                    plan = importing.plan_upload(upload, by=request.user)
+                    importing.record_plan(upload, plan)
+                    log.info("upload %s by %s: %s", upload.pk, request.user, plan.counts)
                 return redirect("intake-preview", pk=upload.pk)
     uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind="values")[:20]
     return render(
@@ -100,15 +106,38 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _progress_context(upload: Upload) -> dict[str, object]:
+    state = progress.read(tasks.progress_name(upload))
+    return {"upload": upload, "progress": state, "stage": tasks.STAGES.get(state.stage, "")}
+
+
 @never_cache
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _own_upload_or_404(request, pk)
-    plan = importing.plan_upload(upload, by=request.user)
+    if upload.running or (upload.status == Status.FAILED and upload.preview is None):
+        return render(request, "intake/progress.html", _progress_context(upload))
+    if upload.preview is not None:  # computed by the background job
+        plan: object = upload.preview
+        header, fates = upload.preview["header"], upload.preview["fates"]
+    else:
+        planned = importing.plan_upload(upload, by=request.user)
+        plan, header, fates = planned, planned.header, planned.fates
     return render(
         request,
         "intake/preview.html",
-        {"upload": upload, "plan": plan, "header": plan.header, "fates": plan.fates},
+        {"upload": upload, "plan": plan, "header": header, "fates": fates},
     )
+
+
+@never_cache
+def preview_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment polled by htmx; once the job ended, the whole page reloads."""
+    upload = _own_upload_or_404(request, pk)
+    if not upload.running:
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRefresh()
+        return redirect("intake-preview", pk=upload.pk)
+    return render(request, "intake/_progress.html", _progress_context(upload))
 
 
 @require_POST
@@ -117,10 +146,13 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if upload.status == "selesai":
         messages.info(request, _("Berkas ini sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)
+    accept = bool(request.POST.get("accept"))
+    if tasks.in_background(upload):
+        if not tasks.queue_import(upload, by=request.user, accept_warnings=accept):
+            messages.info(request, _("Berkas ini sedang atau sudah diimpor."))
+        return redirect("intake-preview", pk=upload.pk)
     try:
-        plan = importing.import_commit(
-            upload=upload, by=request.user, accept_warnings=bool(request.POST.get("accept"))
-        )
+        plan = importing.import_commit(upload=upload, by=request.user, accept_warnings=accept)
     except importing.ImportRefused as exc:
         log.info("upload %s refused: %s", upload.pk, exc)
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})

@@ -10,6 +10,7 @@ full stylesheets cost about a second per report.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,11 +110,16 @@ def _stylesheets() -> tuple[Any, Any]:
     return sheets, fonts
 
 
-def pdf_bytes(report: KecamatanReport) -> bytes:
+def pdf_bytes(report: KecamatanReport, stage: Callable[[str], None] | None = None) -> bytes:
+    """The PDF; `stage` is told "menggambar" (maps, tables) then "menyusun" (the PDF)."""
     from weasyprint import HTML
 
+    if stage is not None:
+        stage("menggambar")
     sheets, fonts = _stylesheets()
     document = SVG_OPEN.sub(lambda m: m.group(1) + SVG_STYLE, html(report))
+    if stage is not None:
+        stage("menyusun")
     return HTML(string=document).write_pdf(  # type: ignore[no-any-return]
         stylesheets=sheets, font_config=fonts
     )

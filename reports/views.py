@@ -1,23 +1,30 @@
 """Report downloads for a kecamatan: PDF, Excel workbook, CSV of one table.
 
 Scoped by accounts.scoping (404 outside the scope, sector-limited roles see their sectors
-only) and audited as exports. Generated synchronously: a 20-desa kecamatan takes well under
-the page budget (docs/PERFORMANCE.md, "Reports").
+only) and audited as exports. The direct addresses build the file inside the request (a
+20-desa kecamatan takes well under the page budget, docs/PERFORMANCE.md "Reports"); the
+kecamatan page leads to `prepare`, which has the file built by the background worker
+(reports/tasks.py) with a progress bar, and offers it for download when it is ready.
 """
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import audit
 from accounts.models import Action
 from accounts.scoping import scope_of
+from jobs import progress
 from planning.views import region_at, year_from
 from regions.models import Level
+from reports import tasks
 from reports.content import kecamatan_report
 from reports.csvfiles import csv_text
+from reports.models import PreparedReport, ReportKind, ReportStatus
 from reports.pdf import pdf_bytes
 from reports.tables import TABLES
 from reports.workbook import workbook_bytes
@@ -71,3 +78,89 @@ def table_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
     body = csv_text(spec.build(report))
     audit.record(Action.EXPORT, request=request, region_code=code, summary=f"CSV {table} {year}")
     return _download(body, "text/csv; charset=utf-8", f"{table}-{code}-{year}.csv")
+
+
+@never_cache
+def prepare(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Siapkan laporan": ask for a PDF or Excel report of a year; list the ones asked for."""
+    kecamatan = region_at(request, code, Level.KECAMATAN)
+    year, notice = year_from(request)
+    if request.method == "POST":
+        kind = request.POST.get("jenis", "")
+        if kind not in ReportKind.values:
+            raise Http404("no such report kind")
+        report = tasks.ask(
+            owner=request.user,
+            kecamatan=kecamatan,
+            year=year,
+            kind=kind,
+            sectors=scope_of(request.user).sectors_at(code),
+        )
+        return redirect("report-job", pk=report.pk)
+    kind = request.GET.get("jenis", "")
+    return render(
+        request,
+        "reports/prepare.html",
+        {
+            "region": kecamatan,
+            "year": year,
+            "notice": notice,
+            "kind": kind if kind in ReportKind.values else ReportKind.PDF,
+            "kinds": ReportKind.choices,
+            "reports": PreparedReport.objects.filter(
+                owner_id=request.user.pk, region=kecamatan
+            ).defer("content")[:20],
+        },
+    )
+
+
+def _own_report_or_404(request: HttpRequest, pk: int) -> PreparedReport:
+    """A prepared report is seen by the one who asked for it, while the kecamatan is still in
+    their scope and they may still see every sector it contains."""
+    report = get_object_or_404(
+        PreparedReport.objects.defer("content"), pk=pk, owner_id=request.user.pk
+    )
+    region_at(request, report.region_id, Level.KECAMATAN)
+    allowed = scope_of(request.user).sectors_at(report.region_id)
+    if allowed is not None and (report.sectors is None or not set(report.sectors) <= allowed):
+        raise Http404("sectors no longer visible")
+    return report
+
+
+def _job_context(report: PreparedReport) -> dict[str, object]:
+    state = progress.read(tasks.progress_name(report))
+    return {"report": report, "progress": state, "stage": tasks.STAGES.get(state.stage, "")}
+
+
+@never_cache
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _own_report_or_404(request, pk)
+    return render(request, "reports/job.html", _job_context(report))
+
+
+@never_cache
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment polled by htmx; once the job ended, the whole page reloads."""
+    report = _own_report_or_404(request, pk)
+    if not report.running:
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRefresh()
+        return redirect("report-job", pk=report.pk)
+    return render(request, "reports/_job_progress.html", _job_context(report))
+
+
+@never_cache
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _own_report_or_404(request, pk)
+    if report.status != ReportStatus.DONE:
+        raise Http404("the report is not ready")
+    body = bytes(PreparedReport.objects.values_list("content", flat=True).get(pk=report.pk))
+    audit.record(
+        Action.EXPORT,
+        request=request,
+        region_code=report.region_id,
+        summary=f"laporan {report.kind.upper()} {report.year} (disiapkan)",
+        detail={"prepared_report": report.pk},
+    )
+    content_type = "application/pdf" if report.kind == ReportKind.PDF else XLSX
+    return _download(body, content_type, report.filename)

@@ -159,6 +159,35 @@ def _desa_budget_upload(code: str, cast: Any, role: str, suffix: str = "") -> st
     return f"/impor/apbdes/{upload.pk}/{suffix}"
 
 
+def _desa_upload_running(code: str, cast: Any, role: str) -> str:
+    """The progress fragment of a big upload of the desa operator, still being checked."""
+    from intake.models import Status, Upload
+
+    path = _desa_upload(code, cast, role)
+    Upload.objects.filter(pk=path.split("/")[2]).update(status=Status.CHECKING)
+    return path + "kemajuan/"
+
+
+def _kecamatan_prepared_report(suffix: str) -> Callable[..., str]:
+    """A report of 34.04.01 prepared for the kecamatan user: only that user opens it."""
+
+    def url(code: str, cast: Any, role: str) -> str:
+        from reports.models import PreparedReport, ReportStatus
+
+        report = PreparedReport.objects.create(
+            owner=cast.users["kecamatan"],
+            region_id="34.04.01",
+            year=2024,
+            kind="pdf",
+            status=ReportStatus.DONE if suffix == "unduh/" else ReportStatus.RUNNING,
+            content=b"%PDF-1.7 uji",
+            size=12,
+        )
+        return f"/laporan/{report.pk}/{suffix}"
+
+    return url
+
+
 def _datavalues_path(code: str, cast: Any, role: str) -> str:
     _with_catalogue()
     return "/api/v1/datavalues"
@@ -166,6 +195,7 @@ def _datavalues_path(code: str, cast: Any, role: str) -> str:
 
 VALUE_WRITERS = {"outsider": NOT_FOUND, "viewer": NOT_FOUND}
 UPLOAD_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "desa")}
+REPORT_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r != "kecamatan"}
 
 
 def _desa_subpage(suffix: str) -> Callable[..., str]:
@@ -253,6 +283,12 @@ MATRIX: dict[str, Entry] = {
     # Reports (reports/urls.py)
     "report-pdf": page(_report("laporan.pdf"), **REPORT_ROLES),
     "report-xlsx": page(_report("laporan.xlsx"), **REPORT_ROLES),
+    # Reports prepared in the background: asked for like the direct ones; a prepared report
+    # (its page, progress fragment and file) is seen by the user who asked for it only.
+    "report-prepare": page(_report("laporan/"), **REPORT_ROLES),
+    "report-job": page(_kecamatan_prepared_report(""), **REPORT_OWNER),
+    "report-job-progress": page(_kecamatan_prepared_report("kemajuan/"), **REPORT_OWNER),
+    "report-job-download": page(_kecamatan_prepared_report("unduh/"), **REPORT_OWNER),
     "report-csv": page(
         lambda c, cast, role: _kecamatan_page(c, cast, role, "tabel/matriks.csv"),
         scoped=True,
@@ -290,6 +326,7 @@ MATRIX: dict[str, Entry] = {
     # File import of data values (intake/urls.py): writers only; an upload is its sender's.
     "intake-upload": page("/impor/", **VALUE_WRITERS),
     "intake-preview": page(_desa_upload, **UPLOAD_OWNER),
+    "intake-progress": page(_desa_upload_running, **UPLOAD_OWNER),
     "intake-report": page(
         lambda c, cast, role: _desa_upload(c, cast, role, "laporan.csv"), **UPLOAD_OWNER
     ),

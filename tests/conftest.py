@@ -20,6 +20,13 @@ def _static_files_without_manifest(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _cache_per_test(settings: Any) -> None:
+    """Job progress goes through the cache: each test gets an empty one of its own (the
+    worker runs inside the test process), not the file cache shared by runs in parallel."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture
 def diy_regions(db: None) -> None:
     """DI Yogyakarta (province 34): 5 kabupaten/kota, 78 kecamatan, 438 desa/kelurahan."""

@@ -68,6 +68,17 @@ def test_a_long_csv_is_imported_with_history_rows_and_an_upload_record(setup: No
     assert DataValue.objects.get(element__code="BUMIL_ANC").source == "Puskesmas"
 
 
+def test_the_command_says_on_stderr_how_many_values_it_writes_before_writing(
+    setup: None,
+) -> None:
+    err = StringIO()
+    call_command("importvalues", str(FIXTURES / "long_basic.csv"), stdout=StringIO(), stderr=err)
+    assert "Menyimpan 3 nilai dalam satu transaksi" in err.getvalue()
+    err = StringIO()  # the same file again: nothing changes, nothing to write
+    call_command("importvalues", str(FIXTURES / "long_basic.csv"), stdout=StringIO(), stderr=err)
+    assert "Menyimpan 0 nilai" in err.getvalue()
+
+
 def test_reimporting_the_same_file_changes_nothing_and_adds_no_history(setup: None) -> None:
     run(FIXTURES / "long_basic.csv")
     before = (values(), ValueChange.objects.count())

@@ -59,6 +59,10 @@ class Command(BaseCommand):
                     f"{len(plan.errors)} galat: tidak ada yang disimpan / nothing written"
                 )
             return
+        writing = sum(1 for item in plan.items if item.old != item.value)
+        self.stderr.write(
+            f"Menyimpan {writing} nilai dalam satu transaksi … / writing {writing} values"
+        )
         try:
             # One transaction for the upload record and every value: a killed process
             # leaves the database as it was.
