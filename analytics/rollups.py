@@ -18,14 +18,16 @@ every write transaction alone (BEGIN IMMEDIATE).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
 
 from analytics.derivation import (
     Catalogue,
+    IndicatorInfo,
     all_periods,
     ancestors,
     contribution,
@@ -34,6 +36,7 @@ from analytics.derivation import (
     indicator_periods,
 )
 from analytics.models import NATIONAL, ElementRollup, IndicatorRollup, RegionSize
+from catalog.expressions import SUM
 from catalog.models import Indicator, Period
 from catalog.periods import PeriodSpec, PeriodType
 from datavalues.models import DataValue
@@ -192,6 +195,7 @@ def apply_changes(changes: Sequence[Change], catalogue: Catalogue | None = None)
 
 
 UpsertRow = tuple[str | int | float, ...]
+SqlParams = list[str | int | float]
 
 
 def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRow]) -> None:
@@ -221,6 +225,21 @@ def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRo
 
 
 # --- Full rebuild -------------------------------------------------------------------------
+#
+# The rebuild recomputes every roll-up row of its scope into temporary tables, then compares
+# them with the stored rows in SQL and corrects (and reports) every difference.
+#
+# Kecamatan level: where the rules make a desa's value a stored value — yearly data
+# elements, and indicators whose elements are all yearly — the sums are computed set-based
+# in the database (GROUP BY over the values). An indicator's linear expressions are compiled
+# into rows of coefficients (indicator, element, a, b, c, d): a desa-year adds
+# Σ (a·value + b) to the numerator and Σ (c·value + d) to the denominator over the
+# indicator's elements (b and d carry count(KODE), which is 1 for a desa that has KODE), and
+# only when it has all of them. No SQL text is built from the catalogue: identifiers are the
+# model's, ids and coefficients are parameters. Everything else (monthly or quarterly
+# elements with their 'last' / 'average' rules, indicators mixing period types) goes through
+# the Python derivation the live deltas use. Levels above kecamatan are sums of the level
+# below, set-based.
 
 
 @dataclass
@@ -244,96 +263,227 @@ def _close(a: float, b: float) -> bool:
 Fresh = dict[tuple[str, int, int], list[float]]  # (region code, ref id, period id) → measures
 
 
-def _reconcile(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    level: int,
-    prefix: str | None,
-    fresh: Fresh,
-    report: RebuildReport,
-    refs: Sequence[int] | None = None,
-) -> None:
-    """Make the stored rows of one level (under `prefix`, of `refs` when given) equal
-    `fresh`; count differences."""
-    is_element = model is ElementRollup
-    ref = "element_id" if is_element else "indicator_id"
-    measures = ["total", "reporting"] if is_element else ["numerator", "denominator", "reporting"]
-    label = f"{'element' if is_element else 'indicator'}@{level}"
-    rows = model.objects.filter(level=level)
-    if prefix:
-        rows = rows.filter(code_or_under("region_code", prefix))
-    if refs is not None:
-        rows = rows.filter(**{f"{ref}__in": list(refs)})
-    existing = {
-        (r[0], r[1], r[2]): (r[3], list(r[4:]))
-        for r in rows.values_list("region_code", ref, "period_id", "id", *measures)
-    }
-    to_delete: list[int] = []
-    to_create: list[UpsertRow] = []
-    for key, (row_id, stored) in existing.items():
-        values = fresh.get(key)
-        if values is None or values[-1] == 0:
-            to_delete.append(row_id)
-            _note(report, label, f"{key}: {stored} tidak seharusnya ada / should not exist")
-        elif stored != values and not all(
-            _close(float(a), float(b)) for a, b in zip(stored, values, strict=True)
-        ):
-            to_delete.append(row_id)
-            to_create.append(_row(model, key, level, values))
-            _note(report, label, f"{key}: {stored} → {values}")
-    for key, values in fresh.items():
-        if key not in existing and values[-1] != 0:
-            to_create.append(_row(model, key, level, values))
-            _note(report, label, f"{key}: tidak ada → {values} / missing")
-    for start in range(0, len(to_delete), 5000):
-        model.objects.filter(id__in=to_delete[start : start + 5000]).delete()
-    _insert(model, ref, measures, to_create)
-    report.rows[label] = report.rows.get(label, 0) + sum(1 for v in fresh.values() if v[-1])
+@dataclass(frozen=True)
+class _Table:
+    """One roll-up table and the temporary table its recomputed rows go to."""
+
+    model: type[ElementRollup] | type[IndicatorRollup]
+    ref: str
+    measures: tuple[str, ...]
+    label: str
+    fresh: str
 
 
-def _row(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    key: tuple[str, int, int],
-    level: int,
-    values: list[float],
-) -> UpsertRow:
-    code, ref, period = key
-    return (code, level, ref, period, *values[:-1], int(values[-1]))
+ELEMENTS = _Table(ElementRollup, "element_id", ("total", "reporting"), "element", "rollup_fresh_e")
+INDICATORS = _Table(
+    IndicatorRollup,
+    "indicator_id",
+    ("numerator", "denominator", "reporting"),
+    "indicator",
+    "rollup_fresh_i",
+)
+TERMS = "rollup_terms"
 
 
-def _insert(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    ref: str,
-    measures: list[str],
-    rows: list[UpsertRow],
-) -> None:
-    """Plain multi-row insert: a national rebuild writes millions of rows, and the ORM's
-    per-object overhead would dominate its time."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    columns = ["region_code", "level", ref, "period_id", *measures]
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _create_temporary_tables() -> None:
+    float_type = "double precision" if connection.vendor == "postgresql" else "real"
+    with connection.cursor() as cursor:
+        for table in (ELEMENTS, INDICATORS):
+            measures = ", ".join(
+                f"{_qn(m)} {'integer' if m == 'reporting' else float_type} NOT NULL"
+                for m in table.measures
+            )
+            cursor.execute(f"DROP TABLE IF EXISTS {_qn(table.fresh)}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_qn(table.fresh)} ({_qn('region_code')} "
+                f"varchar(13) NOT NULL, {_qn('level')} integer NOT NULL, {_qn(table.ref)} "
+                f"integer NOT NULL, {_qn('period_id')} integer NOT NULL, {measures})"
+            )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(TERMS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(TERMS)} ({_qn('indicator_id')} integer NOT NULL, "
+            f"{_qn('element_id')} integer NOT NULL, {_qn('needed')} integer NOT NULL, "
+            f"{_qn('a')} {float_type} NOT NULL, {_qn('b')} {float_type} NOT NULL, "
+            f"{_qn('c')} {float_type} NOT NULL, {_qn('d')} {float_type} NOT NULL)"
+        )
+
+
+def _drop_temporary_tables() -> None:
+    with connection.cursor() as cursor:
+        for name in (ELEMENTS.fresh, INDICATORS.fresh, TERMS):
+            cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
+
+
+def _copy_rows(table: str, columns: Sequence[str], rows: Iterable[UpsertRow]) -> None:
+    """Plain bulk insert (COPY on PostgreSQL): a national rebuild writes millions of rows."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # psycopg's executemany sends one INSERT per row; COPY streams them.
-            copy_sql = (
-                f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
-            )
+            copy_sql = f"COPY {_qn(table)} ({', '.join(_qn(c) for c in columns)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             return
-        for start in range(0, len(rows), 10000):
-            cursor.executemany(sql, rows[start : start + 10000])
+        sql = (
+            f"INSERT INTO {_qn(table)} ({', '.join(_qn(c) for c in columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        batch: list[UpsertRow] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 10000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
-def _note(report: RebuildReport, label: str, text: str) -> None:
-    report.corrected[label] = report.corrected.get(label, 0) + 1
-    if len(report.examples) < 20:
-        report.examples.append(f"{label} {text}")
+def indicator_terms(info: IndicatorInfo) -> dict[str, tuple[float, float, float, float]]:
+    """Element code → (a, b, c, d) of one indicator: a desa with every element adds
+    Σ (a·value + b) to the numerator and Σ (c·value + d) to the denominator — the linear
+    form of its expressions, where count(KODE) is 1 for a desa that has KODE."""
+    coefficients = {code: [0.0, 0.0, 0.0, 0.0] for code in info.elements}
+    for offset, expression in ((0, info.numerator), (2, info.denominator)):
+        if expression is None:
+            continue
+        for term, coefficient in expression.terms:
+            coefficients[term.element][offset + (0 if term.kind == SUM else 1)] += coefficient
+    return {code: (c[0], c[1], c[2], c[3]) for code, c in coefficients.items()}
+
+
+class _Scope:
+    """Which desa values a rebuild reads: all, or those under one region code."""
+
+    def __init__(self, prefix: str | None) -> None:
+        self.prefix = prefix
+
+    def values_filter(self, column: str) -> tuple[str, SqlParams]:
+        if not self.prefix:
+            return "", []
+        desa = Region.objects.filter(within_code(self.prefix), level=Level.DESA).values("code")
+        sql, params = desa.query.sql_with_params()
+        return f" AND {column} IN ({sql})", list(params)
+
+
+def _kecamatan_set_based(
+    catalogue: Catalogue, scope: _Scope, with_elements: bool
+) -> tuple[set[str], list[IndicatorInfo]]:
+    """Kecamatan rows of yearly elements and all-yearly indicators, computed in SQL into the
+    temporary tables. Returns what is left for the Python derivation."""
+    yearly = PeriodType.YEAR
+    values = _qn(DataValue._meta.db_table)
+    region, element, period, value = (
+        _qn(c) for c in ("region_id", "element_id", "period_id", "value")
+    )
+    kecamatan = f"substr({region}, 1, {CODE_WIDTH[Level.KECAMATAN]})"
+    where, params = scope.values_filter(f"v.{region}")
+    left_elements = {c for c, e in catalogue.elements.items() if e.period_type is not yearly}
+    set_elements = sorted(e.id for e in catalogue.elements.values() if e.period_type is yearly)
+    with connection.cursor() as cursor:
+        if with_elements and set_elements:
+            fresh = ELEMENTS
+            cursor.execute(
+                f"INSERT INTO {_qn(fresh.fresh)} ({_qn('region_code')}, {_qn('level')}, "  # noqa: S608
+                f"{_qn(fresh.ref)}, {_qn('period_id')}, {_qn('total')}, {_qn('reporting')}) "
+                f"SELECT {kecamatan}, %s, v.{element}, v.{period}, SUM(v.{value}), COUNT(*) "
+                f"FROM {values} v WHERE v.{element} IN ({', '.join(['%s'] * len(set_elements))})"
+                f"{where} GROUP BY {kecamatan}, v.{element}, v.{period}",
+                [Level.KECAMATAN, *set_elements, *params],
+            )
+        set_indicators = [i for i in catalogue.indicators.values() if i.finest is yearly]
+        left_indicators = [i for i in catalogue.indicators.values() if i.finest is not yearly]
+        if not set_indicators:
+            return left_elements, left_indicators
+        terms = []
+        for info in set_indicators:
+            for code, (a, b, c, d) in sorted(indicator_terms(info).items()):
+                terms.append((info.id, catalogue.elements[code].id, len(info.elements), a, b, c, d))
+        _copy_rows(TERMS, ("indicator_id", "element_id", "needed", "a", "b", "c", "d"), terms)
+        t = _qn(TERMS)
+        fresh = INDICATORS
+        # Per desa-period-indicator: the contribution, kept only when the desa has every
+        # element; then summed per kecamatan with the count of contributing desa.
+        cursor.execute(
+            f"INSERT INTO {_qn(fresh.fresh)} ({_qn('region_code')}, {_qn('level')}, "  # noqa: S608
+            f"{_qn(fresh.ref)}, {_qn('period_id')}, {_qn('numerator')}, {_qn('denominator')}, "
+            f"{_qn('reporting')}) "
+            f"SELECT substr(d.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), %s, d.ind, d.per, "
+            f"SUM(d.num), SUM(d.den), COUNT(*) FROM ("
+            f"SELECT v.{region} AS desa, t.{_qn('indicator_id')} AS ind, v.{period} AS per, "
+            f"SUM(v.{value} * t.{_qn('a')} + t.{_qn('b')}) AS num, "
+            f"SUM(v.{value} * t.{_qn('c')} + t.{_qn('d')}) AS den, "
+            f"COUNT(*) AS n, MAX(t.{_qn('needed')}) AS needed "
+            f"FROM {values} v JOIN {t} t ON t.{_qn('element_id')} = v.{element} "
+            f"WHERE 1 = 1{where} "
+            f"GROUP BY v.{region}, t.{_qn('indicator_id')}, v.{period}"
+            f") d WHERE d.n = d.needed "
+            f"GROUP BY substr(d.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), d.ind, d.per",
+            [Level.KECAMATAN, *params],
+        )
+    return left_elements, left_indicators
+
+
+def _kecamatan_python(
+    catalogue: Catalogue,
+    scope: _Scope,
+    elements: set[str],
+    indicators: list[IndicatorInfo],
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Kecamatan rows of `elements` and `indicators` by the Python derivation, one
+    kabupaten at a time, into the temporary tables."""
+    needed = set(elements).union(*(info.elements for info in indicators))
+    if not needed:
+        return
+    ids = sorted(catalogue.elements[c].id for c in needed)
+    codes = {catalogue.elements[c].id: c for c in needed}
+    where, params = scope.values_filter(_qn("region_id"))
+    with connection.cursor() as cursor:
+        # Only the kabupaten that have such values (the element_id index answers this).
+        cursor.execute(
+            f"SELECT DISTINCT substr({_qn('region_id')}, 1, {CODE_WIDTH[Level.KABUPATEN]}) "  # noqa: S608
+            f"FROM {_qn(DataValue._meta.db_table)} "
+            f"WHERE {_qn('element_id')} IN ({', '.join(['%s'] * len(ids))}){where}",
+            [*ids, *params],
+        )
+        kabupaten = sorted(row[0] for row in cursor.fetchall())
+    specs = period_specs()
+    period_ids = _PeriodIds()
+    for number, kab in enumerate(kabupaten, start=1):
+        prefix = scope.prefix if scope.prefix and len(scope.prefix) > len(kab) else kab
+        # The desa by code (an index on Region), then their values by the unique index
+        # (desa first): no LIKE on the values table, whose index has no pattern ops.
+        desa_codes = list(
+            Region.objects.filter(within_code(prefix), level=Level.DESA).values_list(
+                "code", flat=True
+            )
+        )
+        points: dict[str, DesaPoints] = {}
+        for start in range(0, len(desa_codes), 250):
+            # A plain fetch, not .iterator(): a server-side cursor makes PostgreSQL plan
+            # for the first rows and pick a sequential scan of the whole values table.
+            for desa, element_id, period_id, value in DataValue.objects.filter(
+                region_id__in=desa_codes[start : start + 250], element_id__in=ids
+            ).values_list("region_id", "element_id", "period_id", "value"):
+                by_element = points.setdefault(desa, {})
+                by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
+        element_rows, indicator_rows = _kecamatan_rows(
+            catalogue, points, period_ids, elements, indicators
+        )
+        for table, rows in ((ELEMENTS, element_rows), (INDICATORS, indicator_rows)):
+            _copy_rows(
+                table.fresh,
+                ("region_code", "level", table.ref, "period_id", *table.measures),
+                (
+                    (code, Level.KECAMATAN, ref, period, *values[:-1], int(values[-1]))
+                    for (code, ref, period), values in rows.items()
+                ),
+            )
+        if progress and number % 25 == 0:
+            progress(f"{number}/{len(kabupaten)} kabupaten/kota (Python)")
 
 
 class _PeriodIds:
@@ -348,13 +498,21 @@ class _PeriodIds:
 
 
 def _kecamatan_rows(
-    catalogue: Catalogue, points: dict[str, DesaPoints], period_ids: _PeriodIds
+    catalogue: Catalogue,
+    points: dict[str, DesaPoints],
+    period_ids: _PeriodIds,
+    elements: Collection[str] | None = None,
+    indicators: Iterable[IndicatorInfo] | None = None,
 ) -> tuple[Fresh, Fresh]:
-    """Kecamatan-level element and indicator rows, recomputed from desa values."""
+    """Kecamatan-level rows of these elements and indicators (all when None), recomputed
+    from desa values by the Python derivation."""
     element_acc: dict[tuple[str, int, PeriodSpec], list[float]] = defaultdict(lambda: [0.0, 0])
     indicator_acc: dict[tuple[str, int, PeriodSpec], list[float]] = defaultdict(
         lambda: [0.0, 0.0, 0]
     )
+    if elements is None:
+        elements = catalogue.elements.keys()
+    chosen = list(catalogue.indicators.values() if indicators is None else indicators)
     yearly = PeriodType.YEAR
     for desa, by_element in points.items():
         kec = desa[:8]
@@ -362,6 +520,8 @@ def _kecamatan_rows(
         for code, stored in by_element.items():
             info = catalogue.elements[code]
             years.update(p.year for p in stored)
+            if code not in elements:
+                continue
             if info.period_type is yearly:
                 # Fast path: a yearly value is its own (and only) period.
                 for period, value in stored.items():
@@ -375,7 +535,7 @@ def _kecamatan_rows(
                     acc = element_acc[(kec, info.id, period)]
                     acc[0] += derived
                     acc[1] += 1
-        for ind in catalogue.indicators.values():
+        for ind in chosen:
             if not ind.elements <= by_element.keys():
                 continue
             if ind.finest is yearly:
@@ -418,40 +578,157 @@ def _kecamatan_rows(
     )
 
 
-def _upper_rows(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    level: int,
-    prefix: str | None,
-    refs: Sequence[int] | None = None,
-) -> Fresh:
-    """Rows of `level` as sums of the rows one level below (set-based, in the database)."""
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    is_element = model is ElementRollup
-    ref = qn("element_id" if is_element else "indicator_id")
-    measures = ["total", "reporting"] if is_element else ["numerator", "denominator", "reporting"]
-    region = "%s" if level == 0 else f"substr({qn('region_code')}, 1, {CODE_WIDTH[level]})"
-    params: list[str | int] = [NATIONAL] if level == 0 else []
-    where = f"{qn('level')} = %s"
+def _scope_sql(alias: str, prefix: str | None) -> tuple[str, SqlParams]:
+    """Stored roll-up rows equal to `prefix` or below it (see regions.models.within_code for
+    why the two databases need different forms)."""
+    if not prefix:
+        return "", []
+    column = f"{alias}.{_qn('region_code')}"
+    if connection.vendor == "sqlite":
+        return f" AND ({column} = %s OR ({column} > %s AND {column} < %s))", [
+            prefix,
+            prefix + ".",
+            prefix + "/",
+        ]
+    return f" AND ({column} = %s OR {column} LIKE %s)", [prefix, prefix + ".%"]
+
+
+def _refs_sql(alias: str, table: _Table, refs: Sequence[int] | None) -> tuple[str, SqlParams]:
+    if refs is None:
+        return "", []
+    return f" AND {alias}.{_qn(table.ref)} IN ({', '.join(['%s'] * len(refs))})", [
+        int(r) for r in refs
+    ]
+
+
+def _fill_upper(table: _Table, level: int, prefix: str | None, refs: Sequence[int] | None) -> None:
+    """Rows of `level` as sums of the stored rows one level below (set-based)."""
+    ref = _qn(table.ref)
+    region = "%s" if level == 0 else f"substr(s.{_qn('region_code')}, 1, {CODE_WIDTH[level]})"
+    params: SqlParams = [NATIONAL] if level == 0 else []
+    params.append(level)
+    where = f"s.{_qn('level')} = %s"
     params.append(level + 1)
     if prefix:
         # Child rows lie strictly below `prefix`; LIKE with an escaped prefix works under
         # any collation ('.' and digits are not LIKE wildcards).
-        where += f" AND {qn('region_code')} LIKE %s"
+        where += f" AND s.{_qn('region_code')} LIKE %s"
         params.append(prefix + ".%")
-    if refs is not None:
-        where += f" AND {ref} IN ({', '.join(['%s'] * len(refs))})"
-        params.extend(int(r) for r in refs)
-    sums = ", ".join(f"SUM({qn(m)})" for m in measures)
-    sql = (
-        f"SELECT {region}, {ref}, {qn('period_id')}, {sums} FROM {table} WHERE {where} "  # noqa: S608
-        f"GROUP BY 1, {ref}, {qn('period_id')}"
-    )
-    if level == 0:
-        sql = sql.replace("GROUP BY 1, ", "GROUP BY ")
+    refs_sql, refs_params = _refs_sql("s", table, refs)
+    where += refs_sql
+    params.extend(refs_params)
+    columns = ", ".join(_qn(c) for c in ("region_code", "level", table.ref, "period_id"))
+    measures = ", ".join(_qn(m) for m in table.measures)
+    sums = ", ".join(f"SUM(s.{_qn(m)})" for m in table.measures)
+    group = f"s.{ref}, s.{_qn('period_id')}" + ("" if level == 0 else f", {region}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(r[0], r[1], r[2]): [float(x) for x in r[3:]] for r in cursor.fetchall()}
+        cursor.execute(
+            f"INSERT INTO {_qn(table.fresh)} ({columns}, {measures}) "  # noqa: S608
+            f"SELECT {region}, %s, s.{ref}, s.{_qn('period_id')}, {sums} "
+            f"FROM {_qn(table.model._meta.db_table)} s WHERE {where} GROUP BY {group} "
+            f"HAVING SUM(s.{_qn('reporting')}) <> 0",
+            params,
+        )
+
+
+def _prepare_fresh() -> None:
+    """An index and statistics for the temporary tables, before they are compared."""
+    with connection.cursor() as cursor:
+        for table in (ELEMENTS, INDICATORS):
+            cursor.execute(
+                f"CREATE INDEX {_qn(table.fresh + '_key')} ON {_qn(table.fresh)} "
+                f"({_qn(table.ref)}, {_qn('period_id')}, {_qn('region_code')})"
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {_qn(table.fresh)}")
+
+
+def _reconcile(
+    table: _Table,
+    level: int,
+    prefix: str | None,
+    report: RebuildReport,
+    refs: Sequence[int] | None = None,
+) -> None:
+    """Make the stored rows of one level (equal to or under `prefix`, of `refs` when given)
+    equal the recomputed rows of the temporary table; count and note every difference.
+
+    Compared in SQL: only the differing rows come back to Python."""
+    label = f"{table.label}@{level}"
+    stored = _qn(table.model._meta.db_table)
+    fresh = _qn(table.fresh)
+    ref, period, code, lvl = (_qn(c) for c in (table.ref, "period_id", "region_code", "level"))
+    same_key = f"f.{ref} = s.{ref} AND f.{period} = s.{period} AND f.{code} = s.{code}"
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    differs = " OR ".join(
+        f"ABS(s.{_qn(m)} - f.{_qn(m)}) > %s * {greatest}(1.0, ABS(s.{_qn(m)}), ABS(f.{_qn(m)}))"
+        for m in table.measures
+    )
+    scope_sql, scope_params = _scope_sql("s", prefix)
+    refs_sql, refs_params = _refs_sql("s", table, refs)
+    stored_measures = ", ".join(f"s.{_qn(m)}" for m in table.measures)
+    fresh_measures = ", ".join(f"f.{_qn(m)}" for m in table.measures)
+    n = len(table.measures)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.{_qn('id')}, s.{code}, s.{ref}, s.{period}, {stored_measures}, "  # noqa: S608
+            f"{fresh_measures}, f.{code} FROM {stored} s LEFT JOIN {fresh} f ON {same_key} "
+            f"AND f.{lvl} = %s WHERE s.{lvl} = %s{scope_sql}{refs_sql} "
+            f"AND (f.{code} IS NULL OR {differs})",
+            [level, level, *scope_params, *refs_params, *([TOLERANCE] * n)],
+        )
+        wrong = cursor.fetchall()
+        replaced = 0
+        for row in wrong:
+            key = (row[1], row[2], row[3])
+            before = _measures(row[4 : 4 + n])
+            if row[-1] is None:
+                _note(report, label, f"{key}: {before} tidak seharusnya ada / should not exist")
+            else:
+                replaced += 1
+                _note(report, label, f"{key}: {before} → {_measures(row[4 + n : 4 + 2 * n])}")
+        missing_sql = (
+            f"FROM {fresh} f WHERE f.{lvl} = %s AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {stored} s WHERE {same_key})"
+        )
+        examples: list[tuple[object, ...]] = []
+        if len(report.examples) < 20:
+            cursor.execute(
+                f"SELECT f.{code}, f.{ref}, f.{period}, {fresh_measures} {missing_sql} "
+                f"LIMIT {20 - len(report.examples)}",
+                [level],
+            )
+            examples = cursor.fetchall()
+        ids = [row[0] for row in wrong]
+        for start in range(0, len(ids), 5000):
+            table.model.objects.filter(id__in=ids[start : start + 5000]).delete()
+        columns = ", ".join(_qn(c) for c in ("region_code", "level", table.ref, "period_id"))
+        measures = ", ".join(_qn(m) for m in table.measures)
+        cursor.execute(
+            f"INSERT INTO {stored} ({columns}, {measures}) "
+            f"SELECT f.{code}, f.{lvl}, f.{ref}, f.{period}, {fresh_measures} {missing_sql}",
+            [level],
+        )
+        missing = cursor.rowcount - replaced
+        if missing:
+            report.corrected[label] = report.corrected.get(label, 0) + missing
+            for row in examples:
+                report.examples.append(
+                    f"{label} {(row[0], row[1], row[2])}: tidak ada → {_measures(row[3:])} "
+                    "/ missing"
+                )
+        cursor.execute(f"SELECT COUNT(*) FROM {fresh} WHERE {lvl} = %s", [level])  # noqa: S608
+        report.rows[label] = report.rows.get(label, 0) + int(cursor.fetchone()[0])
+
+
+def _measures(values: Sequence[Any]) -> list[float]:
+    return [float(v) for v in values[:-1]] + [int(v) for v in values[-1:]]
+
+
+def _note(report: RebuildReport, label: str, text: str) -> None:
+    report.corrected[label] = report.corrected.get(label, 0) + 1
+    if len(report.examples) < 20:
+        report.examples.append(f"{label} {text}")
 
 
 def rebuild_rollups(
@@ -459,9 +736,13 @@ def rebuild_rollups(
     region: str | None = None,
     indicators: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    set_based: bool = True,
 ) -> RebuildReport:
     """Recompute roll-ups from raw values for `region` (all when None) and its ancestors,
-    correcting and reporting every difference. Runs in one transaction."""
+    correcting and reporting every difference. Runs in one transaction.
+
+    `set_based=False` computes every kecamatan row with the Python derivation (slower; the
+    reference the set-based path is tested against)."""
     refs: list[int] | None = None
     if indicators is None:
         catalogue = Catalogue.load()
@@ -472,59 +753,37 @@ def rebuild_rollups(
         refs = [info.id for info in catalogue.indicators.values()]
         fresh = not IndicatorRollup.objects.filter(indicator_id__in=refs).exists()
     report = RebuildReport(scope=region or NATIONAL, fresh=fresh)
-    region_level = 0
+    prefix: str | None = None
     if region and region != NATIONAL:
         found = Region.objects.filter(code=region).values_list("level", flat=True).first()
         if found is None:
             raise Region.DoesNotExist(
                 f"Wilayah {region} tidak ada. / Region {region} does not exist."
             )
-        region_level = min(found, Level.KECAMATAN)
-        region = str(region)[: CODE_WIDTH[region_level]]
-    kecamatan = Region.objects.filter(level=Level.KECAMATAN)
-    if region_level:
-        assert region is not None
-        kecamatan = kecamatan.filter(Q(code=region) | within_code(region))
-    by_kabupaten: dict[str, list[str]] = defaultdict(list)
-    for code in kecamatan.values_list("code", flat=True):
-        by_kabupaten[code[:5]].append(code)
-    period_ids = _PeriodIds()
-    codes = {e.id: e.code for e in catalogue.elements.values()}
+        prefix = str(region)[: CODE_WIDTH[min(found, Level.KECAMATAN)]]
+    tables = (INDICATORS,) if refs is not None else (ELEMENTS, INDICATORS)
+    scope = _Scope(prefix)
     with transaction.atomic():
-        specs = period_specs()
-        for number, (kab, kec_codes) in enumerate(sorted(by_kabupaten.items()), start=1):
-            kab_prefix = kab if region_level < Level.KECAMATAN else kec_codes[0]
-            # The desa by code (an index on Region), then their values by the unique index
-            # (desa first): no LIKE on the values table, whose index has no pattern ops.
-            desa_codes = list(
-                Region.objects.filter(within_code(kab_prefix), level=Level.DESA).values_list(
-                    "code", flat=True
-                )
-            )
-            points: dict[str, DesaPoints] = {}
-            for start in range(0, len(desa_codes), 250):
-                values = DataValue.objects.filter(region_id__in=desa_codes[start : start + 250])
-                if refs is not None:
-                    values = values.filter(element_id__in=list(codes))
-                # A plain fetch, not .iterator(): a server-side cursor makes PostgreSQL plan
-                # for the first rows and pick a sequential scan of the whole values table.
-                for desa, element_id, period_id, value in values.values_list(
-                    "region_id", "element_id", "period_id", "value"
-                ):
-                    by_element = points.setdefault(desa, {})
-                    by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
-            element_rows, indicator_rows = _kecamatan_rows(catalogue, points, period_ids)
-            if refs is None:
-                _reconcile(ElementRollup, Level.KECAMATAN, kab_prefix, element_rows, report)
-            _reconcile(IndicatorRollup, Level.KECAMATAN, kab_prefix, indicator_rows, report, refs)
-            if progress and number % 25 == 0:
-                progress(f"{number}/{len(by_kabupaten)} kabupaten/kota")
-        for level in (2, 1, 0):
-            prefix: str | None = region[: CODE_WIDTH[level]] if region and level else None
-            models = (IndicatorRollup,) if refs is not None else (ElementRollup, IndicatorRollup)
-            for model in models:
-                fresh_rows = _upper_rows(model, level, prefix, refs)
-                _reconcile(model, level, prefix, fresh_rows, report, refs)
+        _create_temporary_tables()
+        if set_based:
+            if progress:
+                progress("kecamatan (SQL)")
+            elements, chosen = _kecamatan_set_based(catalogue, scope, refs is None)
+        else:
+            elements, chosen = set(catalogue.elements), list(catalogue.indicators.values())
+        if refs is not None:
+            elements = set()
+        _kecamatan_python(catalogue, scope, elements, chosen, progress)
+        _prepare_fresh()
+        for level in (Level.KECAMATAN, Level.KABUPATEN, Level.PROVINSI, 0):
+            level_prefix = prefix[: CODE_WIDTH[level]] if prefix and level else None
+            for table in tables:
+                if level < Level.KECAMATAN:
+                    _fill_upper(table, level, level_prefix, refs)
+                _reconcile(table, level, level_prefix, report, refs)
+            if progress:
+                progress(f"tingkat {level} / level {level}")
+        _drop_temporary_tables()
         if refs is None:
             refresh_region_sizes()
     return report
