@@ -629,6 +629,8 @@ def _fill_upper(table: _Table, level: int, prefix: str | None, refs: Sequence[in
             f"HAVING SUM(s.{_qn('reporting')}) <> 0",
             params,
         )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {_qn(table.fresh)}")
 
 
 def _prepare_fresh() -> None:
@@ -709,7 +711,8 @@ def _reconcile(
             f"SELECT f.{code}, f.{lvl}, f.{ref}, f.{period}, {fresh_measures} {missing_sql}",
             [level],
         )
-        missing = cursor.rowcount - replaced
+        inserted = cursor.rowcount
+        missing = inserted - replaced
         if missing:
             report.corrected[label] = report.corrected.get(label, 0) + missing
             for row in examples:
@@ -717,6 +720,10 @@ def _reconcile(
                     f"{label} {(row[0], row[1], row[2])}: tidak ada → {_measures(row[3:])} "
                     "/ missing"
                 )
+        if connection.vendor == "postgresql" and (inserted or wrong):
+            # Statistics for the next level's plans: rows inserted inside this transaction
+            # are invisible to autovacuum, and a plan made for an empty table loops.
+            cursor.execute(f"ANALYZE {stored}")
         cursor.execute(f"SELECT COUNT(*) FROM {fresh} WHERE {lvl} = %s", [level])  # noqa: S608
         report.rows[label] = report.rows.get(label, 0) + int(cursor.fetchone()[0])
 
