@@ -18,7 +18,8 @@ every write transaction alone (BEGIN IMMEDIATE).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,8 @@ def code_or_under(field: str, code: str) -> Q:
 # Relative tolerance when comparing a stored sum with a recomputed one: sums of
 # fractional scores built by deltas may differ from a fresh sum in the last bits.
 TOLERANCE = 1e-9
+# PostgreSQL memory for each sort or hash of the rebuild (its server process, not Python's).
+WORK_MEM = "256MB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -655,77 +658,100 @@ def _reconcile(
     """Make the stored rows of one level (equal to or under `prefix`, of `refs` when given)
     equal the recomputed rows of the temporary table; count and note every difference.
 
-    Compared in SQL: only the differing rows come back to Python."""
+    Compared in SQL (one full outer join): only the differing rows come back to Python."""
     label = f"{table.label}@{level}"
     stored = _qn(table.model._meta.db_table)
     fresh = _qn(table.fresh)
     ref, period, code, lvl = (_qn(c) for c in (table.ref, "period_id", "region_code", "level"))
-    same_key = f"f.{ref} = s.{ref} AND f.{period} = s.{period} AND f.{code} = s.{code}"
-    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    differs = " OR ".join(
-        f"ABS(s.{_qn(m)} - f.{_qn(m)}) > %s * {greatest}(1.0, ABS(s.{_qn(m)}), ABS(f.{_qn(m)}))"
-        for m in table.measures
-    )
     scope_sql, scope_params = _scope_sql("s", prefix)
     refs_sql, refs_params = _refs_sql("s", table, refs)
-    stored_measures = ", ".join(f"s.{_qn(m)}" for m in table.measures)
-    fresh_measures = ", ".join(f"f.{_qn(m)}" for m in table.measures)
-    n = len(table.measures)
+    stored_where = f"s.{lvl} = %s{scope_sql}{refs_sql}"
+    stored_params: SqlParams = [level, *scope_params, *refs_params]
+    measures = [_qn(m) for m in table.measures]
+    keys = [code, ref, period]
+    n = len(measures)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.{_qn('id')}, s.{code}, s.{ref}, s.{period}, {stored_measures}, "  # noqa: S608
-            f"{fresh_measures}, f.{code} FROM {stored} s LEFT JOIN {fresh} f ON {same_key} "
-            f"AND f.{lvl} = %s WHERE s.{lvl} = %s{scope_sql}{refs_sql} "
-            f"AND (f.{code} IS NULL OR {differs})",
-            [level, level, *scope_params, *refs_params, *([TOLERANCE] * n)],
-        )
-        wrong = cursor.fetchall()
-        replaced = 0
-        for row in wrong:
-            key = (row[1], row[2], row[3])
-            before = _measures(row[4 : 4 + n])
-            if row[-1] is None:
-                _note(report, label, f"{key}: {before} tidak seharusnya ada / should not exist")
-            else:
-                replaced += 1
-                _note(report, label, f"{key}: {before} → {_measures(row[4 + n : 4 + 2 * n])}")
-        missing_sql = (
-            f"FROM {fresh} f WHERE f.{lvl} = %s AND NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {stored} s WHERE {same_key})"
-        )
-        examples: list[tuple[object, ...]] = []
-        if len(report.examples) < 20:
-            cursor.execute(
-                f"SELECT f.{code}, f.{ref}, f.{period}, {fresh_measures} {missing_sql} "
-                f"LIMIT {20 - len(report.examples)}",
-                [level],
-            )
-            examples = cursor.fetchall()
-        ids = [row[0] for row in wrong]
-        for start in range(0, len(ids), 5000):
-            table.model.objects.filter(id__in=ids[start : start + 5000]).delete()
-        columns = ", ".join(_qn(c) for c in ("region_code", "level", table.ref, "period_id"))
-        measures = ", ".join(_qn(m) for m in table.measures)
-        cursor.execute(
-            f"INSERT INTO {stored} ({columns}, {measures}) "
-            f"SELECT f.{code}, f.{lvl}, f.{ref}, f.{period}, {fresh_measures} {missing_sql}",
-            [level],
-        )
-        inserted = cursor.rowcount
-        missing = inserted - replaced
-        if missing:
-            report.corrected[label] = report.corrected.get(label, 0) + missing
-            for row in examples:
-                report.examples.append(
-                    f"{label} {(row[0], row[1], row[2])}: tidak ada → {_measures(row[3:])} "
-                    "/ missing"
-                )
-        if connection.vendor == "postgresql" and (inserted or wrong):
-            # Statistics for the next level's plans: rows inserted inside this transaction
-            # are invisible to autovacuum, and a plan made for an empty table loops.
-            cursor.execute(f"ANALYZE {stored}")
         cursor.execute(f"SELECT COUNT(*) FROM {fresh} WHERE {lvl} = %s", [level])  # noqa: S608
         report.rows[label] = report.rows.get(label, 0) + int(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT 1 FROM {stored} s WHERE {stored_where} LIMIT 1",  # noqa: S608
+            stored_params,
+        )
+        if cursor.fetchone() is None:
+            # Nothing stored in this scope: every recomputed row is missing. One statement.
+            if len(report.examples) < 20:
+                cursor.execute(
+                    f"SELECT {', '.join(keys + measures)} FROM {fresh} "  # noqa: S608
+                    f"WHERE {lvl} = %s LIMIT {20 - len(report.examples)}",
+                    [level],
+                )
+                for row in cursor.fetchall():
+                    report.examples.append(
+                        f"{label} {tuple(row[:3])}: tidak ada → {_measures(row[3:])} / missing"
+                    )
+            cursor.execute(
+                f"INSERT INTO {stored} ({code}, {lvl}, {ref}, {period}, {', '.join(measures)}) "  # noqa: S608
+                f"SELECT {code}, {lvl}, {ref}, {period}, {', '.join(measures)} FROM {fresh} "
+                f"WHERE {lvl} = %s",
+                [level],
+            )
+            if cursor.rowcount:
+                report.corrected[label] = report.corrected.get(label, 0) + cursor.rowcount
+                if connection.vendor == "postgresql":
+                    # Statistics for the next level's plans: rows inserted inside this
+                    # transaction are invisible to autovacuum.
+                    cursor.execute(f"ANALYZE {stored}")
+            return
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        differs = " OR ".join(
+            f"ABS(s.{m} - f.{m}) > %s * {greatest}(1.0, ABS(s.{m}), ABS(f.{m}))" for m in measures
+        )
+        cursor.execute(
+            f"SELECT s.{_qn('id')}, {', '.join(f's.{c}' for c in keys + measures)}, "  # noqa: S608
+            f"{', '.join(f'f.{c}' for c in keys + measures)} "
+            f"FROM (SELECT s.{_qn('id')}, {', '.join(f's.{c}' for c in keys + measures)} "
+            f"FROM {stored} s WHERE {stored_where}) s "
+            f"FULL OUTER JOIN (SELECT {', '.join(keys + measures)} FROM {fresh} "
+            f"WHERE {lvl} = %s) f "
+            f"ON f.{ref} = s.{ref} AND f.{period} = s.{period} AND f.{code} = s.{code} "
+            f"WHERE s.{_qn('id')} IS NULL OR f.{code} IS NULL OR {differs}",
+            [*stored_params, level, *([TOLERANCE] * n)],
+        )
+        wrong = cursor.fetchall()
+    to_delete: list[int] = []
+    to_insert: list[UpsertRow] = []
+    for row in wrong:
+        before, after = row[1 : 4 + n], row[4 + n :]
+        if row[0] is not None:
+            to_delete.append(row[0])
+        if after[0] is not None:
+            to_insert.append((after[0], level, after[1], after[2], *after[3:]))
+        if row[0] is None:
+            _note(
+                report, label, f"{tuple(after[:3])}: tidak ada → {_measures(after[3:])} / missing"
+            )
+        elif after[0] is None:
+            _note(
+                report,
+                label,
+                f"{tuple(before[:3])}: {_measures(before[3:])} tidak seharusnya ada / should not exist",
+            )
+        else:
+            _note(
+                report,
+                label,
+                f"{tuple(before[:3])}: {_measures(before[3:])} → {_measures(after[3:])}",
+            )
+    for start in range(0, len(to_delete), 5000):
+        table.model.objects.filter(id__in=to_delete[start : start + 5000]).delete()
+    _copy_rows(
+        table.model._meta.db_table,
+        ("region_code", "level", table.ref, "period_id", *table.measures),
+        to_insert,
+    )
+    if wrong and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {stored}")
 
 
 def _measures(values: Sequence[Any]) -> list[float]:
@@ -736,6 +762,49 @@ def _note(report: RebuildReport, label: str, text: str) -> None:
     report.corrected[label] = report.corrected.get(label, 0) + 1
     if len(report.examples) < 20:
         report.examples.append(f"{label} {text}")
+
+
+@contextmanager
+def _bulk_load(models: Sequence[type[ElementRollup] | type[IndicatorRollup]]) -> Iterator[None]:
+    """PostgreSQL, empty tables: drop their secondary indexes and their constraints but the
+    primary key, and restore them at the end — one index build and one set-based foreign-key
+    check each instead of per-row index updates and millions of deferred checks at commit.
+    DDL is transactional (a failure restores them); the tables stay locked until commit."""
+    restore: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{WORK_MEM}'")
+        # Checks still pending from earlier in the transaction would forbid ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
+                [table],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint "
+                "WHERE conrelid = %s::regclass)",
+                [table, table],
+            )
+            indexes = cursor.fetchall()
+            for name, _definition, _kind in constraints:
+                cursor.execute(f"ALTER TABLE {_qn(table)} DROP CONSTRAINT {_qn(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {_qn(name)}")
+            restore.extend(definition for _name, definition in indexes)
+            # Unique constraints first (they build their index), then the foreign keys.
+            for name, definition, _kind in sorted(constraints, key=lambda c: c[2] != "u"):
+                restore.append(f"ALTER TABLE {_qn(table)} ADD CONSTRAINT {_qn(name)} {definition}")
+    yield
+    with connection.cursor() as cursor:
+        for statement in restore:
+            cursor.execute(statement)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are deferred
+        for model in models:
+            cursor.execute(f"ANALYZE {_qn(model._meta.db_table)}")
 
 
 def rebuild_rollups(
@@ -771,6 +840,11 @@ def rebuild_rollups(
     tables = (INDICATORS,) if refs is not None else (ELEMENTS, INDICATORS)
     scope = _Scope(prefix)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Sums over all values and joins of millions of rows: hash them in memory rather
+            # than in many small batches on disk (this transaction only).
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         _create_temporary_tables()
         if set_based:
             if progress:
@@ -782,14 +856,22 @@ def rebuild_rollups(
             elements = set()
         _kecamatan_python(catalogue, scope, elements, chosen, progress)
         _prepare_fresh()
-        for level in (Level.KECAMATAN, Level.KABUPATEN, Level.PROVINSI, 0):
-            level_prefix = prefix[: CODE_WIDTH[level]] if prefix and level else None
-            for table in tables:
-                if level < Level.KECAMATAN:
-                    _fill_upper(table, level, level_prefix, refs)
-                _reconcile(table, level, level_prefix, report, refs)
-            if progress:
-                progress(f"tingkat {level} / level {level}")
+        bulk = (
+            connection.vendor == "postgresql"
+            and refs is None
+            and prefix is None
+            and not ElementRollup.objects.exists()
+            and not IndicatorRollup.objects.exists()
+        )
+        with _bulk_load((ElementRollup, IndicatorRollup)) if bulk else nullcontext():
+            for level in (Level.KECAMATAN, Level.KABUPATEN, Level.PROVINSI, 0):
+                level_prefix = prefix[: CODE_WIDTH[level]] if prefix and level else None
+                for table in tables:
+                    if level < Level.KECAMATAN:
+                        _fill_upper(table, level, level_prefix, refs)
+                    _reconcile(table, level, level_prefix, report, refs)
+                if progress:
+                    progress(f"tingkat {level} / level {level}")
         _drop_temporary_tables()
         if refs is None:
             refresh_region_sizes()
