@@ -286,6 +286,8 @@ INDICATORS = _Table(
     "rollup_fresh_i",
 )
 TERMS = "rollup_terms"
+DESA_COUNTS = "rollup_desa_counts"
+PARTS = "rollup_parts"
 
 
 def _qn(name: str) -> str:
@@ -306,6 +308,18 @@ def _create_temporary_tables() -> None:
                 f"varchar(13) NOT NULL, {_qn('level')} integer NOT NULL, {_qn(table.ref)} "
                 f"integer NOT NULL, {_qn('period_id')} integer NOT NULL, {measures})"
             )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(DESA_COUNTS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(DESA_COUNTS)} ({_qn('desa')} varchar(13) NOT NULL, "
+            f"{_qn('period_id')} integer NOT NULL, {_qn('n')} integer NOT NULL)"
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(PARTS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(PARTS)} ({_qn('region_code')} varchar(13) NOT NULL, "
+            f"{_qn('indicator_id')} integer NOT NULL, {_qn('period_id')} integer NOT NULL, "
+            f"{_qn('numerator')} {float_type} NOT NULL, {_qn('denominator')} {float_type} "
+            f"NOT NULL, {_qn('reporting')} integer NOT NULL)"
+        )
         cursor.execute(f"DROP TABLE IF EXISTS {_qn(TERMS)}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_qn(TERMS)} ({_qn('indicator_id')} integer NOT NULL, "
@@ -317,7 +331,7 @@ def _create_temporary_tables() -> None:
 
 def _drop_temporary_tables() -> None:
     with connection.cursor() as cursor:
-        for name in (ELEMENTS.fresh, INDICATORS.fresh, TERMS):
+        for name in (ELEMENTS.fresh, INDICATORS.fresh, TERMS, DESA_COUNTS, PARTS):
             cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
 
 
@@ -405,28 +419,84 @@ def _kecamatan_set_based(
             for code, (a, b, c, d) in sorted(indicator_terms(info).items()):
                 terms.append((info.id, catalogue.elements[code].id, len(info.elements), a, b, c, d))
         _copy_rows(TERMS, ("indicator_id", "element_id", "needed", "a", "b", "c", "d"), terms)
-        t = _qn(TERMS)
-        fresh = INDICATORS
-        # Per desa-period-indicator: the contribution, kept only when the desa has every
-        # element; then summed per kecamatan with the count of contributing desa.
-        cursor.execute(
-            f"INSERT INTO {_qn(fresh.fresh)} ({_qn('region_code')}, {_qn('level')}, "  # noqa: S608
-            f"{_qn(fresh.ref)}, {_qn('period_id')}, {_qn('numerator')}, {_qn('denominator')}, "
-            f"{_qn('reporting')}) "
-            f"SELECT substr(d.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), %s, d.ind, d.per, "
-            f"SUM(d.num), SUM(d.den), COUNT(*) FROM ("
-            f"SELECT v.{region} AS desa, t.{_qn('indicator_id')} AS ind, v.{period} AS per, "
-            f"SUM(v.{value} * t.{_qn('a')} + t.{_qn('b')}) AS num, "
-            f"SUM(v.{value} * t.{_qn('c')} + t.{_qn('d')}) AS den, "
-            f"COUNT(*) AS n, MAX(t.{_qn('needed')}) AS needed "
-            f"FROM {values} v JOIN {t} t ON t.{_qn('element_id')} = v.{element} "
-            f"WHERE 1 = 1{where} "
-            f"GROUP BY v.{region}, t.{_qn('indicator_id')}, v.{period}"
-            f") d WHERE d.n = d.needed "
-            f"GROUP BY substr(d.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), d.ind, d.per",
-            [Level.KECAMATAN, *params],
-        )
+        _indicators_set_based(cursor, terms, where, params)
     return left_elements, left_indicators
+
+
+def _indicators_set_based(
+    cursor: Any,
+    terms: list[tuple[int, int, int, float, float, float, float]],
+    where: str,
+    params: SqlParams,
+) -> None:
+    """Kecamatan rows of the all-yearly indicators whose coefficients are in the terms table.
+
+    A desa-year adds to an indicator only when it has every element the indicator names. A
+    desa-year that has every element of *all* these indicators (most do) is complete for each
+    of them, so its part is read from per-kecamatan element sums: Σ (a·value + b) over such
+    desa = a·Σ value + b·(number of such desa). Only the other desa-years are grouped per desa,
+    indicator and year to check which indicators they complete."""
+    values, desa_n, parts, t = (
+        _qn(name) for name in (DataValue._meta.db_table, DESA_COUNTS, PARTS, TERMS)
+    )
+    region, element, period, value = (
+        _qn(c) for c in ("region_id", "element_id", "period_id", "value")
+    )
+    ind, el, per, a, b, c, d = (
+        _qn(col) for col in ("indicator_id", "element_id", "period_id", "a", "b", "c", "d")
+    )
+    desa, n, code = _qn("desa"), _qn("n"), _qn("region_code")
+    kec = f"substr(v.{region}, 1, {CODE_WIDTH[Level.KECAMATAN]})"
+    used = sorted({term[1] for term in terms})
+    full = len(used)
+    in_used = f"v.{element} IN ({', '.join(['%s'] * len(used))})"
+    cursor.execute(
+        f"INSERT INTO {desa_n} ({desa}, {per}, {n}) "  # noqa: S608
+        f"SELECT v.{region}, v.{period}, COUNT(*) FROM {values} v WHERE {in_used}{where} "
+        f"GROUP BY v.{region}, v.{period}",
+        [*used, *params],
+    )
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {desa_n}")
+    measures = f"{code}, {ind}, {per}, {_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}"
+    # Complete desa-years: element sums per kecamatan, then the linear forms.
+    cursor.execute(
+        f"INSERT INTO {parts} ({measures}) "  # noqa: S608
+        f"SELECT e.kec, t.{ind}, e.per, SUM(t.{a} * e.s + t.{b} * k.k), "
+        f"SUM(t.{c} * e.s + t.{d} * k.k), MAX(k.k) FROM ("
+        f"SELECT {kec} AS kec, v.{element} AS el, v.{period} AS per, SUM(v.{value}) AS s "
+        f"FROM {values} v JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
+        f"WHERE dn.{n} = %s AND {in_used}{where} GROUP BY {kec}, v.{element}, v.{period}) e "
+        f"JOIN {t} t ON t.{el} = e.el JOIN ("
+        f"SELECT substr({desa}, 1, {CODE_WIDTH[Level.KECAMATAN]}) AS kec, {per} AS per, "
+        f"COUNT(*) AS k FROM {desa_n} WHERE {n} = %s "
+        f"GROUP BY substr({desa}, 1, {CODE_WIDTH[Level.KECAMATAN]}), {per}) k "
+        f"ON k.kec = e.kec AND k.per = e.per GROUP BY e.kec, t.{ind}, e.per",
+        [full, *used, *params, full],
+    )
+    # The other desa-years: per desa, indicator and year, kept when the desa has every
+    # element of the indicator; then summed per kecamatan with the count of those desa.
+    cursor.execute(
+        f"INSERT INTO {parts} ({measures}) "  # noqa: S608
+        f"SELECT substr(x.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), x.ind, x.per, "
+        f"SUM(x.num), SUM(x.den), COUNT(*) FROM ("
+        f"SELECT v.{region} AS desa, t.{ind} AS ind, v.{period} AS per, "
+        f"SUM(v.{value} * t.{a} + t.{b}) AS num, SUM(v.{value} * t.{c} + t.{d}) AS den, "
+        f"COUNT(*) AS n, MAX(t.{_qn('needed')}) AS needed "
+        f"FROM {values} v JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
+        f"JOIN {t} t ON t.{el} = v.{element} WHERE dn.{n} < %s{where} "
+        f"GROUP BY v.{region}, t.{ind}, v.{period}) x WHERE x.n = x.needed "
+        f"GROUP BY substr(x.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), x.ind, x.per",
+        [full, *params],
+    )
+    fresh = INDICATORS
+    cursor.execute(
+        f"INSERT INTO {_qn(fresh.fresh)} ({code}, {_qn('level')}, {ind}, {per}, "  # noqa: S608
+        f"{_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}) "
+        f"SELECT {code}, %s, {ind}, {per}, SUM({_qn('numerator')}), SUM({_qn('denominator')}), "
+        f"SUM({_qn('reporting')}) FROM {parts} GROUP BY {code}, {ind}, {per}",
+        [Level.KECAMATAN],
+    )
 
 
 def _kecamatan_python(

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from analytics.models import ElementRollup, IndicatorRollup
 from analytics.rollups import rebuild_rollups
-from catalog.models import DataElement, Period
+from catalog.models import DataElement, Indicator, Period
+from catalog.periods import PeriodType
 from datavalues.writing import ValueInput, save_values
 from tests.analytics_fixtures import (
     assert_close_maps,
@@ -242,6 +243,19 @@ def mixed_values(catalogue):
         (desa[6], "BAYI_IDL", "2025-04", 2),
         (desa[6], "BAYI_SASARAN", "2025", 0),
     ]
+    # Two desa-years with every element of every all-yearly indicator: the set-based path
+    # reads those from per-kecamatan element sums.
+    complete = {
+        code
+        for indicator in Indicator.objects.all()
+        for code in indicator.element_codes()
+        if DataElement.objects.get(code=code).period_type == PeriodType.YEAR
+    }
+    taken = {(d, e, p) for d, e, p, _ in rows}
+    for number, code in enumerate(sorted(complete)):
+        for d, p in ((desa[0], "2025"), (desa[3], "2024")):
+            if (d, code, p) not in taken:
+                rows.append((d, code, p, float(number % 2)))  # valid for every type
     save_values(values=[ValueInput(d, e, p, v) for d, e, p, v in rows], how="file")
     return {(d, e, p): float(v) for d, e, p, v in rows}
 
@@ -284,7 +298,9 @@ def test_a_corrupted_row_of_every_level_is_reported_and_corrected(mixed_values):
     IndicatorRollup.objects.filter(
         region_code="91.01.01", indicator__code="K01", period__code="2025"
     ).update(denominator=41)
-    IndicatorRollup.objects.filter(region_code="91", indicator__code="S11").delete()
+    IndicatorRollup.objects.filter(
+        region_code="91", indicator__code="S11", period__code="2025"
+    ).delete()
     # No desa of 91.02.01 reported BUMIL_ANC.
     ElementRollup.objects.create(
         region_code="91.02.01",
