@@ -505,6 +505,7 @@ def _kecamatan_python(
     elements: set[str],
     indicators: list[IndicatorInfo],
     progress: Callable[[str], None] | None,
+    set_based: bool,
 ) -> None:
     """Kecamatan rows of `elements` and `indicators` by the Python derivation, one
     kabupaten at a time, into the temporary tables."""
@@ -513,14 +514,23 @@ def _kecamatan_python(
         return
     ids = sorted(catalogue.elements[c].id for c in needed)
     codes = {catalogue.elements[c].id: c for c in needed}
+    # When the set-based path did the rest, everything left needs a value of a monthly or
+    # quarterly element: a kabupaten without one has nothing to add here.
+    trigger = sorted(
+        catalogue.elements[c].id
+        for c in needed
+        if not set_based or catalogue.elements[c].period_type is not PeriodType.YEAR
+    )
+    if not trigger:
+        return
     where, params = scope.values_filter(_qn("region_id"))
     with connection.cursor() as cursor:
         # Only the kabupaten that have such values (the element_id index answers this).
         cursor.execute(
             f"SELECT DISTINCT substr({_qn('region_id')}, 1, {CODE_WIDTH[Level.KABUPATEN]}) "  # noqa: S608
             f"FROM {_qn(DataValue._meta.db_table)} "
-            f"WHERE {_qn('element_id')} IN ({', '.join(['%s'] * len(ids))}){where}",
-            [*ids, *params],
+            f"WHERE {_qn('element_id')} IN ({', '.join(['%s'] * len(trigger))}){where}",
+            [*trigger, *params],
         )
         kabupaten = sorted(row[0] for row in cursor.fetchall())
     specs = period_specs()
@@ -924,7 +934,7 @@ def rebuild_rollups(
             elements, chosen = set(catalogue.elements), list(catalogue.indicators.values())
         if refs is not None:
             elements = set()
-        _kecamatan_python(catalogue, scope, elements, chosen, progress)
+        _kecamatan_python(catalogue, scope, elements, chosen, progress, set_based)
         _prepare_fresh()
         bulk = (
             connection.vendor == "postgresql"
