@@ -288,6 +288,7 @@ INDICATORS = _Table(
 TERMS = "rollup_terms"
 DESA_COUNTS = "rollup_desa_counts"
 PARTS = "rollup_parts"
+ELEMENT_PARTS = "rollup_element_parts"
 
 
 def _qn(name: str) -> str:
@@ -320,6 +321,13 @@ def _create_temporary_tables() -> None:
             f"{_qn('numerator')} {float_type} NOT NULL, {_qn('denominator')} {float_type} "
             f"NOT NULL, {_qn('reporting')} integer NOT NULL)"
         )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(ELEMENT_PARTS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(ELEMENT_PARTS)} ({_qn('region_code')} varchar(13) "
+            f"NOT NULL, {_qn('element_id')} integer NOT NULL, {_qn('period_id')} integer "
+            f"NOT NULL, {_qn('full')} integer NOT NULL, {_qn('total')} {float_type} NOT NULL, "
+            f"{_qn('reporting')} integer NOT NULL)"
+        )
         cursor.execute(f"DROP TABLE IF EXISTS {_qn(TERMS)}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_qn(TERMS)} ({_qn('indicator_id')} integer NOT NULL, "
@@ -331,7 +339,7 @@ def _create_temporary_tables() -> None:
 
 def _drop_temporary_tables() -> None:
     with connection.cursor() as cursor:
-        for name in (ELEMENTS.fresh, INDICATORS.fresh, TERMS, DESA_COUNTS, PARTS):
+        for name in (ELEMENTS.fresh, INDICATORS.fresh, TERMS, DESA_COUNTS, PARTS, ELEMENT_PARTS):
             cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
 
 
@@ -389,55 +397,33 @@ def _kecamatan_set_based(
     catalogue: Catalogue, scope: _Scope, with_elements: bool
 ) -> tuple[set[str], list[IndicatorInfo]]:
     """Kecamatan rows of yearly elements and all-yearly indicators, computed in SQL into the
-    temporary tables. Returns what is left for the Python derivation."""
-    yearly = PeriodType.YEAR
-    values = _qn(DataValue._meta.db_table)
-    region, element, period, value = (
-        _qn(c) for c in ("region_id", "element_id", "period_id", "value")
-    )
-    kecamatan = f"substr({region}, 1, {CODE_WIDTH[Level.KECAMATAN]})"
-    where, params = scope.values_filter(f"v.{region}")
-    left_elements = {c for c, e in catalogue.elements.items() if e.period_type is not yearly}
-    set_elements = sorted(e.id for e in catalogue.elements.values() if e.period_type is yearly)
-    with connection.cursor() as cursor:
-        if with_elements and set_elements:
-            fresh = ELEMENTS
-            cursor.execute(
-                f"INSERT INTO {_qn(fresh.fresh)} ({_qn('region_code')}, {_qn('level')}, "  # noqa: S608
-                f"{_qn(fresh.ref)}, {_qn('period_id')}, {_qn('total')}, {_qn('reporting')}) "
-                f"SELECT {kecamatan}, %s, v.{element}, v.{period}, SUM(v.{value}), COUNT(*) "
-                f"FROM {values} v WHERE v.{element} IN ({', '.join(['%s'] * len(set_elements))})"
-                f"{where} GROUP BY {kecamatan}, v.{element}, v.{period}",
-                [Level.KECAMATAN, *set_elements, *params],
-            )
-        set_indicators = [i for i in catalogue.indicators.values() if i.finest is yearly]
-        left_indicators = [i for i in catalogue.indicators.values() if i.finest is not yearly]
-        if not set_indicators:
-            return left_elements, left_indicators
-        terms = []
-        for info in set_indicators:
-            for code, (a, b, c, d) in sorted(indicator_terms(info).items()):
-                terms.append((info.id, catalogue.elements[code].id, len(info.elements), a, b, c, d))
-        _copy_rows(TERMS, ("indicator_id", "element_id", "needed", "a", "b", "c", "d"), terms)
-        _indicators_set_based(cursor, terms, where, params)
-    return left_elements, left_indicators
-
-
-def _indicators_set_based(
-    cursor: Any,
-    terms: list[tuple[int, int, int, float, float, float, float]],
-    where: str,
-    params: SqlParams,
-) -> None:
-    """Kecamatan rows of the all-yearly indicators whose coefficients are in the terms table.
+    temporary tables. Returns what is left for the Python derivation.
 
     A desa-year adds to an indicator only when it has every element the indicator names. A
     desa-year that has every element of *all* these indicators (most do) is complete for each
-    of them, so its part is read from per-kecamatan element sums: Σ (a·value + b) over such
-    desa = a·Σ value + b·(number of such desa). Only the other desa-years are grouped per desa,
-    indicator and year to check which indicators they complete."""
-    values, desa_n, parts, t = (
-        _qn(name) for name in (DataValue._meta.db_table, DESA_COUNTS, PARTS, TERMS)
+    of them, so its part is read from the per-kecamatan element sums the element roll-ups need
+    anyway: Σ (a·value + b) over such desa = a·Σ value + b·(number of such desa). Only the
+    other desa-years are grouped per desa, indicator and year to check which indicators they
+    complete. Three passes over the values: counts per desa-year, element sums, the others."""
+    yearly = PeriodType.YEAR
+    left_elements = {c for c, e in catalogue.elements.items() if e.period_type is not yearly}
+    set_indicators = [i for i in catalogue.indicators.values() if i.finest is yearly]
+    left_indicators = [i for i in catalogue.indicators.values() if i.finest is not yearly]
+    terms = [
+        (info.id, catalogue.elements[code].id, len(info.elements), a, b, c, d)
+        for info in set_indicators
+        for code, (a, b, c, d) in sorted(indicator_terms(info).items())
+    ]
+    used = sorted({term[1] for term in terms})
+    summed = (
+        sorted(e.id for e in catalogue.elements.values() if e.period_type is yearly)
+        if with_elements
+        else used
+    )
+    if not summed:
+        return left_elements, left_indicators
+    values, desa_n, parts, element_parts, t = (
+        _qn(name) for name in (DataValue._meta.db_table, DESA_COUNTS, PARTS, ELEMENT_PARTS, TERMS)
     )
     region, element, period, value = (
         _qn(c) for c in ("region_id", "element_id", "period_id", "value")
@@ -445,58 +431,89 @@ def _indicators_set_based(
     ind, el, per, a, b, c, d = (
         _qn(col) for col in ("indicator_id", "element_id", "period_id", "a", "b", "c", "d")
     )
-    desa, n, code = _qn("desa"), _qn("n"), _qn("region_code")
-    kec = f"substr(v.{region}, 1, {CODE_WIDTH[Level.KECAMATAN]})"
-    used = sorted({term[1] for term in terms})
-    full = len(used)
-    in_used = f"v.{element} IN ({', '.join(['%s'] * len(used))})"
-    cursor.execute(
-        f"INSERT INTO {desa_n} ({desa}, {per}, {n}) "  # noqa: S608
-        f"SELECT v.{region}, v.{period}, COUNT(*) FROM {values} v WHERE {in_used}{where} "
-        f"GROUP BY v.{region}, v.{period}",
-        [*used, *params],
-    )
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {desa_n}")
-    measures = f"{code}, {ind}, {per}, {_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}"
-    # Complete desa-years: element sums per kecamatan, then the linear forms.
-    cursor.execute(
-        f"INSERT INTO {parts} ({measures}) "  # noqa: S608
-        f"SELECT e.kec, t.{ind}, e.per, SUM(t.{a} * e.s + t.{b} * k.k), "
-        f"SUM(t.{c} * e.s + t.{d} * k.k), MAX(k.k) FROM ("
-        f"SELECT {kec} AS kec, v.{element} AS el, v.{period} AS per, SUM(v.{value}) AS s "
-        f"FROM {values} v JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
-        f"WHERE dn.{n} = %s AND {in_used}{where} GROUP BY {kec}, v.{element}, v.{period}) e "
-        f"JOIN {t} t ON t.{el} = e.el JOIN ("
-        f"SELECT substr({desa}, 1, {CODE_WIDTH[Level.KECAMATAN]}) AS kec, {per} AS per, "
-        f"COUNT(*) AS k FROM {desa_n} WHERE {n} = %s "
-        f"GROUP BY substr({desa}, 1, {CODE_WIDTH[Level.KECAMATAN]}), {per}) k "
-        f"ON k.kec = e.kec AND k.per = e.per GROUP BY e.kec, t.{ind}, e.per",
-        [full, *used, *params, full],
-    )
-    # The other desa-years: per desa, indicator and year, kept when the desa has every
-    # element of the indicator; then summed per kecamatan with the count of those desa.
-    cursor.execute(
-        f"INSERT INTO {parts} ({measures}) "  # noqa: S608
-        f"SELECT substr(x.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), x.ind, x.per, "
-        f"SUM(x.num), SUM(x.den), COUNT(*) FROM ("
-        f"SELECT v.{region} AS desa, t.{ind} AS ind, v.{period} AS per, "
-        f"SUM(v.{value} * t.{a} + t.{b}) AS num, SUM(v.{value} * t.{c} + t.{d}) AS den, "
-        f"COUNT(*) AS n, MAX(t.{_qn('needed')}) AS needed "
-        f"FROM {values} v JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
-        f"JOIN {t} t ON t.{el} = v.{element} WHERE dn.{n} < %s{where} "
-        f"GROUP BY v.{region}, t.{ind}, v.{period}) x WHERE x.n = x.needed "
-        f"GROUP BY substr(x.desa, 1, {CODE_WIDTH[Level.KECAMATAN]}), x.ind, x.per",
-        [full, *params],
-    )
-    fresh = INDICATORS
-    cursor.execute(
-        f"INSERT INTO {_qn(fresh.fresh)} ({code}, {_qn('level')}, {ind}, {per}, "  # noqa: S608
-        f"{_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}) "
-        f"SELECT {code}, %s, {ind}, {per}, SUM({_qn('numerator')}), SUM({_qn('denominator')}), "
-        f"SUM({_qn('reporting')}) FROM {parts} GROUP BY {code}, {ind}, {per}",
-        [Level.KECAMATAN],
-    )
+    desa, n, code, full, total = (_qn(c) for c in ("desa", "n", "region_code", "full", "total"))
+    width = CODE_WIDTH[Level.KECAMATAN]
+    kec = f"substr(v.{region}, 1, {width})"
+    where, params = scope.values_filter(f"v.{region}")
+    complete = len(used)
+    with connection.cursor() as cursor:
+        if terms:
+            _copy_rows(TERMS, ("indicator_id", "element_id", "needed", "a", "b", "c", "d"), terms)
+            in_used = f"v.{element} IN ({', '.join(['%s'] * len(used))})"
+            cursor.execute(
+                f"INSERT INTO {desa_n} ({desa}, {per}, {n}) "  # noqa: S608
+                f"SELECT v.{region}, v.{period}, COUNT(*) FROM {values} v WHERE {in_used}{where} "
+                f"GROUP BY v.{region}, v.{period}",
+                [*used, *params],
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {desa_n}")
+            is_full = f"CASE WHEN dn.{n} = %s THEN 1 ELSE 0 END"
+            join = f"LEFT JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
+            full_params: SqlParams = [complete]
+        else:
+            is_full, join, full_params = "0", "", []
+        # Element sums per kecamatan, split by "the desa-year is complete".
+        cursor.execute(
+            f"INSERT INTO {element_parts} ({code}, {el}, {per}, {full}, {total}, "  # noqa: S608
+            f"{_qn('reporting')}) "
+            f"SELECT {kec}, v.{element}, v.{period}, {is_full}, SUM(v.{value}), COUNT(*) "
+            f"FROM {values} v {join}"
+            f"WHERE v.{element} IN ({', '.join(['%s'] * len(summed))}){where} "
+            "GROUP BY 1, 2, 3, 4",
+            [*full_params, *summed, *params],
+        )
+        if with_elements:
+            fresh = ELEMENTS
+            cursor.execute(
+                f"INSERT INTO {_qn(fresh.fresh)} ({code}, {_qn('level')}, {el}, {per}, "  # noqa: S608
+                f"{total}, {_qn('reporting')}) "
+                f"SELECT {code}, %s, {el}, {per}, SUM({total}), SUM({_qn('reporting')}) "
+                f"FROM {element_parts} GROUP BY {code}, {el}, {per}",
+                [Level.KECAMATAN],
+            )
+        if not terms:
+            return left_elements, left_indicators
+        measures = (
+            f"{code}, {ind}, {per}, {_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}"
+        )
+        # Complete desa-years: the linear forms of the element sums.
+        cursor.execute(
+            f"INSERT INTO {parts} ({measures}) "  # noqa: S608
+            f"SELECT e.{code}, t.{ind}, e.{per}, SUM(t.{a} * e.{total} + t.{b} * k.k), "
+            f"SUM(t.{c} * e.{total} + t.{d} * k.k), MAX(k.k) "
+            f"FROM {element_parts} e JOIN {t} t ON t.{el} = e.{el} JOIN ("
+            f"SELECT substr({desa}, 1, {width}) AS kec, {per} AS per, COUNT(*) AS k "
+            f"FROM {desa_n} WHERE {n} = %s GROUP BY substr({desa}, 1, {width}), {per}) k "
+            f"ON k.kec = e.{code} AND k.per = e.{per} "
+            f"WHERE e.{full} = 1 GROUP BY e.{code}, t.{ind}, e.{per}",
+            [complete],
+        )
+        # The other desa-years: per desa, indicator and year, kept when the desa has every
+        # element of the indicator; then summed per kecamatan with the count of those desa.
+        cursor.execute(
+            f"INSERT INTO {parts} ({measures}) "  # noqa: S608
+            f"SELECT substr(x.desa, 1, {width}), x.ind, x.per, "
+            f"SUM(x.num), SUM(x.den), COUNT(*) FROM ("
+            f"SELECT v.{region} AS desa, t.{ind} AS ind, v.{period} AS per, "
+            f"SUM(v.{value} * t.{a} + t.{b}) AS num, SUM(v.{value} * t.{c} + t.{d}) AS den, "
+            f"COUNT(*) AS n, MAX(t.{_qn('needed')}) AS needed "
+            f"FROM {values} v JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
+            f"JOIN {t} t ON t.{el} = v.{element} WHERE dn.{n} < %s{where} "
+            f"GROUP BY v.{region}, t.{ind}, v.{period}) x WHERE x.n = x.needed "
+            f"GROUP BY substr(x.desa, 1, {width}), x.ind, x.per",
+            [complete, *params],
+        )
+        fresh = INDICATORS
+        cursor.execute(
+            f"INSERT INTO {_qn(fresh.fresh)} ({code}, {_qn('level')}, {ind}, {per}, "  # noqa: S608
+            f"{_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}) "
+            f"SELECT {code}, %s, {ind}, {per}, SUM({_qn('numerator')}), "
+            f"SUM({_qn('denominator')}), SUM({_qn('reporting')}) FROM {parts} "
+            f"GROUP BY {code}, {ind}, {per}",
+            [Level.KECAMATAN],
+        )
+    return left_elements, left_indicators
 
 
 def _kecamatan_python(
