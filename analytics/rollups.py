@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from analytics.derivation import (
     Catalogue,
@@ -44,19 +43,6 @@ from datavalues.models import DataValue
 from regions.models import Level, Region, within_code
 
 CODE_WIDTH = {0: 0, 1: 2, 2: 5, 3: 8, 4: 13}
-
-
-def within_code_of(field: str, code: str) -> Q:
-    """`field` lies strictly below `code`."""
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gt": code + ".", f"{field}__lt": code + "/"})
-    return Q(**{f"{field}__startswith": code + "."})
-
-
-def code_or_under(field: str, code: str) -> Q:
-    """`field` equals `code` or lies below it (see regions.models.within_code for why the
-    two databases need different forms)."""
-    return Q(**{field: code}) | within_code_of(field, code)
 
 
 # Relative tolerance when comparing a stored sum with a recomputed one: sums of
@@ -257,10 +243,6 @@ class RebuildReport:
     @property
     def total_corrected(self) -> int:
         return sum(self.corrected.values())
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
 
 
 Fresh = dict[tuple[str, int, int], list[float]]  # (region code, ref id, period id) → measures
