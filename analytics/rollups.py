@@ -785,18 +785,39 @@ def _reconcile(
         differs = " OR ".join(
             f"ABS(s.{m} - f.{m}) > %s * {greatest}(1.0, ABS(s.{m}), ABS(f.{m}))" for m in measures
         )
-        cursor.execute(
-            f"SELECT s.{_qn('id')}, {', '.join(f's.{c}' for c in keys + measures)}, "  # noqa: S608
-            f"{', '.join(f'f.{c}' for c in keys + measures)} "
-            f"FROM (SELECT s.{_qn('id')}, {', '.join(f's.{c}' for c in keys + measures)} "
-            f"FROM {stored} s WHERE {stored_where}) s "
-            f"FULL OUTER JOIN (SELECT {', '.join(keys + measures)} FROM {fresh} "
-            f"WHERE {lvl} = %s) f "
-            f"ON f.{ref} = s.{ref} AND f.{period} = s.{period} AND f.{code} = s.{code} "
-            f"WHERE s.{_qn('id')} IS NULL OR f.{code} IS NULL OR {differs}",
-            [*stored_params, level, *([TOLERANCE] * n)],
-        )
-        wrong = cursor.fetchall()
+        stored_columns = ", ".join(f"s.{c}" for c in keys + measures)
+        fresh_columns = ", ".join(f"f.{c}" for c in keys + measures)
+        same_key = f"f.{ref} = s.{ref} AND f.{period} = s.{period} AND f.{code} = s.{code}"
+        if connection.vendor == "postgresql":
+            # One hash join both ways.
+            cursor.execute(
+                f"SELECT s.{_qn('id')}, {stored_columns}, {fresh_columns} "  # noqa: S608
+                f"FROM (SELECT s.{_qn('id')}, {stored_columns} "
+                f"FROM {stored} s WHERE {stored_where}) s "
+                f"FULL OUTER JOIN (SELECT {', '.join(keys + measures)} FROM {fresh} "
+                f"WHERE {lvl} = %s) f ON {same_key} "
+                f"WHERE s.{_qn('id')} IS NULL OR f.{code} IS NULL OR {differs}",
+                [*stored_params, level, *([TOLERANCE] * n)],
+            )
+            wrong = cursor.fetchall()
+        else:
+            # SQLite joins by index lookups: stored rows against the temporary table's key
+            # index, then recomputed rows against the roll-up's unique index (a full outer
+            # join of two subqueries would have neither).
+            cursor.execute(
+                f"SELECT s.{_qn('id')}, {stored_columns}, {fresh_columns} "  # noqa: S608
+                f"FROM {stored} s LEFT JOIN {fresh} f ON {same_key} AND f.{lvl} = %s "
+                f"WHERE {stored_where} AND (f.{code} IS NULL OR {differs})",
+                [level, *stored_params, *([TOLERANCE] * n)],
+            )
+            wrong = cursor.fetchall()
+            cursor.execute(
+                f"SELECT NULL, {', '.join(['NULL'] * len(keys + measures))}, "  # noqa: S608
+                f"{fresh_columns} FROM {fresh} f WHERE f.{lvl} = %s AND NOT EXISTS "
+                f"(SELECT 1 FROM {stored} s WHERE {same_key})",
+                [level],
+            )
+            wrong += cursor.fetchall()
     to_delete: list[int] = []
     to_insert: list[UpsertRow] = []
     for row in wrong:
