@@ -18,14 +18,16 @@ every write transaction alone (BEGIN IMMEDIATE).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from analytics.derivation import (
     Catalogue,
+    IndicatorInfo,
     all_periods,
     ancestors,
     contribution,
@@ -34,6 +36,7 @@ from analytics.derivation import (
     indicator_periods,
 )
 from analytics.models import NATIONAL, ElementRollup, IndicatorRollup, RegionSize
+from catalog.expressions import SUM
 from catalog.models import Indicator, Period
 from catalog.periods import PeriodSpec, PeriodType
 from datavalues.models import DataValue
@@ -42,22 +45,11 @@ from regions.models import Level, Region, within_code
 CODE_WIDTH = {0: 0, 1: 2, 2: 5, 3: 8, 4: 13}
 
 
-def within_code_of(field: str, code: str) -> Q:
-    """`field` lies strictly below `code`."""
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gt": code + ".", f"{field}__lt": code + "/"})
-    return Q(**{f"{field}__startswith": code + "."})
-
-
-def code_or_under(field: str, code: str) -> Q:
-    """`field` equals `code` or lies below it (see regions.models.within_code for why the
-    two databases need different forms)."""
-    return Q(**{field: code}) | within_code_of(field, code)
-
-
 # Relative tolerance when comparing a stored sum with a recomputed one: sums of
 # fractional scores built by deltas may differ from a fresh sum in the last bits.
 TOLERANCE = 1e-9
+# PostgreSQL memory for each sort or hash of the rebuild (its server process, not Python's).
+WORK_MEM = "256MB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +184,7 @@ def apply_changes(changes: Sequence[Change], catalogue: Catalogue | None = None)
 
 
 UpsertRow = tuple[str | int | float, ...]
+SqlParams = list[str | int | float]
 
 
 def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRow]) -> None:
@@ -221,6 +214,21 @@ def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRo
 
 
 # --- Full rebuild -------------------------------------------------------------------------
+#
+# The rebuild recomputes every roll-up row of its scope into temporary tables, then compares
+# them with the stored rows in SQL and corrects (and reports) every difference.
+#
+# Kecamatan level: where the rules make a desa's value a stored value — yearly data
+# elements, and indicators whose elements are all yearly — the sums are computed set-based
+# in the database (GROUP BY over the values). An indicator's linear expressions are compiled
+# into rows of coefficients (indicator, element, a, b, c, d): a desa-year adds
+# Σ (a·value + b) to the numerator and Σ (c·value + d) to the denominator over the
+# indicator's elements (b and d carry count(KODE), which is 1 for a desa that has KODE), and
+# only when it has all of them. No SQL text is built from the catalogue: identifiers are the
+# model's, ids and coefficients are parameters. Everything else (monthly or quarterly
+# elements with their 'last' / 'average' rules, indicators mixing period types) goes through
+# the Python derivation the live deltas use. Levels above kecamatan are sums of the level
+# below, set-based.
 
 
 @dataclass
@@ -237,103 +245,327 @@ class RebuildReport:
         return sum(self.corrected.values())
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
-
-
 Fresh = dict[tuple[str, int, int], list[float]]  # (region code, ref id, period id) → measures
 
 
-def _reconcile(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    level: int,
-    prefix: str | None,
-    fresh: Fresh,
-    report: RebuildReport,
-    refs: Sequence[int] | None = None,
-) -> None:
-    """Make the stored rows of one level (under `prefix`, of `refs` when given) equal
-    `fresh`; count differences."""
-    is_element = model is ElementRollup
-    ref = "element_id" if is_element else "indicator_id"
-    measures = ["total", "reporting"] if is_element else ["numerator", "denominator", "reporting"]
-    label = f"{'element' if is_element else 'indicator'}@{level}"
-    rows = model.objects.filter(level=level)
-    if prefix:
-        rows = rows.filter(code_or_under("region_code", prefix))
-    if refs is not None:
-        rows = rows.filter(**{f"{ref}__in": list(refs)})
-    existing = {
-        (r[0], r[1], r[2]): (r[3], list(r[4:]))
-        for r in rows.values_list("region_code", ref, "period_id", "id", *measures)
-    }
-    to_delete: list[int] = []
-    to_create: list[UpsertRow] = []
-    for key, (row_id, stored) in existing.items():
-        values = fresh.get(key)
-        if values is None or values[-1] == 0:
-            to_delete.append(row_id)
-            _note(report, label, f"{key}: {stored} tidak seharusnya ada / should not exist")
-        elif stored != values and not all(
-            _close(float(a), float(b)) for a, b in zip(stored, values, strict=True)
-        ):
-            to_delete.append(row_id)
-            to_create.append(_row(model, key, level, values))
-            _note(report, label, f"{key}: {stored} → {values}")
-    for key, values in fresh.items():
-        if key not in existing and values[-1] != 0:
-            to_create.append(_row(model, key, level, values))
-            _note(report, label, f"{key}: tidak ada → {values} / missing")
-    for start in range(0, len(to_delete), 5000):
-        model.objects.filter(id__in=to_delete[start : start + 5000]).delete()
-    _insert(model, ref, measures, to_create)
-    report.rows[label] = report.rows.get(label, 0) + sum(1 for v in fresh.values() if v[-1])
+@dataclass(frozen=True)
+class _Table:
+    """One roll-up table and the temporary table its recomputed rows go to."""
+
+    model: type[ElementRollup] | type[IndicatorRollup]
+    ref: str
+    measures: tuple[str, ...]
+    label: str
+    fresh: str
 
 
-def _row(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    key: tuple[str, int, int],
-    level: int,
-    values: list[float],
-) -> UpsertRow:
-    code, ref, period = key
-    return (code, level, ref, period, *values[:-1], int(values[-1]))
+ELEMENTS = _Table(ElementRollup, "element_id", ("total", "reporting"), "element", "rollup_fresh_e")
+INDICATORS = _Table(
+    IndicatorRollup,
+    "indicator_id",
+    ("numerator", "denominator", "reporting"),
+    "indicator",
+    "rollup_fresh_i",
+)
+TERMS = "rollup_terms"
+DESA_COUNTS = "rollup_desa_counts"
+PARTS = "rollup_parts"
+ELEMENT_PARTS = "rollup_element_parts"
 
 
-def _insert(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    ref: str,
-    measures: list[str],
-    rows: list[UpsertRow],
-) -> None:
-    """Plain multi-row insert: a national rebuild writes millions of rows, and the ORM's
-    per-object overhead would dominate its time."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    columns = ["region_code", "level", ref, "period_id", *measures]
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _create_temporary_tables() -> None:
+    float_type = "double precision" if connection.vendor == "postgresql" else "real"
+    with connection.cursor() as cursor:
+        for table in (ELEMENTS, INDICATORS):
+            measures = ", ".join(
+                f"{_qn(m)} {'integer' if m == 'reporting' else float_type} NOT NULL"
+                for m in table.measures
+            )
+            cursor.execute(f"DROP TABLE IF EXISTS {_qn(table.fresh)}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_qn(table.fresh)} ({_qn('region_code')} "
+                f"varchar(13) NOT NULL, {_qn('level')} integer NOT NULL, {_qn(table.ref)} "
+                f"integer NOT NULL, {_qn('period_id')} integer NOT NULL, {measures})"
+            )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(DESA_COUNTS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(DESA_COUNTS)} ({_qn('desa')} varchar(13) NOT NULL, "
+            f"{_qn('period_id')} integer NOT NULL, {_qn('n')} integer NOT NULL)"
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(PARTS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(PARTS)} ({_qn('region_code')} varchar(13) NOT NULL, "
+            f"{_qn('indicator_id')} integer NOT NULL, {_qn('period_id')} integer NOT NULL, "
+            f"{_qn('numerator')} {float_type} NOT NULL, {_qn('denominator')} {float_type} "
+            f"NOT NULL, {_qn('reporting')} integer NOT NULL)"
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(ELEMENT_PARTS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(ELEMENT_PARTS)} ({_qn('region_code')} varchar(13) "
+            f"NOT NULL, {_qn('element_id')} integer NOT NULL, {_qn('period_id')} integer "
+            f"NOT NULL, {_qn('full')} integer NOT NULL, {_qn('total')} {float_type} NOT NULL, "
+            f"{_qn('reporting')} integer NOT NULL)"
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {_qn(TERMS)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_qn(TERMS)} ({_qn('indicator_id')} integer NOT NULL, "
+            f"{_qn('element_id')} integer NOT NULL, {_qn('needed')} integer NOT NULL, "
+            f"{_qn('a')} {float_type} NOT NULL, {_qn('b')} {float_type} NOT NULL, "
+            f"{_qn('c')} {float_type} NOT NULL, {_qn('d')} {float_type} NOT NULL)"
+        )
+
+
+def _drop_temporary_tables() -> None:
+    with connection.cursor() as cursor:
+        for name in (ELEMENTS.fresh, INDICATORS.fresh, TERMS, DESA_COUNTS, PARTS, ELEMENT_PARTS):
+            cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
+
+
+def _copy_rows(table: str, columns: Sequence[str], rows: Iterable[UpsertRow]) -> None:
+    """Plain bulk insert (COPY on PostgreSQL): a national rebuild writes millions of rows."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # psycopg's executemany sends one INSERT per row; COPY streams them.
-            copy_sql = (
-                f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
-            )
+            copy_sql = f"COPY {_qn(table)} ({', '.join(_qn(c) for c in columns)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             return
-        for start in range(0, len(rows), 10000):
-            cursor.executemany(sql, rows[start : start + 10000])
+        sql = (
+            f"INSERT INTO {_qn(table)} ({', '.join(_qn(c) for c in columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        batch: list[UpsertRow] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 10000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
-def _note(report: RebuildReport, label: str, text: str) -> None:
-    report.corrected[label] = report.corrected.get(label, 0) + 1
-    if len(report.examples) < 20:
-        report.examples.append(f"{label} {text}")
+def indicator_terms(info: IndicatorInfo) -> dict[str, tuple[float, float, float, float]]:
+    """Element code → (a, b, c, d) of one indicator: a desa with every element adds
+    Σ (a·value + b) to the numerator and Σ (c·value + d) to the denominator — the linear
+    form of its expressions, where count(KODE) is 1 for a desa that has KODE."""
+    coefficients = {code: [0.0, 0.0, 0.0, 0.0] for code in info.elements}
+    for offset, expression in ((0, info.numerator), (2, info.denominator)):
+        if expression is None:
+            continue
+        for term, coefficient in expression.terms:
+            coefficients[term.element][offset + (0 if term.kind == SUM else 1)] += coefficient
+    return {code: (c[0], c[1], c[2], c[3]) for code, c in coefficients.items()}
+
+
+class _Scope:
+    """Which desa values a rebuild reads: all, or those under one region code."""
+
+    def __init__(self, prefix: str | None) -> None:
+        self.prefix = prefix
+
+    def values_filter(self, column: str) -> tuple[str, SqlParams]:
+        if not self.prefix:
+            return "", []
+        desa = Region.objects.filter(within_code(self.prefix), level=Level.DESA).values("code")
+        sql, params = desa.query.sql_with_params()
+        return f" AND {column} IN ({sql})", list(params)
+
+
+def _kecamatan_set_based(
+    catalogue: Catalogue, scope: _Scope, with_elements: bool
+) -> tuple[set[str], list[IndicatorInfo]]:
+    """Kecamatan rows of yearly elements and all-yearly indicators, computed in SQL into the
+    temporary tables. Returns what is left for the Python derivation.
+
+    A desa-year adds to an indicator only when it has every element the indicator names. A
+    desa-year that has every element of *all* these indicators (most do) is complete for each
+    of them, so its part is read from the per-kecamatan element sums the element roll-ups need
+    anyway: Σ (a·value + b) over such desa = a·Σ value + b·(number of such desa). Only the
+    other desa-years are grouped per desa, indicator and year to check which indicators they
+    complete. Three passes over the values: counts per desa-year, element sums, the others."""
+    yearly = PeriodType.YEAR
+    left_elements = {c for c, e in catalogue.elements.items() if e.period_type is not yearly}
+    set_indicators = [i for i in catalogue.indicators.values() if i.finest is yearly]
+    left_indicators = [i for i in catalogue.indicators.values() if i.finest is not yearly]
+    terms = [
+        (info.id, catalogue.elements[code].id, len(info.elements), a, b, c, d)
+        for info in set_indicators
+        for code, (a, b, c, d) in sorted(indicator_terms(info).items())
+    ]
+    used = sorted({term[1] for term in terms})
+    summed = (
+        sorted(e.id for e in catalogue.elements.values() if e.period_type is yearly)
+        if with_elements
+        else used
+    )
+    if not summed:
+        return left_elements, left_indicators
+    values, desa_n, parts, element_parts, t = (
+        _qn(name) for name in (DataValue._meta.db_table, DESA_COUNTS, PARTS, ELEMENT_PARTS, TERMS)
+    )
+    region, element, period, value = (
+        _qn(c) for c in ("region_id", "element_id", "period_id", "value")
+    )
+    ind, el, per, a, b, c, d = (
+        _qn(col) for col in ("indicator_id", "element_id", "period_id", "a", "b", "c", "d")
+    )
+    desa, n, code, full, total = (_qn(c) for c in ("desa", "n", "region_code", "full", "total"))
+    width = CODE_WIDTH[Level.KECAMATAN]
+    kec = f"substr(v.{region}, 1, {width})"
+    where, params = scope.values_filter(f"v.{region}")
+    complete = len(used)
+    with connection.cursor() as cursor:
+        if terms:
+            _copy_rows(TERMS, ("indicator_id", "element_id", "needed", "a", "b", "c", "d"), terms)
+            in_used = f"v.{element} IN ({', '.join(['%s'] * len(used))})"
+            cursor.execute(
+                f"INSERT INTO {desa_n} ({desa}, {per}, {n}) "  # noqa: S608
+                f"SELECT v.{region}, v.{period}, COUNT(*) FROM {values} v WHERE {in_used}{where} "
+                f"GROUP BY v.{region}, v.{period}",
+                [*used, *params],
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {desa_n}")
+            is_full = f"CASE WHEN dn.{n} = %s THEN 1 ELSE 0 END"
+            join = f"LEFT JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
+            full_params: SqlParams = [complete]
+        else:
+            is_full, join, full_params = "0", "", []
+        # Element sums per kecamatan, split by "the desa-year is complete".
+        cursor.execute(
+            f"INSERT INTO {element_parts} ({code}, {el}, {per}, {full}, {total}, "  # noqa: S608
+            f"{_qn('reporting')}) "
+            f"SELECT {kec}, v.{element}, v.{period}, {is_full}, SUM(v.{value}), COUNT(*) "
+            f"FROM {values} v {join}"
+            f"WHERE v.{element} IN ({', '.join(['%s'] * len(summed))}){where} "
+            "GROUP BY 1, 2, 3, 4",
+            [*full_params, *summed, *params],
+        )
+        if with_elements:
+            fresh = ELEMENTS
+            cursor.execute(
+                f"INSERT INTO {_qn(fresh.fresh)} ({code}, {_qn('level')}, {el}, {per}, "  # noqa: S608
+                f"{total}, {_qn('reporting')}) "
+                f"SELECT {code}, %s, {el}, {per}, SUM({total}), SUM({_qn('reporting')}) "
+                f"FROM {element_parts} GROUP BY {code}, {el}, {per}",
+                [Level.KECAMATAN],
+            )
+        if not terms:
+            return left_elements, left_indicators
+        measures = (
+            f"{code}, {ind}, {per}, {_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}"
+        )
+        # Complete desa-years: the linear forms of the element sums.
+        cursor.execute(
+            f"INSERT INTO {parts} ({measures}) "  # noqa: S608
+            f"SELECT e.{code}, t.{ind}, e.{per}, SUM(t.{a} * e.{total} + t.{b} * k.k), "
+            f"SUM(t.{c} * e.{total} + t.{d} * k.k), MAX(k.k) "
+            f"FROM {element_parts} e JOIN {t} t ON t.{el} = e.{el} JOIN ("
+            f"SELECT substr({desa}, 1, {width}) AS kec, {per} AS per, COUNT(*) AS k "
+            f"FROM {desa_n} WHERE {n} = %s GROUP BY substr({desa}, 1, {width}), {per}) k "
+            f"ON k.kec = e.{code} AND k.per = e.{per} "
+            f"WHERE e.{full} = 1 GROUP BY e.{code}, t.{ind}, e.{per}",
+            [complete],
+        )
+        # The other desa-years: per desa, indicator and year, kept when the desa has every
+        # element of the indicator; then summed per kecamatan with the count of those desa.
+        cursor.execute(
+            f"INSERT INTO {parts} ({measures}) "  # noqa: S608
+            f"SELECT substr(x.desa, 1, {width}), x.ind, x.per, "
+            f"SUM(x.num), SUM(x.den), COUNT(*) FROM ("
+            f"SELECT v.{region} AS desa, t.{ind} AS ind, v.{period} AS per, "
+            f"SUM(v.{value} * t.{a} + t.{b}) AS num, SUM(v.{value} * t.{c} + t.{d}) AS den, "
+            f"COUNT(*) AS n, MAX(t.{_qn('needed')}) AS needed "
+            f"FROM {values} v JOIN {desa_n} dn ON dn.{desa} = v.{region} AND dn.{per} = v.{period} "
+            f"JOIN {t} t ON t.{el} = v.{element} WHERE dn.{n} < %s{where} "
+            f"GROUP BY v.{region}, t.{ind}, v.{period}) x WHERE x.n = x.needed "
+            f"GROUP BY substr(x.desa, 1, {width}), x.ind, x.per",
+            [complete, *params],
+        )
+        fresh = INDICATORS
+        cursor.execute(
+            f"INSERT INTO {_qn(fresh.fresh)} ({code}, {_qn('level')}, {ind}, {per}, "  # noqa: S608
+            f"{_qn('numerator')}, {_qn('denominator')}, {_qn('reporting')}) "
+            f"SELECT {code}, %s, {ind}, {per}, SUM({_qn('numerator')}), "
+            f"SUM({_qn('denominator')}), SUM({_qn('reporting')}) FROM {parts} "
+            f"GROUP BY {code}, {ind}, {per}",
+            [Level.KECAMATAN],
+        )
+    return left_elements, left_indicators
+
+
+def _kecamatan_python(
+    catalogue: Catalogue,
+    scope: _Scope,
+    elements: set[str],
+    indicators: list[IndicatorInfo],
+    progress: Callable[[str], None] | None,
+    set_based: bool,
+) -> None:
+    """Kecamatan rows of `elements` and `indicators` by the Python derivation, one
+    kabupaten at a time, into the temporary tables."""
+    needed = set(elements).union(*(info.elements for info in indicators))
+    if not needed:
+        return
+    ids = sorted(catalogue.elements[c].id for c in needed)
+    codes = {catalogue.elements[c].id: c for c in needed}
+    # When the set-based path did the rest, everything left needs a value of a monthly or
+    # quarterly element: a kabupaten without one has nothing to add here.
+    trigger = sorted(
+        catalogue.elements[c].id
+        for c in needed
+        if not set_based or catalogue.elements[c].period_type is not PeriodType.YEAR
+    )
+    if not trigger:
+        return
+    where, params = scope.values_filter(_qn("region_id"))
+    with connection.cursor() as cursor:
+        # Only the kabupaten that have such values (the element_id index answers this).
+        cursor.execute(
+            f"SELECT DISTINCT substr({_qn('region_id')}, 1, {CODE_WIDTH[Level.KABUPATEN]}) "  # noqa: S608
+            f"FROM {_qn(DataValue._meta.db_table)} "
+            f"WHERE {_qn('element_id')} IN ({', '.join(['%s'] * len(trigger))}){where}",
+            [*trigger, *params],
+        )
+        kabupaten = sorted(row[0] for row in cursor.fetchall())
+    specs = period_specs()
+    period_ids = _PeriodIds()
+    for number, kab in enumerate(kabupaten, start=1):
+        prefix = scope.prefix if scope.prefix and len(scope.prefix) > len(kab) else kab
+        # The desa by code (an index on Region), then their values by the unique index
+        # (desa first): no LIKE on the values table, whose index has no pattern ops.
+        desa_codes = list(
+            Region.objects.filter(within_code(prefix), level=Level.DESA).values_list(
+                "code", flat=True
+            )
+        )
+        points: dict[str, DesaPoints] = {}
+        for start in range(0, len(desa_codes), 250):
+            # A plain fetch, not .iterator(): a server-side cursor makes PostgreSQL plan
+            # for the first rows and pick a sequential scan of the whole values table.
+            for desa, element_id, period_id, value in DataValue.objects.filter(
+                region_id__in=desa_codes[start : start + 250], element_id__in=ids
+            ).values_list("region_id", "element_id", "period_id", "value"):
+                by_element = points.setdefault(desa, {})
+                by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
+        element_rows, indicator_rows = _kecamatan_rows(
+            catalogue, points, period_ids, elements, indicators
+        )
+        for table, rows in ((ELEMENTS, element_rows), (INDICATORS, indicator_rows)):
+            _copy_rows(
+                table.fresh,
+                ("region_code", "level", table.ref, "period_id", *table.measures),
+                (
+                    (code, Level.KECAMATAN, ref, period, *values[:-1], int(values[-1]))
+                    for (code, ref, period), values in rows.items()
+                ),
+            )
+        if progress and number % 25 == 0:
+            progress(f"{number}/{len(kabupaten)} kabupaten/kota (Python)")
 
 
 class _PeriodIds:
@@ -348,13 +580,21 @@ class _PeriodIds:
 
 
 def _kecamatan_rows(
-    catalogue: Catalogue, points: dict[str, DesaPoints], period_ids: _PeriodIds
+    catalogue: Catalogue,
+    points: dict[str, DesaPoints],
+    period_ids: _PeriodIds,
+    elements: Collection[str] | None = None,
+    indicators: Iterable[IndicatorInfo] | None = None,
 ) -> tuple[Fresh, Fresh]:
-    """Kecamatan-level element and indicator rows, recomputed from desa values."""
+    """Kecamatan-level rows of these elements and indicators (all when None), recomputed
+    from desa values by the Python derivation."""
     element_acc: dict[tuple[str, int, PeriodSpec], list[float]] = defaultdict(lambda: [0.0, 0])
     indicator_acc: dict[tuple[str, int, PeriodSpec], list[float]] = defaultdict(
         lambda: [0.0, 0.0, 0]
     )
+    if elements is None:
+        elements = catalogue.elements.keys()
+    chosen = list(catalogue.indicators.values() if indicators is None else indicators)
     yearly = PeriodType.YEAR
     for desa, by_element in points.items():
         kec = desa[:8]
@@ -362,6 +602,8 @@ def _kecamatan_rows(
         for code, stored in by_element.items():
             info = catalogue.elements[code]
             years.update(p.year for p in stored)
+            if code not in elements:
+                continue
             if info.period_type is yearly:
                 # Fast path: a yearly value is its own (and only) period.
                 for period, value in stored.items():
@@ -375,7 +617,7 @@ def _kecamatan_rows(
                     acc = element_acc[(kec, info.id, period)]
                     acc[0] += derived
                     acc[1] += 1
-        for ind in catalogue.indicators.values():
+        for ind in chosen:
             if not ind.elements <= by_element.keys():
                 continue
             if ind.finest is yearly:
@@ -418,40 +660,251 @@ def _kecamatan_rows(
     )
 
 
-def _upper_rows(
-    model: type[ElementRollup] | type[IndicatorRollup],
-    level: int,
-    prefix: str | None,
-    refs: Sequence[int] | None = None,
-) -> Fresh:
-    """Rows of `level` as sums of the rows one level below (set-based, in the database)."""
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    is_element = model is ElementRollup
-    ref = qn("element_id" if is_element else "indicator_id")
-    measures = ["total", "reporting"] if is_element else ["numerator", "denominator", "reporting"]
-    region = "%s" if level == 0 else f"substr({qn('region_code')}, 1, {CODE_WIDTH[level]})"
-    params: list[str | int] = [NATIONAL] if level == 0 else []
-    where = f"{qn('level')} = %s"
+def _scope_sql(alias: str, prefix: str | None) -> tuple[str, SqlParams]:
+    """Stored roll-up rows equal to `prefix` or below it (see regions.models.within_code for
+    why the two databases need different forms)."""
+    if not prefix:
+        return "", []
+    column = f"{alias}.{_qn('region_code')}"
+    if connection.vendor == "sqlite":
+        return f" AND ({column} = %s OR ({column} > %s AND {column} < %s))", [
+            prefix,
+            prefix + ".",
+            prefix + "/",
+        ]
+    return f" AND ({column} = %s OR {column} LIKE %s)", [prefix, prefix + ".%"]
+
+
+def _refs_sql(alias: str, table: _Table, refs: Sequence[int] | None) -> tuple[str, SqlParams]:
+    if refs is None:
+        return "", []
+    return f" AND {alias}.{_qn(table.ref)} IN ({', '.join(['%s'] * len(refs))})", [
+        int(r) for r in refs
+    ]
+
+
+def _fill_upper(table: _Table, level: int, prefix: str | None, refs: Sequence[int] | None) -> None:
+    """Rows of `level` as sums of the stored rows one level below (set-based)."""
+    ref = _qn(table.ref)
+    region = "%s" if level == 0 else f"substr(s.{_qn('region_code')}, 1, {CODE_WIDTH[level]})"
+    params: SqlParams = [NATIONAL] if level == 0 else []
+    params.append(level)
+    where = f"s.{_qn('level')} = %s"
     params.append(level + 1)
     if prefix:
         # Child rows lie strictly below `prefix`; LIKE with an escaped prefix works under
         # any collation ('.' and digits are not LIKE wildcards).
-        where += f" AND {qn('region_code')} LIKE %s"
+        where += f" AND s.{_qn('region_code')} LIKE %s"
         params.append(prefix + ".%")
-    if refs is not None:
-        where += f" AND {ref} IN ({', '.join(['%s'] * len(refs))})"
-        params.extend(int(r) for r in refs)
-    sums = ", ".join(f"SUM({qn(m)})" for m in measures)
-    sql = (
-        f"SELECT {region}, {ref}, {qn('period_id')}, {sums} FROM {table} WHERE {where} "  # noqa: S608
-        f"GROUP BY 1, {ref}, {qn('period_id')}"
-    )
-    if level == 0:
-        sql = sql.replace("GROUP BY 1, ", "GROUP BY ")
+    refs_sql, refs_params = _refs_sql("s", table, refs)
+    where += refs_sql
+    params.extend(refs_params)
+    columns = ", ".join(_qn(c) for c in ("region_code", "level", table.ref, "period_id"))
+    measures = ", ".join(_qn(m) for m in table.measures)
+    sums = ", ".join(f"SUM(s.{_qn(m)})" for m in table.measures)
+    group = f"s.{ref}, s.{_qn('period_id')}" + ("" if level == 0 else f", {region}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(r[0], r[1], r[2]): [float(x) for x in r[3:]] for r in cursor.fetchall()}
+        cursor.execute(
+            f"INSERT INTO {_qn(table.fresh)} ({columns}, {measures}) "  # noqa: S608
+            f"SELECT {region}, %s, s.{ref}, s.{_qn('period_id')}, {sums} "
+            f"FROM {_qn(table.model._meta.db_table)} s WHERE {where} GROUP BY {group} "
+            f"HAVING SUM(s.{_qn('reporting')}) <> 0",
+            params,
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {_qn(table.fresh)}")
+
+
+def _prepare_fresh() -> None:
+    """An index and statistics for the temporary tables, before they are compared."""
+    with connection.cursor() as cursor:
+        for table in (ELEMENTS, INDICATORS):
+            cursor.execute(
+                f"CREATE INDEX {_qn(table.fresh + '_key')} ON {_qn(table.fresh)} "
+                f"({_qn(table.ref)}, {_qn('period_id')}, {_qn('region_code')})"
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {_qn(table.fresh)}")
+
+
+def _reconcile(
+    table: _Table,
+    level: int,
+    prefix: str | None,
+    report: RebuildReport,
+    refs: Sequence[int] | None = None,
+) -> None:
+    """Make the stored rows of one level (equal to or under `prefix`, of `refs` when given)
+    equal the recomputed rows of the temporary table; count and note every difference.
+
+    Compared in SQL (one full outer join): only the differing rows come back to Python."""
+    label = f"{table.label}@{level}"
+    stored = _qn(table.model._meta.db_table)
+    fresh = _qn(table.fresh)
+    ref, period, code, lvl = (_qn(c) for c in (table.ref, "period_id", "region_code", "level"))
+    scope_sql, scope_params = _scope_sql("s", prefix)
+    refs_sql, refs_params = _refs_sql("s", table, refs)
+    stored_where = f"s.{lvl} = %s{scope_sql}{refs_sql}"
+    stored_params: SqlParams = [level, *scope_params, *refs_params]
+    measures = [_qn(m) for m in table.measures]
+    keys = [code, ref, period]
+    n = len(measures)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {fresh} WHERE {lvl} = %s", [level])  # noqa: S608
+        report.rows[label] = report.rows.get(label, 0) + int(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT 1 FROM {stored} s WHERE {stored_where} LIMIT 1",  # noqa: S608
+            stored_params,
+        )
+        if cursor.fetchone() is None:
+            # Nothing stored in this scope: every recomputed row is missing. One statement.
+            if len(report.examples) < 20:
+                cursor.execute(
+                    f"SELECT {', '.join(keys + measures)} FROM {fresh} "  # noqa: S608
+                    f"WHERE {lvl} = %s LIMIT {20 - len(report.examples)}",
+                    [level],
+                )
+                for row in cursor.fetchall():
+                    report.examples.append(
+                        f"{label} {tuple(row[:3])}: tidak ada → {_measures(row[3:])} / missing"
+                    )
+            cursor.execute(
+                f"INSERT INTO {stored} ({code}, {lvl}, {ref}, {period}, {', '.join(measures)}) "  # noqa: S608
+                f"SELECT {code}, {lvl}, {ref}, {period}, {', '.join(measures)} FROM {fresh} "
+                f"WHERE {lvl} = %s",
+                [level],
+            )
+            if cursor.rowcount:
+                report.corrected[label] = report.corrected.get(label, 0) + cursor.rowcount
+                if connection.vendor == "postgresql":
+                    # Statistics for the next level's plans: rows inserted inside this
+                    # transaction are invisible to autovacuum.
+                    cursor.execute(f"ANALYZE {stored}")
+            return
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        differs = " OR ".join(
+            f"ABS(s.{m} - f.{m}) > %s * {greatest}(1.0, ABS(s.{m}), ABS(f.{m}))" for m in measures
+        )
+        stored_columns = ", ".join(f"s.{c}" for c in keys + measures)
+        fresh_columns = ", ".join(f"f.{c}" for c in keys + measures)
+        same_key = f"f.{ref} = s.{ref} AND f.{period} = s.{period} AND f.{code} = s.{code}"
+        if connection.vendor == "postgresql":
+            # One hash join both ways.
+            cursor.execute(
+                f"SELECT s.{_qn('id')}, {stored_columns}, {fresh_columns} "  # noqa: S608
+                f"FROM (SELECT s.{_qn('id')}, {stored_columns} "
+                f"FROM {stored} s WHERE {stored_where}) s "
+                f"FULL OUTER JOIN (SELECT {', '.join(keys + measures)} FROM {fresh} "
+                f"WHERE {lvl} = %s) f ON {same_key} "
+                f"WHERE s.{_qn('id')} IS NULL OR f.{code} IS NULL OR {differs}",
+                [*stored_params, level, *([TOLERANCE] * n)],
+            )
+            wrong = cursor.fetchall()
+        else:
+            # SQLite joins by index lookups: stored rows against the temporary table's key
+            # index, then recomputed rows against the roll-up's unique index (a full outer
+            # join of two subqueries would have neither).
+            cursor.execute(
+                f"SELECT s.{_qn('id')}, {stored_columns}, {fresh_columns} "  # noqa: S608
+                f"FROM {stored} s LEFT JOIN {fresh} f ON {same_key} AND f.{lvl} = %s "
+                f"WHERE {stored_where} AND (f.{code} IS NULL OR {differs})",
+                [level, *stored_params, *([TOLERANCE] * n)],
+            )
+            wrong = cursor.fetchall()
+            cursor.execute(
+                f"SELECT NULL, {', '.join(['NULL'] * len(keys + measures))}, "  # noqa: S608
+                f"{fresh_columns} FROM {fresh} f WHERE f.{lvl} = %s AND NOT EXISTS "
+                f"(SELECT 1 FROM {stored} s WHERE {same_key})",
+                [level],
+            )
+            wrong += cursor.fetchall()
+    to_delete: list[int] = []
+    to_insert: list[UpsertRow] = []
+    for row in wrong:
+        before, after = row[1 : 4 + n], row[4 + n :]
+        if row[0] is not None:
+            to_delete.append(row[0])
+        if after[0] is not None:
+            to_insert.append((after[0], level, after[1], after[2], *after[3:]))
+        if row[0] is None:
+            _note(
+                report, label, f"{tuple(after[:3])}: tidak ada → {_measures(after[3:])} / missing"
+            )
+        elif after[0] is None:
+            _note(
+                report,
+                label,
+                f"{tuple(before[:3])}: {_measures(before[3:])} tidak seharusnya ada / should not exist",
+            )
+        else:
+            _note(
+                report,
+                label,
+                f"{tuple(before[:3])}: {_measures(before[3:])} → {_measures(after[3:])}",
+            )
+    for start in range(0, len(to_delete), 5000):
+        table.model.objects.filter(id__in=to_delete[start : start + 5000]).delete()
+    _copy_rows(
+        table.model._meta.db_table,
+        ("region_code", "level", table.ref, "period_id", *table.measures),
+        to_insert,
+    )
+    if wrong and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {stored}")
+
+
+def _measures(values: Sequence[Any]) -> list[float]:
+    return [float(v) for v in values[:-1]] + [int(v) for v in values[-1:]]
+
+
+def _note(report: RebuildReport, label: str, text: str) -> None:
+    report.corrected[label] = report.corrected.get(label, 0) + 1
+    if len(report.examples) < 20:
+        report.examples.append(f"{label} {text}")
+
+
+@contextmanager
+def _bulk_load(models: Sequence[type[ElementRollup] | type[IndicatorRollup]]) -> Iterator[None]:
+    """PostgreSQL, empty tables: drop their secondary indexes and their constraints but the
+    primary key, and restore them at the end — one index build and one set-based foreign-key
+    check each instead of per-row index updates and millions of deferred checks at commit.
+    DDL is transactional (a failure restores them); the tables stay locked until commit."""
+    restore: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{WORK_MEM}'")
+        # Checks still pending from earlier in the transaction would forbid ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
+                [table],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint "
+                "WHERE conrelid = %s::regclass)",
+                [table, table],
+            )
+            indexes = cursor.fetchall()
+            for name, _definition, _kind in constraints:
+                cursor.execute(f"ALTER TABLE {_qn(table)} DROP CONSTRAINT {_qn(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {_qn(name)}")
+            restore.extend(definition for _name, definition in indexes)
+            # Unique constraints first (they build their index), then the foreign keys.
+            for name, definition, _kind in sorted(constraints, key=lambda c: c[2] != "u"):
+                restore.append(f"ALTER TABLE {_qn(table)} ADD CONSTRAINT {_qn(name)} {definition}")
+    yield
+    with connection.cursor() as cursor:
+        for statement in restore:
+            cursor.execute(statement)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are deferred
+        for model in models:
+            cursor.execute(f"ANALYZE {_qn(model._meta.db_table)}")
 
 
 def rebuild_rollups(
@@ -459,9 +912,13 @@ def rebuild_rollups(
     region: str | None = None,
     indicators: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    set_based: bool = True,
 ) -> RebuildReport:
     """Recompute roll-ups from raw values for `region` (all when None) and its ancestors,
-    correcting and reporting every difference. Runs in one transaction."""
+    correcting and reporting every difference. Runs in one transaction.
+
+    `set_based=False` computes every kecamatan row with the Python derivation (slower; the
+    reference the set-based path is tested against)."""
     refs: list[int] | None = None
     if indicators is None:
         catalogue = Catalogue.load()
@@ -472,59 +929,50 @@ def rebuild_rollups(
         refs = [info.id for info in catalogue.indicators.values()]
         fresh = not IndicatorRollup.objects.filter(indicator_id__in=refs).exists()
     report = RebuildReport(scope=region or NATIONAL, fresh=fresh)
-    region_level = 0
+    prefix: str | None = None
     if region and region != NATIONAL:
         found = Region.objects.filter(code=region).values_list("level", flat=True).first()
         if found is None:
             raise Region.DoesNotExist(
                 f"Wilayah {region} tidak ada. / Region {region} does not exist."
             )
-        region_level = min(found, Level.KECAMATAN)
-        region = str(region)[: CODE_WIDTH[region_level]]
-    kecamatan = Region.objects.filter(level=Level.KECAMATAN)
-    if region_level:
-        assert region is not None
-        kecamatan = kecamatan.filter(Q(code=region) | within_code(region))
-    by_kabupaten: dict[str, list[str]] = defaultdict(list)
-    for code in kecamatan.values_list("code", flat=True):
-        by_kabupaten[code[:5]].append(code)
-    period_ids = _PeriodIds()
-    codes = {e.id: e.code for e in catalogue.elements.values()}
+        prefix = str(region)[: CODE_WIDTH[min(found, Level.KECAMATAN)]]
+    tables = (INDICATORS,) if refs is not None else (ELEMENTS, INDICATORS)
+    scope = _Scope(prefix)
     with transaction.atomic():
-        specs = period_specs()
-        for number, (kab, kec_codes) in enumerate(sorted(by_kabupaten.items()), start=1):
-            kab_prefix = kab if region_level < Level.KECAMATAN else kec_codes[0]
-            # The desa by code (an index on Region), then their values by the unique index
-            # (desa first): no LIKE on the values table, whose index has no pattern ops.
-            desa_codes = list(
-                Region.objects.filter(within_code(kab_prefix), level=Level.DESA).values_list(
-                    "code", flat=True
-                )
-            )
-            points: dict[str, DesaPoints] = {}
-            for start in range(0, len(desa_codes), 250):
-                values = DataValue.objects.filter(region_id__in=desa_codes[start : start + 250])
-                if refs is not None:
-                    values = values.filter(element_id__in=list(codes))
-                # A plain fetch, not .iterator(): a server-side cursor makes PostgreSQL plan
-                # for the first rows and pick a sequential scan of the whole values table.
-                for desa, element_id, period_id, value in values.values_list(
-                    "region_id", "element_id", "period_id", "value"
-                ):
-                    by_element = points.setdefault(desa, {})
-                    by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
-            element_rows, indicator_rows = _kecamatan_rows(catalogue, points, period_ids)
-            if refs is None:
-                _reconcile(ElementRollup, Level.KECAMATAN, kab_prefix, element_rows, report)
-            _reconcile(IndicatorRollup, Level.KECAMATAN, kab_prefix, indicator_rows, report, refs)
-            if progress and number % 25 == 0:
-                progress(f"{number}/{len(by_kabupaten)} kabupaten/kota")
-        for level in (2, 1, 0):
-            prefix: str | None = region[: CODE_WIDTH[level]] if region and level else None
-            models = (IndicatorRollup,) if refs is not None else (ElementRollup, IndicatorRollup)
-            for model in models:
-                fresh_rows = _upper_rows(model, level, prefix, refs)
-                _reconcile(model, level, prefix, fresh_rows, report, refs)
+        if connection.vendor == "postgresql":
+            # Sums over all values and joins of millions of rows: hash them in memory rather
+            # than in many small batches on disk (this transaction only).
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        _create_temporary_tables()
+        if set_based:
+            if progress:
+                progress("kecamatan (SQL)")
+            elements, chosen = _kecamatan_set_based(catalogue, scope, refs is None)
+        else:
+            elements, chosen = set(catalogue.elements), list(catalogue.indicators.values())
+        if refs is not None:
+            elements = set()
+        _kecamatan_python(catalogue, scope, elements, chosen, progress, set_based)
+        _prepare_fresh()
+        bulk = (
+            connection.vendor == "postgresql"
+            and refs is None
+            and prefix is None
+            and not ElementRollup.objects.exists()
+            and not IndicatorRollup.objects.exists()
+        )
+        with _bulk_load((ElementRollup, IndicatorRollup)) if bulk else nullcontext():
+            for level in (Level.KECAMATAN, Level.KABUPATEN, Level.PROVINSI, 0):
+                level_prefix = prefix[: CODE_WIDTH[level]] if prefix and level else None
+                for table in tables:
+                    if level < Level.KECAMATAN:
+                        _fill_upper(table, level, level_prefix, refs)
+                    _reconcile(table, level, level_prefix, report, refs)
+                if progress:
+                    progress(f"tingkat {level} / level {level}")
+        _drop_temporary_tables()
         if refs is None:
             refresh_region_sizes()
     return report

@@ -1,12 +1,41 @@
-"""Indicators on the national benchmark data: seedbench, rebuildrollups and figure latency.
+"""Indicators on the national benchmark data: seedbench, rebuildrollups, figure latency and
+the dashboard pages.
 
 Runs on SQLite and PostgreSQL (database bench_analytics). Options: --sqlite-only,
---pg-only, --every=N (every Nth desa: a stated smaller scale), --requests=N.
+--pg-only, --every=N (every Nth desa: a stated smaller scale), --requests=N, --reuse (keep
+the values of the last run's database, empty its roll-ups and time from there: a national
+load takes longer than the rebuild it feeds). Every step records the load average before
+and after it: the machine is shared.
 """
 
 from __future__ import annotations
 
-from bench._support import child_json, fresh_database, manage, save, summary_ms
+import os
+import subprocess
+from pathlib import Path
+
+from bench._support import PG_ADMIN_URL, child_json, fresh_database, manage, save, summary_ms
+
+# Dashboard pages are timed on this kabupaten's kecamatan (and nationally).
+KABUPATEN = "34.04"
+EMPTY_ROLLUPS = (
+    "from analytics.models import ElementRollup, IndicatorRollup; "
+    "ElementRollup.objects.all().delete(); IndicatorRollup.objects.all().delete()"
+)
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _database(kind: str, reuse: bool) -> str:
+    if not reuse:
+        return fresh_database(kind, "bench_analytics")
+    if kind == "sqlite":
+        path = Path("/tmp") / "dashkec-bench_analytics.sqlite3"
+        assert path.exists(), f"{path} missing: run once without --reuse"
+        return f"sqlite:///{path}"
+    return f"{PG_ADMIN_URL}/bench_analytics"
 
 
 def _option(args: list[str], name: str, default: int) -> int:
@@ -16,27 +45,63 @@ def _option(args: list[str], name: str, default: int) -> int:
     return default
 
 
-def run_backend(kind: str, every: int, requests: int) -> dict[str, object]:
-    url = fresh_database(kind, "bench_analytics")
-    manage(url, "migrate", "--no-input", "-v0")
-    manage(url, "loadregions")
-    manage(url, "loadcatalog")
-    seed = manage(url, "seedbench", "--scale", "national", f"--every={every}", "--skip-rollups")
+def run_backend(kind: str, every: int, requests: int, reuse: bool) -> dict[str, object]:
+    url = _database(kind, reuse)
+    figures: dict[str, object] = {"every_nth_desa": every, "reused_values": reuse}
+    if reuse:
+        manage(url, "shell", "-c", EMPTY_ROLLUPS)
+    else:
+        manage(url, "migrate", "--no-input", "-v0")
+        manage(url, "loadregions")
+        manage(url, "loadcatalog")
+        before = _load()
+        seed = manage(url, "seedbench", "--scale", "national", f"--every={every}", "--skip-rollups")
+        values = [line for line in seed.output.splitlines() if "nilai untuk" in line]
+        figures.update(
+            seedbench_values=values[0] if values else seed.output,
+            seedbench_load_s=round(seed.seconds, 1),
+            seedbench_load_avg_before_after=[before, _load()],
+        )
+    before = _load()
     build = manage(url, "rebuildrollups")
-    values = [line for line in seed.output.splitlines() if "nilai untuk" in line]
+    figures.update(
+        rebuildrollups_from_empty_s=round(build.seconds, 1),
+        rebuildrollups_from_empty_peak_rss_mb=round(build.peak_rss_mb),
+        rebuildrollups_from_empty_output=build.output.strip().splitlines(),
+        rebuildrollups_from_empty_load_avg_before_after=[before, _load()],
+    )
+    before = _load()
     data = child_json(url, "bench._analytics", str(requests))
+    figures["figures_load_avg_before_after"] = [before, _load()]
+    before = _load()
     verify = manage(url, "rebuildrollups")
     assert "Tidak ada selisih" in verify.output, verify.output
+    figures.update(
+        rebuildrollups_verify_s=round(verify.seconds, 1),
+        rebuildrollups_verify_peak_rss_mb=round(verify.peak_rss_mb),
+        rebuildrollups_verify_output=verify.output.strip().splitlines(),
+        rebuildrollups_verify_load_avg_before_after=[before, _load()],
+    )
+    manage(url, "collectstatic", "--no-input", "-v0")
+    before = _load()
+    try:
+        pages = child_json(url, "bench._dashboard_pages", KABUPATEN, str(requests))
+    except subprocess.CalledProcessError as exc:
+        # Keep the figures already measured (a national load takes a long time).
+        pages = {}
+        figures["dashboard_pages_failed"] = exc.stderr.strip().splitlines()[-5:]
+    figures["dashboard_pages"] = {
+        "kabupaten": KABUPATEN,
+        **{
+            f"{page}_page": summary_ms(pages[page])
+            for page in ("kecamatan", "desa", "budget", "kabupaten", "national")
+            if page in pages
+        },
+        "queries": pages.get("queries"),
+        "load_avg_before_after": [before, _load()],
+    }
     return {
-        "every_nth_desa": every,
-        "seedbench_values": values[0] if values else seed.output,
-        "seedbench_load_s": round(seed.seconds, 1),
-        "seedbench_total_s": round(seed.seconds + build.seconds, 1),
-        "rebuildrollups_from_empty_s": round(build.seconds, 1),
-        "rebuildrollups_from_empty_peak_rss_mb": round(build.peak_rss_mb),
-        "rebuildrollups_verify_s": round(verify.seconds, 1),
-        "rebuildrollups_verify_peak_rss_mb": round(verify.peak_rss_mb),
-        "rebuildrollups_verify_output": verify.output.strip().splitlines()[-2:],
+        **figures,
         "kecamatan_desa_one_indicator": {
             **summary_ms(data["kecamatan_desa_one_indicator"]),
             "queries": data["kecamatan_desa_queries"],
@@ -63,7 +128,10 @@ def run(args: list[str]) -> None:
         backends = ["postgresql"]
     every = _option(args, "every", 1)
     requests = _option(args, "requests", 200)
-    results: dict[str, object] = {kind: run_backend(kind, every, requests) for kind in backends}
+    reuse = "--reuse" in args
+    results: dict[str, object] = {
+        kind: run_backend(kind, every, requests, reuse) for kind in backends
+    }
     name = "analytics" + ("" if every == 1 else f"-every{every}")
     if len(backends) == 1:
         name += f"-{backends[0]}"

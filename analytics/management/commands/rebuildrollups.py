@@ -24,7 +24,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             report = rebuild_rollups(
-                region=options["region"], progress=lambda m: self.stdout.write(f"  … {m}")
+                region=options["region"],
+                progress=lambda m: self.stdout.write(
+                    f"  … {m} ({time.perf_counter() - started:.1f} s)"
+                ),
             )
         except Region.DoesNotExist as exc:
             raise CommandError(str(exc)) from None
