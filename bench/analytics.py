@@ -4,8 +4,9 @@ the dashboard pages.
 Runs on SQLite and PostgreSQL (database bench_analytics). Options: --sqlite-only,
 --pg-only, --every=N (every Nth desa: a stated smaller scale), --requests=N, --reuse (keep
 the values of the last run's database, empty its roll-ups and time from there: a national
-load takes longer than the rebuild it feeds). Every step records the load average before
-and after it: the machine is shared.
+load takes longer than the rebuild it feeds), --reads-only (with --reuse: only the figure
+and page timings, on the last run's values and roll-ups as they are). Every step records the
+load average before and after it: the machine is shared.
 """
 
 from __future__ import annotations
@@ -45,9 +46,13 @@ def _option(args: list[str], name: str, default: int) -> int:
     return default
 
 
-def run_backend(kind: str, every: int, requests: int, reuse: bool) -> dict[str, object]:
-    url = _database(kind, reuse)
+def run_backend(
+    kind: str, every: int, requests: int, reuse: bool, reads_only: bool = False
+) -> dict[str, object]:
+    url = _database(kind, reuse or reads_only)
     figures: dict[str, object] = {"every_nth_desa": every, "reused_values": reuse}
+    if reads_only:
+        return _reads(url, requests, figures)
     if reuse:
         manage(url, "shell", "-c", EMPTY_ROLLUPS)
     else:
@@ -71,9 +76,6 @@ def run_backend(kind: str, every: int, requests: int, reuse: bool) -> dict[str, 
         rebuildrollups_from_empty_load_avg_before_after=[before, _load()],
     )
     before = _load()
-    data = child_json(url, "bench._analytics", str(requests))
-    figures["figures_load_avg_before_after"] = [before, _load()]
-    before = _load()
     verify = manage(url, "rebuildrollups")
     assert "Tidak ada selisih" in verify.output, verify.output
     figures.update(
@@ -82,6 +84,14 @@ def run_backend(kind: str, every: int, requests: int, reuse: bool) -> dict[str, 
         rebuildrollups_verify_output=verify.output.strip().splitlines(),
         rebuildrollups_verify_load_avg_before_after=[before, _load()],
     )
+    return _reads(url, requests, figures)
+
+
+def _reads(url: str, requests: int, figures: dict[str, object]) -> dict[str, object]:
+    """Figure and dashboard-page timings on the database as it is."""
+    before = _load()
+    data = child_json(url, "bench._analytics", str(requests))
+    figures["figures_load_avg_before_after"] = [before, _load()]
     manage(url, "collectstatic", "--no-input", "-v0")
     before = _load()
     try:
@@ -129,10 +139,13 @@ def run(args: list[str]) -> None:
     every = _option(args, "every", 1)
     requests = _option(args, "requests", 200)
     reuse = "--reuse" in args
+    reads_only = "--reads-only" in args
     results: dict[str, object] = {
-        kind: run_backend(kind, every, requests, reuse) for kind in backends
+        kind: run_backend(kind, every, requests, reuse, reads_only) for kind in backends
     }
     name = "analytics" + ("" if every == 1 else f"-every{every}")
+    if reads_only:
+        name += "-reads"
     if len(backends) == 1:
         name += f"-{backends[0]}"
     save(name, results)
