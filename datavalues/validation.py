@@ -9,8 +9,8 @@ before `save_values`, so every path applies the same rules.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import ChainMap, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,13 +91,21 @@ def robust_outlier(value: float, history: Sequence[float], *, threshold: float) 
     return abs(value - median) > threshold * mad
 
 
-def check_batch(candidates: Sequence[Candidate], *, outliers: bool = True) -> list[Finding]:
-    """Findings for a batch of well-formed values (known desa, element and period)."""
+def check_batch(
+    candidates: Sequence[Candidate],
+    *,
+    outliers: bool = True,
+    context: dict[tuple[str, str, str], float] | None = None,
+) -> list[Finding]:
+    """Findings for a batch of well-formed values (known desa, element and period).
+
+    `context` holds values about to be saved with the batch but checked in another batch
+    (other chunks of the same file): a pair compares with them before the stored values.
+    """
     r = rules()
     findings: list[Finding] = []
-    by_key: dict[tuple[str, str, str], Candidate] = {
-        (c.region, c.element, c.period): c for c in candidates
-    }
+    batch = {(c.region, c.element, c.period): c.value for c in candidates}
+    by_key: Mapping[tuple[str, str, str], float] = ChainMap(batch, context) if context else batch
     pair_elements = {p.numerator for p in r.pairs} | {p.denominator for p in r.pairs}
     involved = [c for c in candidates if c.element in pair_elements]
     elements = {
@@ -130,7 +138,7 @@ def _stored(keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], float
 
 def _pairs(
     involved: Sequence[Candidate],
-    by_key: dict[tuple[str, str, str], Candidate],
+    by_key: Mapping[tuple[str, str, str], float],
     elements: dict[str, DataElement],
     r: Rules,
 ) -> list[Finding]:
@@ -153,8 +161,8 @@ def _pairs(
     stored = _stored({k for w in wanted for k in (w[2], w[3]) if k not in by_key})
     findings: list[Finding] = []
     for pair, candidate, num_key, den_key in wanted:
-        num = by_key[num_key].value if num_key in by_key else stored.get(num_key)
-        den = by_key[den_key].value if den_key in by_key else stored.get(den_key)
+        num = by_key[num_key] if num_key in by_key else stored.get(num_key)
+        den = by_key[den_key] if den_key in by_key else stored.get(den_key)
         if num is None or den is None or num <= den:
             continue
         # Report once, on the value of the pair that is in the batch (numerator first).

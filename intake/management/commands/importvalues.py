@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 period=options["period"],
                 kecamatan=options["kecamatan"],
                 progress=lambda n: self.stderr.write(f"… {n} baris diperiksa / rows checked"),
+                stage=not options["dry_run"],
             )
         if plan.errors or options["dry_run"]:
             self._finish(plan, "", options)
@@ -62,8 +63,7 @@ class Command(BaseCommand):
             # One transaction for the upload record and every value: a killed process
             # leaves the database as it was.
             with transaction.atomic():
-                written = write_plan(plan, by=None, accept_warnings=options["accept_warnings"])
-                Upload.objects.create(
+                upload = Upload.objects.create(
                     file_name=path.name[:200],
                     sha256=digest.hexdigest(),
                     size=size,
@@ -77,6 +77,9 @@ class Command(BaseCommand):
                     warnings=len(plan.warnings),
                     period=options["period"][:8],
                     committed_at=timezone.now(),
+                )
+                written = write_plan(
+                    plan, by=None, accept_warnings=options["accept_warnings"], upload=upload
                 )
         except ImportRefused as exc:
             self._finish(plan, "", options)
