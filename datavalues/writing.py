@@ -263,6 +263,8 @@ def save_value_chunks(
     result = SaveResult()
     catalogue = Catalogue.load()
     offset = 0
+    changes: list[Change] | None = []
+    kecamatan: set[str] = set()
     with transaction.atomic():
         for rows in chunks:
             if not rows:
@@ -270,12 +272,52 @@ def save_value_chunks(
             errors, elements, specs = _validate(rows)
             errors += _locked(rows, specs)
             if errors:
-                raise ValuesRejected(
-                    [RowError(e.row + offset, e.field, e.message) for e in errors]
-                )
+                raise ValuesRejected([RowError(e.row + offset, e.field, e.message) for e in errors])
             offset += len(rows)
-            _write_chunk(rows, elements, specs, user_id, how, upload_id, result, catalogue)
+            chunk_changes = _write_chunk(rows, elements, specs, user_id, how, upload_id, result)
+            kecamatan.update(c.desa[:8] for c in chunk_changes)
+            if changes is not None:
+                changes += chunk_changes
+                if len(changes) > REBUILD_ABOVE:
+                    changes = None  # too many for deltas: rebuild at the end
+        # The roll-ups, once every value is written (apply_changes reverts all of them in
+        # memory for the old state, so one call covers every chunk).
+        if changes is not None:
+            apply_changes(changes, catalogue)
+        else:
+            _rebuild(kecamatan)
     return result
+
+
+# Above this many changed values, recomputing the affected areas from the stored values
+# is faster than deltas (measured: 100,000 new values of one province, deltas 6 s,
+# rebuild 2 s).
+REBUILD_ABOVE = 50_000
+
+
+def _rebuild(kecamatan: set[str]) -> None:
+    """Recompute the roll-ups of the smallest areas holding `kecamatan` (one per
+    province), after queueing every writer of their desa behind this transaction."""
+    from analytics.rollups import rebuild_rollups
+
+    by_province: dict[str, set[str]] = {}
+    for code in kecamatan:
+        by_province.setdefault(code[:2], set()).add(code)
+    for province, codes in sorted(by_province.items()):
+        if len(codes) == 1:
+            area = next(iter(codes))
+        elif len({c[:5] for c in codes}) == 1:
+            area = next(iter(codes))[:5]
+        else:
+            area = province
+        # Deltas of other writers in the area would race with the recomputation.
+        list(
+            Region.objects.select_for_update()
+            .filter(level=Level.DESA, code__startswith=area + ".")
+            .order_by("code")
+            .values_list("code")
+        )
+        rebuild_rollups(region=area)
 
 
 def _write_chunk(
@@ -286,8 +328,7 @@ def _write_chunk(
     how: How,
     upload_id: int | None,
     result: SaveResult,
-    catalogue: Catalogue,
-) -> None:
+) -> list[Change]:
     desa_codes = sorted({r.region for r in rows})
     # The same per-desa queue as `save_values` (see there).
     list(Region.objects.select_for_update().filter(code__in=desa_codes).values_list("code"))
@@ -325,7 +366,18 @@ def _write_chunk(
             to_update.append((current[0], new, row.source, user_id, now))
             result.updated += 1
         history.append(
-            (row.region, element_id, period_id, old, new, row.source, how.value, user_id, now, upload_id)
+            (
+                row.region,
+                element_id,
+                period_id,
+                old,
+                new,
+                row.source,
+                how.value,
+                user_id,
+                now,
+                upload_id,
+            )
         )
         changes.append(Change(row.region, row.element, spec, old, new))
     _insert(
@@ -350,10 +402,12 @@ def _write_chunk(
         ],
         history,
     )
-    apply_changes(changes, catalogue)
+    return changes
 
 
-def _insert(model: type[DataValue] | type[ValueChange], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+def _insert(
+    model: type[DataValue] | type[ValueChange], columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
     """Plain multi-row insert (COPY on PostgreSQL): no model instance per row."""
     if not rows:
         return
@@ -376,9 +430,7 @@ def _update_values(rows: list[tuple[Any, ...]]) -> None:
         return
     qn = connection.ops.quote_name
     table = qn(DataValue._meta.db_table)
-    sets = ", ".join(
-        f"{qn(c)} = %s" for c in ("value", "source", "updated_by_id", "updated_at")
-    )
+    sets = ", ".join(f"{qn(c)} = %s" for c in ("value", "source", "updated_by_id", "updated_at"))
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.executemany(
