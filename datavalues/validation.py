@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -27,9 +27,10 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One value about to be saved; `key` ties a finding back to a file row or form field."""
+class Candidate(NamedTuple):
+    """One value about to be saved; `key` ties a finding back to a file row or form field.
+
+    A tuple rather than a dataclass: a file import makes one per value."""
 
     key: Any
     region: str

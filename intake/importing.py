@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.scoping import Scope, scope_of
 from catalog.models import DataElement, Period
-from catalog.periods import BadPeriod, PeriodType, parse_period
+from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
 from datavalues import approval, validation
 from datavalues.models import DataValue, How
 from datavalues.writing import ValueInput, ValuesRejected, save_value_chunks, save_values
@@ -276,6 +276,11 @@ def plan_values(
         decimal_comma=table.decimal_comma,
         stage=stage,
     )
+
+    def cell(cells: list[Cell], index: int | None) -> Cell:
+        return cells[index] if index is not None and index < len(cells) else None
+
+    value_col, element_col = columns.get("nilai"), columns.get("kode_data")
     for number, cells in table.rows:
         if all(is_blank(c) for c in cells):
             continue  # trailing or spacer rows
@@ -287,13 +292,10 @@ def plan_values(
         if progress is not None and plan.rows % 50_000 == 0:
             progress(plan.rows)
 
-        def cell(index: int | None, cells: list[Cell] = cells) -> Cell:
-            return cells[index] if index is not None and index < len(cells) else None
-
-        region = text(cell(region_col))
+        region = text(cell(cells, region_col))
         if not region and name_col is not None:
-            kec = text(cell(kec_col)) or kecamatan
-            name = text(cell(name_col))
+            kec = text(cell(cells, kec_col)) or kecamatan
+            name = text(cell(cells, name_col))
             if not kec:
                 planner.refuse(
                     number,
@@ -311,13 +313,13 @@ def plan_values(
                 planner.refuse(number, cells, Problem(number, "nama_desa", why))
                 continue
             region = matched
-        row_period = parse_period_cell(cell(period_col)) if period_col is not None else ""
+        row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(source_col))[:60]
+        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
         if long:
-            entries = [(text(cell(columns["kode_data"])).upper(), "nilai", cell(columns["nilai"]))]
+            entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
-            entries = [(code, table.header[i], cell(i)) for i, code in value_columns]
+            entries = [(code, table.header[i], cell(cells, i)) for i, code in value_columns]
         planner.add(_Row(number, cells, region, entries, row_period, source))
     planner.finish()
     return plan
@@ -376,6 +378,7 @@ class _Planner:
         self.element_index = {code: i for i, code in enumerate(elements)}
         self.period_index: dict[str, int] = {}
         self.periods_ok: dict[str, tuple[str, str]] = {}
+        self.specs: dict[str, PeriodSpec] = {}
         self.period_ids: dict[str, int | None] = {}
         self.locks: dict[str, list[tuple[int, int, int]]] = {}
         self.locks_loaded: set[str] = set()
@@ -457,8 +460,10 @@ class _Planner:
         if period_problem:
             problems.append(Problem(number, "periode", period_problem))
             return
-        spec = parse_period(period_code)
-        locked = approval.is_locked(self.locks, region, period_code)
+        spec = self.specs.get(period_code)
+        if spec is None:
+            spec = self.specs[period_code] = parse_period(period_code)
+        locked = region in self.locks and approval.is_locked(self.locks, region, period_code)
         region_index = self.region_index.setdefault(region, len(self.region_index))
         period_index = self.period_index.setdefault(period_code, len(self.period_index))
         for code, column, value_cell in row.entries:
@@ -544,22 +549,27 @@ class _Planner:
         staged: list[Item] = []
         for row in rows:
             problems = row.problems
-            for item in row.items:
-                problems.extend(by_item.get(id(item), ()))
-            if any(p.severity == validation.ERROR for p in problems):
-                fate = Fate.ERROR
-            elif problems:
-                fate = Fate.WARNING
-            elif any(i.old is not None and i.old != i.value for i in row.items):
-                fate = Fate.CHANGED
-            elif any(i.old is None for i in row.items):
-                fate = Fate.NEW
+            row_items = row.items
+            if by_item:
+                for item in row_items:
+                    problems.extend(by_item.get(id(item), ()))
+            if problems:
+                errors = any(p.severity == validation.ERROR for p in problems)
+                fate = Fate.ERROR if errors else Fate.WARNING
             else:
                 fate = Fate.UNCHANGED
+                for item in row_items:
+                    if item.old is None:
+                        fate = Fate.NEW
+                    elif item.old != item.value:
+                        fate = Fate.CHANGED
+                        break
             plan.counts[fate.value] += 1
             plan.problems.extend(problems)
             if fate is not Fate.ERROR:
-                staged.extend(i for i in row.items if i.old != i.value)
+                for item in row_items:
+                    if item.old != item.value:
+                        staged.append(item)
             if problems or row.number <= self.preview_last:
                 plan.fates.append(
                     RowFate(
