@@ -215,18 +215,22 @@ def _outliers(
         for region, element_code, code, first_month, value in rows:
             history[(region, element_code)].append((code, first_month, value))
     findings: list[Finding] = []
+    monthly_codes = {code for code, e in elements.items() if e.period_type == PeriodType.MONTH}
+    specs: dict[str, PeriodSpec] = {}
     for c in candidates:
-        element = elements.get(c.element)
         past = history.get((c.region, c.element))
-        if element is None or not past:
+        # Too short a history whatever the period: no need to look closer (most values).
+        if past is None or len(past) < r.outlier_min_history or c.element not in elements:
             continue
-        spec = parse_period(c.period)
-        monthly = element.period_type_enum is PeriodType.MONTH
-        values = [
-            v
-            for code, first_month, v in past
-            if code < c.period and (not monthly or first_month == spec.first_month)
-        ]
+        if c.element in monthly_codes:
+            spec = specs.get(c.period) or specs.setdefault(c.period, parse_period(c.period))
+            values = [
+                v
+                for code, first_month, v in past
+                if code < c.period and first_month == spec.first_month
+            ]
+        else:
+            values = [v for code, _, v in past if code < c.period]
         if len(values) < r.outlier_min_history:
             continue
         if robust_outlier(c.value, values, threshold=r.outlier_threshold):

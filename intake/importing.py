@@ -282,7 +282,9 @@ def plan_values(
 
     value_col, element_col = columns.get("nilai"), columns.get("kode_data")
     for number, cells in table.rows:
-        if all(is_blank(c) for c in cells):
+        first = cells[0] if cells else None
+        # Most rows start with a filled cell: the full blank test only for the others.
+        if not (type(first) is str and first.strip()) and all(is_blank(c) for c in cells):
             continue  # trailing or spacer rows
         if not long and all(is_blank(cells[i]) for i, _ in value_columns if i < len(cells)):
             continue  # a template row left empty: nothing to say about that desa
@@ -376,6 +378,7 @@ class _Planner:
         self.seen: dict[int, int] = {}
         self.region_index: dict[str, int] = {}
         self.element_index = {code: i for i, code in enumerate(elements)}
+        self.types = {code: e.period_type_enum for code, e in elements.items()}
         self.period_index: dict[str, int] = {}
         self.periods_ok: dict[str, tuple[str, str]] = {}
         self.specs: dict[str, PeriodSpec] = {}
@@ -487,7 +490,7 @@ class _Planner:
                     )
                 )
                 continue
-            expected = element.period_type_enum
+            expected = self.types[code]
             if spec.type != expected:
                 problems.append(
                     Problem(
