@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import ChainMap, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from catalog.models import DataElement
+from catalog.models import DataElement, Period
 from catalog.periods import PeriodSpec, PeriodType, parse_period
 from datavalues.models import DataValue
 
@@ -97,11 +97,14 @@ def check_batch(
     *,
     outliers: bool = True,
     context: dict[tuple[str, str, str], float] | None = None,
+    outlier_keys: Collection[Any] | None = None,
 ) -> list[Finding]:
     """Findings for a batch of well-formed values (known desa, element and period).
 
     `context` holds values about to be saved with the batch but checked in another batch
     (other chunks of the same file): a pair compares with them before the stored values.
+    `outlier_keys` limits the outlier rule to these candidates (a file import passes the
+    new and changed values: an unchanged value is not written, so not judged again).
     """
     r = rules()
     findings: list[Finding] = []
@@ -115,6 +118,8 @@ def check_batch(
     if involved:
         findings += _pairs(involved, by_key, elements, r)
     if outliers:
+        if outlier_keys is not None:
+            candidates = [c for c in candidates if c.key in outlier_keys]
         findings += _outliers(candidates, elements, r)
     return findings
 
@@ -207,13 +212,20 @@ def _outliers(
         return []
     regions = sorted({c.region for c in candidates})
     history: dict[tuple[str, str], list[tuple[str, int, float]]] = defaultdict(list)
+    codes = {e.id: code for code, e in elements.items()}
+    # Periods by id (a small table), so the history needs no join.
+    periods = {
+        pid: (code, first_month)
+        for pid, code, first_month in Period.objects.values_list("id", "code", "first_month")
+    }
     for start in range(0, len(regions), 500):
         rows = DataValue.objects.filter(
             region_id__in=regions[start : start + 500],
-            element__code__in={c.element for c in candidates},
-        ).values_list("region_id", "element__code", "period__code", "period__first_month", "value")
-        for region, element_code, code, first_month, value in rows:
-            history[(region, element_code)].append((code, first_month, value))
+            element_id__in=list(codes),
+        ).values_list("region_id", "element_id", "period_id", "value")
+        for region, element_id, period_id, value in rows:
+            code, first_month = periods[period_id]
+            history[(region, codes[element_id])].append((code, first_month, value))
     findings: list[Finding] = []
     monthly_codes = {code for code, e in elements.items() if e.period_type == PeriodType.MONTH}
     specs: dict[str, PeriodSpec] = {}

@@ -7,7 +7,8 @@ same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,7 +266,7 @@ def save_value_chunks(
     offset = 0
     changes: list[Change] | None = []
     kecamatan: set[str] = set()
-    with transaction.atomic():
+    with transaction.atomic(), _page_cache():
         for rows in chunks:
             if not rows:
                 continue
@@ -288,6 +289,26 @@ def save_value_chunks(
             _rebuild(kecamatan)
     return result
 
+
+@contextmanager
+def _page_cache() -> Iterator[None]:
+    """A bigger SQLite page cache while a file is written: the default 2 MB makes every
+    index insert of a million-row import a read from disk. (PostgreSQL: nothing to do.)"""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+SQLITE_CACHE_KB = 128 * 1024
 
 # Above this many changed values, recomputing the affected areas from the stored values
 # is faster than deltas (measured: 100,000 new values of one province, deltas 6 s,
@@ -380,6 +401,9 @@ def _write_chunk(
             )
         )
         changes.append(Change(row.region, row.element, spec, old, new))
+    # In key order, so each index page is visited once per chunk rather than once per row.
+    to_create.sort()
+    history.sort()
     _insert(
         DataValue,
         ["region_id", "element_id", "period_id", "value", "source", "updated_by_id", "updated_at"],

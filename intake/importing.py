@@ -425,6 +425,7 @@ class _Planner:
         for row in rows:
             if not row.problems:
                 self._check(row)
+            row.entries = []  # read: only the cells stay, for the preview and the report
             if any(i.element in self.paired for i in row.items):
                 for item in row.items:
                     if item.element in self.paired:
@@ -541,6 +542,7 @@ class _Planner:
                 for i, it in enumerate(items)
             ],
             context=context,
+            outlier_keys={i for i, it in enumerate(items) if it.old != it.value},
         )
         by_item: dict[int, list[Problem]] = {}
         for finding in findings:

@@ -117,10 +117,10 @@ def test_chunked_saves_write_history_per_change_skip_unchanged_values_and_keep_r
         by=user,
     )
     assert (result.created, result.updated, result.unchanged) == (2, 1, 1)
-    rows = list(
-        ValueChange.objects.filter(how="file")
-        .order_by("id")
-        .values_list("region", "old_value", "new_value", "changed_by", "source")
+    rows = sorted(
+        ValueChange.objects.filter(how="file").values_list(
+            "region", "old_value", "new_value", "changed_by", "source"
+        )
     )
     assert rows == [
         (desa[0], 50, 60, user.pk, "e-PPGBM"),
