@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import yaml
 
@@ -28,15 +28,29 @@ WARNING = "warning"
 
 
 class Candidate(NamedTuple):
-    """One value about to be saved; `key` ties a finding back to a file row or form field.
-
-    A tuple rather than a dataclass: a file import makes one per value."""
+    """One value about to be saved; `key` ties a finding back to a file row or form field."""
 
     key: Any
     region: str
     element: str
     period: str
     value: float
+
+
+class Checkable(Protocol):
+    """What the rules read of a value: a Candidate, or a file import's own item (a million
+    of them are checked without copying each into a Candidate)."""
+
+    @property
+    def key(self) -> Any: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def element(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def value(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,7 @@ def robust_outlier(value: float, history: Sequence[float], *, threshold: float) 
 
 
 def check_batch(
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Checkable],
     *,
     outliers: bool = True,
     context: dict[tuple[str, str, str], float] | None = None,
@@ -143,13 +157,13 @@ def _stored(keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], float
 
 
 def _pairs(
-    involved: Sequence[Candidate],
+    involved: Sequence[Checkable],
     by_key: Mapping[tuple[str, str, str], float],
     elements: dict[str, DataElement],
     r: Rules,
 ) -> list[Finding]:
     all_elements = {e.code: e for e in DataElement.objects.filter(code__in=_pair_codes(r))}
-    wanted: list[tuple[Pair, Candidate, tuple[str, str, str], tuple[str, str, str]]] = []
+    wanted: list[tuple[Pair, Checkable, tuple[str, str, str], tuple[str, str, str]]] = []
     for candidate in involved:
         for pair in r.pairs:
             if candidate.element not in (pair.numerator, pair.denominator):
@@ -205,7 +219,7 @@ def _aligned(
 
 
 def _outliers(
-    candidates: Sequence[Candidate], elements: dict[str, DataElement], r: Rules
+    candidates: Sequence[Checkable], elements: dict[str, DataElement], r: Rules
 ) -> list[Finding]:
     """Compare each value with the desa's own earlier values of the same element."""
     if not candidates:

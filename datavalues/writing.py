@@ -33,6 +33,7 @@ class ValueInput:
     period: str
     value: float | None
     source: str = ""
+    row: int = 0  # the row of the file it came from, for messages (0: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +274,12 @@ def save_value_chunks(
             errors, elements, specs = _validate(rows)
             errors += _locked(rows, specs)
             if errors:
-                raise ValuesRejected([RowError(e.row + offset, e.field, e.message) for e in errors])
+                raise ValuesRejected(
+                    [
+                        RowError(rows[e.row - 1].row or e.row + offset, e.field, e.message)
+                        for e in errors
+                    ]
+                )
             offset += len(rows)
             chunk_changes = _write_chunk(rows, elements, specs, user_id, how, upload_id, result)
             kecamatan.update(c.desa[:8] for c in chunk_changes)
@@ -308,7 +314,7 @@ def _page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-SQLITE_CACHE_KB = 128 * 1024
+SQLITE_CACHE_KB = 64 * 1024
 
 # Above this many changed values, recomputing the affected areas from the stored values
 # is faster than deltas (measured: 100,000 new values of one province, deltas 6 s,

@@ -85,9 +85,10 @@ class Problem:
     severity: str = validation.ERROR
 
 
-@dataclass(slots=True)  # a million of these for a big file: no per-instance dict
+@dataclass(slots=True, eq=False)  # many: no per-instance dict; hashed by identity
 class Item:
-    """One value from one row (a wide row carries several)."""
+    """One value from one row (a wide row carries several); checked by the validation
+    rules as it is (`key` is the item itself)."""
 
     row: int
     column: str
@@ -97,6 +98,10 @@ class Item:
     value: float
     source: str
     old: float | None = None
+
+    @property
+    def key(self) -> Item:
+        return self
 
 
 @dataclass
@@ -537,16 +542,13 @@ class _Planner:
         items = [item for row in rows for item in row.items]
         self._attach_old_values(items)
         findings = validation.check_batch(
-            [
-                validation.Candidate(i, it.region, it.element, it.period, it.value)
-                for i, it in enumerate(items)
-            ],
+            items,
             context=context,
-            outlier_keys={i for i, it in enumerate(items) if it.old != it.value},
+            outlier_keys={it for it in items if it.old != it.value},
         )
         by_item: dict[int, list[Problem]] = {}
         for finding in findings:
-            item = items[finding.key]
+            item = finding.key
             by_item.setdefault(id(item), []).append(
                 Problem(item.row, item.column, finding.message, finding.severity)
             )
@@ -633,7 +635,7 @@ class _Stage:
     def write(self, items: list[Item]) -> None:
         if items:
             pickle.dump(
-                [(i.region, i.element, i.period, i.value, i.source) for i in items],
+                [(i.region, i.element, i.period, i.value, i.source, i.row) for i in items],
                 self.file,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
