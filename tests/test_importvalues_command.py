@@ -357,11 +357,14 @@ def test_a_big_file_rebuilds_the_rollups_of_its_area_and_they_equal_a_full_rebui
     from analytics.rollups import rebuild_rollups
 
     monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
-    monkeypatch.setattr("datavalues.writing.REBUILD_ABOVE", 2)
+    monkeypatch.setattr("datavalues.writing.DELTAS_AT_MOST", 2)
     run(long_file(tmp_path, MIXED))
     run(long_file(tmp_path, [*MIXED[3:], "34.02.01.2001,PENDUDUK_JUMLAH,2023,5"]))
     run(long_file(tmp_path, [row.replace(",2023,", ",2023,1") for row in MIXED]))
     assert ValueChange.objects.count() == 7 + 1 + 7
+    assert rebuild_rollups().total_corrected == 0
+    monkeypatch.setattr("datavalues.writing.DELTAS_AT_MOST", 1000)  # a third or more: rebuilt
+    run(long_file(tmp_path, [row.replace(",2023,", ",2022,") for row in MIXED]))
     assert rebuild_rollups().total_corrected == 0
 
 
