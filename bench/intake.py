@@ -115,9 +115,11 @@ def run(args: list[str]) -> None:
     kinds = ["sqlite", "postgresql"]
     if "--sqlite-only" in args:
         kinds = ["sqlite"]
+    if "--pg-only" in args:
+        kinds = ["postgresql"]
     figures: dict[str, object] = {}
     for kind in kinds:
         if kind == "postgresql" and os.environ.get("BENCH_SKIP_PG"):
             continue
         figures[kind] = run_backend(kind, rows)
-    save(f"intake-{rows}", figures)
+    save(f"intake-{rows}-{'-'.join(figures) or 'none'}", figures)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from datavalues.models import DataValue, ValueChange
 
@@ -36,7 +37,21 @@ class DataValueAdmin(ReadOnly):
 
 @admin.register(ValueChange)
 class ValueChangeAdmin(ReadOnly):
-    list_display = ("region", "element", "period", "old_value", "new_value", "how", "changed_at")
+    list_display = (
+        "region",
+        "element",
+        "period",
+        "old_value",
+        "new_value",
+        "how",
+        "upload_ref",
+        "changed_at",
+    )
     list_filter = ("how",)
     search_fields = ("region__code", "element__code")
     show_full_result_count = False
+
+    @admin.display(description=_("unggahan"), ordering="upload_id")
+    def upload_ref(self, obj: ValueChange) -> str:
+        # The id only: loading the Upload would read the stored file of every row.
+        return f"#{obj.upload_id}" if obj.upload_id else ""

@@ -77,6 +77,15 @@ class ValueChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    # The uploaded file the change came from (file imports); empty for forms and the API.
+    upload = models.ForeignKey(
+        "intake.Upload",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unggahan"),
+    )
 
     class Meta:
         verbose_name = _("riwayat nilai")

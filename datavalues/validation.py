@@ -10,18 +10,18 @@ before `save_values`, so every path applies the same rules.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import ChainMap, defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import yaml
 from django.db.models import Q
 
 from accounts.scoping import subtree_q
-from catalog.models import DataElement
+from catalog.models import DataElement, Period
 from catalog.periods import PeriodSpec, PeriodType, parse_period
 from datavalues.models import DataValue
 
@@ -30,8 +30,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One value about to be saved; `key` ties a finding back to a file row or form field."""
 
     key: Any
@@ -39,6 +38,22 @@ class Candidate:
     element: str
     period: str
     value: float
+
+
+class Checkable(Protocol):
+    """What the rules read of a value: a Candidate, or a file import's own item (a million
+    of them are checked without copying each into a Candidate)."""
+
+    @property
+    def key(self) -> Any: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def element(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def value(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -116,13 +131,24 @@ def robust_outlier(value: float, history: Sequence[float], *, threshold: float) 
     return abs(value - median) > threshold * mad
 
 
-def check_batch(candidates: Sequence[Candidate], *, outliers: bool = True) -> list[Finding]:
-    """Findings for a batch of well-formed values (known desa, element and period)."""
+def check_batch(
+    candidates: Sequence[Checkable],
+    *,
+    outliers: bool = True,
+    context: dict[tuple[str, str, str], float] | None = None,
+    outlier_keys: Collection[Any] | None = None,
+) -> list[Finding]:
+    """Findings for a batch of well-formed values (known desa, element and period).
+
+    `context` holds values about to be saved with the batch but checked in another batch
+    (other chunks of the same file): a pair compares with them before the stored values.
+    `outlier_keys` limits the outlier rule to these candidates (a file import passes the
+    new and changed values: an unchanged value is not written, so not judged again).
+    """
     r = rules()
     findings: list[Finding] = []
-    by_key: dict[tuple[str, str, str], Candidate] = {
-        (c.region, c.element, c.period): c for c in candidates
-    }
+    batch = {(c.region, c.element, c.period): c.value for c in candidates}
+    by_key: Mapping[tuple[str, str, str], float] = ChainMap(batch, context) if context else batch
     pair_elements = {p.numerator for p in r.pairs} | {p.denominator for p in r.pairs}
     involved = [c for c in candidates if c.element in pair_elements]
     elements = {
@@ -131,6 +157,8 @@ def check_batch(candidates: Sequence[Candidate], *, outliers: bool = True) -> li
     if involved:
         findings += _pairs(involved, by_key, elements, r)
     if outliers:
+        if outlier_keys is not None:
+            candidates = [c for c in candidates if c.key in outlier_keys]
         findings += _outliers(candidates, elements, r)
         findings += neighbour_outliers(candidates, r.neighbours)
     return findings
@@ -155,13 +183,13 @@ def _stored(keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], float
 
 
 def _pairs(
-    involved: Sequence[Candidate],
-    by_key: dict[tuple[str, str, str], Candidate],
+    involved: Sequence[Checkable],
+    by_key: Mapping[tuple[str, str, str], float],
     elements: dict[str, DataElement],
     r: Rules,
 ) -> list[Finding]:
     all_elements = {e.code: e for e in DataElement.objects.filter(code__in=_pair_codes(r))}
-    wanted: list[tuple[Pair, Candidate, tuple[str, str, str], tuple[str, str, str]]] = []
+    wanted: list[tuple[Pair, Checkable, tuple[str, str, str], tuple[str, str, str]]] = []
     for candidate in involved:
         for pair in r.pairs:
             if candidate.element not in (pair.numerator, pair.denominator):
@@ -179,8 +207,8 @@ def _pairs(
     stored = _stored({k for w in wanted for k in (w[2], w[3]) if k not in by_key})
     findings: list[Finding] = []
     for pair, candidate, num_key, den_key in wanted:
-        num = by_key[num_key].value if num_key in by_key else stored.get(num_key)
-        den = by_key[den_key].value if den_key in by_key else stored.get(den_key)
+        num = by_key[num_key] if num_key in by_key else stored.get(num_key)
+        den = by_key[den_key] if den_key in by_key else stored.get(den_key)
         if num is None or den is None or num <= den:
             continue
         # Report once, on the value of the pair that is in the batch (numerator first).
@@ -217,33 +245,44 @@ def _aligned(
 
 
 def _outliers(
-    candidates: Sequence[Candidate], elements: dict[str, DataElement], r: Rules
+    candidates: Sequence[Checkable], elements: dict[str, DataElement], r: Rules
 ) -> list[Finding]:
     """Compare each value with the desa's own earlier values of the same element."""
     if not candidates:
         return []
     regions = sorted({c.region for c in candidates})
     history: dict[tuple[str, str], list[tuple[str, int, float]]] = defaultdict(list)
+    codes = {e.id: code for code, e in elements.items()}
+    # Periods by id (a small table), so the history needs no join.
+    periods = {
+        pid: (code, first_month)
+        for pid, code, first_month in Period.objects.values_list("id", "code", "first_month")
+    }
     for start in range(0, len(regions), 500):
         rows = DataValue.objects.filter(
             region_id__in=regions[start : start + 500],
-            element__code__in={c.element for c in candidates},
-        ).values_list("region_id", "element__code", "period__code", "period__first_month", "value")
-        for region, element_code, code, first_month, value in rows:
-            history[(region, element_code)].append((code, first_month, value))
+            element_id__in=list(codes),
+        ).values_list("region_id", "element_id", "period_id", "value")
+        for region, element_id, period_id, value in rows:
+            code, first_month = periods[period_id]
+            history[(region, codes[element_id])].append((code, first_month, value))
     findings: list[Finding] = []
+    monthly_codes = {code for code, e in elements.items() if e.period_type == PeriodType.MONTH}
+    specs: dict[str, PeriodSpec] = {}
     for c in candidates:
-        element = elements.get(c.element)
         past = history.get((c.region, c.element))
-        if element is None or not past:
+        # Too short a history whatever the period: no need to look closer (most values).
+        if past is None or len(past) < r.outlier_min_history or c.element not in elements:
             continue
-        spec = parse_period(c.period)
-        monthly = element.period_type_enum is PeriodType.MONTH
-        values = [
-            v
-            for code, first_month, v in past
-            if code < c.period and (not monthly or first_month == spec.first_month)
-        ]
+        if c.element in monthly_codes:
+            spec = specs.get(c.period) or specs.setdefault(c.period, parse_period(c.period))
+            values = [
+                v
+                for code, first_month, v in past
+                if code < c.period and first_month == spec.first_month
+            ]
+        else:
+            values = [v for code, _, v in past if code < c.period]
         if len(values) < r.outlier_min_history:
             continue
         if robust_outlier(c.value, values, threshold=r.outlier_threshold):
@@ -315,7 +354,7 @@ def neighbour_verdict(
     return median if abs(value - median) > rules.threshold * scale else None
 
 
-def neighbour_outliers(candidates: Sequence[Candidate], rules: NeighbourRules) -> list[Finding]:
+def neighbour_outliers(candidates: Sequence[Checkable], rules: NeighbourRules) -> list[Finding]:
     """Warn on values far out of line with the other villages of the same kecamatan.
 
     What is compared is size-free (`rules.ratios`, `rules.values`). The neighbours' figures

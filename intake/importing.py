@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,10 +27,10 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.scoping import Scope, scope_of
 from catalog.models import DataElement, Period
-from catalog.periods import BadPeriod, PeriodType, parse_period
+from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
 from datavalues import approval, validation
 from datavalues.models import DataValue, How
-from datavalues.writing import ValueInput, ValuesRejected, save_values
+from datavalues.writing import ValueInput, ValuesRejected, save_value_chunks, save_values
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
     BadCell,
@@ -63,6 +65,8 @@ META_COLUMNS = {
     "keterangan",
 }
 PREVIEW_ROWS = 1000
+# Rows checked together: one query per chunk for old values, locks and the rules.
+CHUNK_ROWS = 20_000
 
 
 class Fate(StrEnum):
@@ -81,9 +85,10 @@ class Problem:
     severity: str = validation.ERROR
 
 
-@dataclass(slots=True)  # a million of these for a big file: no per-instance dict
+@dataclass(slots=True, eq=False)  # many: no per-instance dict; hashed by identity
 class Item:
-    """One value from one row (a wide row carries several)."""
+    """One value from one row (a wide row carries several); checked by the validation
+    rules as it is (`key` is the item itself)."""
 
     row: int
     column: str
@@ -93,6 +98,10 @@ class Item:
     value: float
     source: str
     old: float | None = None
+
+    @property
+    def key(self) -> Item:
+        return self
 
 
 @dataclass
@@ -108,9 +117,12 @@ class RowFate:
 class Plan:
     layout: str = ""
     header: list[str] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
+    # How many values the plan would write (new or changed), and where they wait for the
+    # commit (None for a plan that is only shown).
+    values: int = 0
+    stage: _Stage | None = field(default=None, repr=False, compare=False)
     counts: dict[str, int] = field(default_factory=lambda: {f.value: 0 for f in Fate})
     # Fates of the first PREVIEW_ROWS rows and of every row with a problem (for the page and
     # the error report); counts cover all rows.
@@ -199,8 +211,12 @@ def plan_values(
     kecamatan: str = "",
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    stage: bool = True,
 ) -> Plan:
-    """Every row's fate; writes nothing. `by=None` means no scope limit (commands)."""
+    """Every row's fate; writes nothing. `by=None` means no scope limit (commands).
+
+    Rows stream through in chunks of CHUNK_ROWS; with `stage`, the values to write are
+    spooled to a temporary file for `write_plan`."""
     plan = Plan(header=table.header)
     scope = scope_of(by) if by is not None else None
     today = today or timezone.localdate()
@@ -256,92 +272,222 @@ def plan_values(
         )
     if plan.errors:
         return plan
-    regions = _Regions()
-    raw: list[tuple[int, list[Cell], str, list[tuple[str, str, Cell]], str, str]] = []
-    # First pass: read and resolve regions (batched, so a million rows need few queries).
-    pending_codes: set[str] = set()
+    planner = _Planner(
+        plan,
+        elements=elements,
+        scope=scope,
+        today=today,
+        long=long,
+        decimal_comma=table.decimal_comma,
+        stage=stage,
+    )
+
+    def cell(cells: list[Cell], index: int | None) -> Cell:
+        return cells[index] if index is not None and index < len(cells) else None
+
+    value_col, element_col = columns.get("nilai"), columns.get("kode_data")
     for number, cells in table.rows:
-        if all(is_blank(c) for c in cells):
+        first = cells[0] if cells else None
+        # Most rows start with a filled cell: the full blank test only for the others.
+        if not (type(first) is str and first.strip()) and all(is_blank(c) for c in cells):
             continue  # trailing or spacer rows
         if not long and all(is_blank(cells[i]) for i, _ in value_columns if i < len(cells)):
             continue  # a template row left empty: nothing to say about that desa
         plan.rows += 1
+        if plan.rows <= PREVIEW_ROWS:
+            planner.preview_last = number
         if progress is not None and plan.rows % 50_000 == 0:
             progress(plan.rows)
 
-        def cell(index: int | None, cells: list[Cell] = cells) -> Cell:
-            return cells[index] if index is not None and index < len(cells) else None
-
-        region = text(cell(region_col))
+        region = text(cell(cells, region_col))
         if not region and name_col is not None:
-            kec = text(cell(kec_col)) or kecamatan
-            name = text(cell(name_col))
+            kec = text(cell(cells, kec_col)) or kecamatan
+            name = text(cell(cells, name_col))
             if not kec:
-                plan.problems.append(
+                planner.refuse(
+                    number,
+                    cells,
                     Problem(
                         number,
                         "nama_desa",
                         "pencocokan nama desa perlu kecamatan / matching by name needs the "
                         "kecamatan",
-                    )
+                    ),
                 )
                 continue
-            matched, why = regions.by_name(kec, name)
+            matched, why = planner.regions.by_name(kec, name)
             if matched is None:
-                plan.problems.append(Problem(number, "nama_desa", why))
+                planner.refuse(number, cells, Problem(number, "nama_desa", why))
                 continue
             region = matched
-        pending_codes.add(region)
-        row_period = parse_period_cell(cell(period_col)) if period_col is not None else ""
+        row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(source_col))[:60]
+        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
         if long:
-            entries = [(text(cell(columns["kode_data"])).upper(), "nilai", cell(columns["nilai"]))]
+            entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
-            entries = [(code, table.header[i], cell(i)) for i, code in value_columns]
-        raw.append((number, cells, region, entries, row_period, source))
-    regions.load_codes(pending_codes)
-    seen: dict[tuple[str, str, str], int] = {}
-    periods_ok: dict[str, tuple[str, str]] = {}
-    for number, _cells, region, entries, row_period, source in raw:
-        kind = regions.kinds.get(region)
+            entries = [(code, table.header[i], cell(cells, i)) for i, code in value_columns]
+        planner.add(_Row(number, cells, region, entries, row_period, source))
+    planner.finish()
+    return plan
+
+
+@dataclass(slots=True)
+class _Row:
+    """A data row between reading and its fate (a chunk of them at a time)."""
+
+    number: int
+    cells: list[Cell]
+    region: str
+    entries: list[tuple[str, str, Cell]]  # (element code, column, value cell)
+    period: str
+    source: str
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Planner:
+    """Rows in, fates out, CHUNK_ROWS at a time: the memory of a plan does not grow with
+    the file except for its counts, its kept fates and problems, one small integer per
+    value for duplicates across the whole file, and the rows that carry a paired element
+    (numerator ≤ denominator), which wait for the end of the file so that both sides of
+    a pair are compared wherever they are in the file."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        elements: dict[str, DataElement],
+        scope: Scope | None,
+        today: date,
+        long: bool,
+        decimal_comma: bool | None,
+        stage: bool,
+    ) -> None:
+        self.plan = plan
+        self.elements = elements
+        self.scope = scope
+        self.today = today
+        self.long = long
+        self.decimal_comma = decimal_comma
+        self.regions = _Regions()
+        self.rules = validation.rules()
+        self.paired = {p.numerator for p in self.rules.pairs} | {
+            p.denominator for p in self.rules.pairs
+        }
+        self.preview_last = 0
+        self.pending: list[_Row] = []
+        self.deferred: list[_Row] = []
+        self.pair_values: dict[tuple[str, str, str], float] = {}
+        # Duplicates across the file: (desa, element, period) packed into one int → row.
+        self.seen: dict[int, int] = {}
+        self.region_index: dict[str, int] = {}
+        self.element_index = {code: i for i, code in enumerate(elements)}
+        self.types = {code: e.period_type_enum for code, e in elements.items()}
+        self.period_index: dict[str, int] = {}
+        self.periods_ok: dict[str, tuple[str, str]] = {}
+        self.specs: dict[str, PeriodSpec] = {}
+        self.period_ids: dict[str, int | None] = {}
+        self.locks: dict[str, list[tuple[int, int, int]]] = {}
+        self.locks_loaded: set[str] = set()
+        self.stage = _Stage() if stage else None
+        plan.stage = self.stage
+
+    # -- rows ---------------------------------------------------------------------------
+
+    def refuse(self, number: int, cells: list[Cell], problem: Problem) -> None:
+        """A row refused before it is resolved (its desa cannot be found)."""
+        row = _Row(number, cells, "", [], "", "", problems=[problem])
+        self.pending.append(row)
+
+    def add(self, row: _Row) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= CHUNK_ROWS:
+            self._chunk(self.pending)
+            self.pending = []
+
+    def finish(self) -> None:
+        if self.pending:
+            self._chunk(self.pending)
+            self.pending = []
+        # The rows with paired elements, now that every value of the file is known.
+        for start in range(0, len(self.deferred), CHUNK_ROWS):
+            self._settle(self.deferred[start : start + CHUNK_ROWS], context=self.pair_values)
+        self.deferred = []
+        plan = self.plan
+        plan.fates.sort(key=lambda f: f.row)
+        plan.problems.sort(key=lambda p: p.row)
+        if self.stage is not None:
+            self.stage.close()
+
+    def _chunk(self, rows: list[_Row]) -> None:
+        self.regions.load_codes({r.region for r in rows if r.region})
+        new_regions = {r.region for r in rows if r.region} - self.locks_loaded
+        if new_regions:
+            self.locks.update(approval.locked_keys(new_regions))
+            self.locks_loaded |= new_regions
+        ready: list[_Row] = []
+        for row in rows:
+            if not row.problems:
+                self._check(row)
+            row.entries = []  # read: only the cells stay, for the preview and the report
+            if any(i.element in self.paired for i in row.items):
+                for item in row.items:
+                    if item.element in self.paired:
+                        self.pair_values[(item.region, item.element, item.period)] = item.value
+                self.deferred.append(row)
+            else:
+                ready.append(row)
+        self._settle(ready, context=None)
+
+    def _check(self, row: _Row) -> None:
+        """The checks of one row that need no other row (and duplicates)."""
+        number, region, problems = row.number, row.region, row.problems
+        kind = self.regions.kinds.get(region)
         if kind is None:
-            plan.problems.append(
+            problems.append(
                 Problem(
                     number,
                     "kode_wilayah",
                     f"{region!r} bukan kode desa/kelurahan yang dikenal / unknown desa code",
                 )
             )
-            continue
-        if not _may_write(scope, region):
-            plan.problems.append(
+            return
+        if not _may_write(self.scope, region):
+            problems.append(
                 Problem(
                     number,
                     "kode_wilayah",
                     f"{region} di luar wilayah yang boleh Anda isi / outside your scope",
                 )
             )
-            continue
-        if row_period not in periods_ok:
-            periods_ok[row_period] = _check_period(row_period, today)
-        period_code, period_problem = periods_ok[row_period]
+            return
+        checked = self.periods_ok.get(row.period)
+        if checked is None:
+            checked = self.periods_ok[row.period] = _check_period(row.period, self.today)
+        period_code, period_problem = checked
         if period_problem:
-            plan.problems.append(Problem(number, "periode", period_problem))
-            continue
-        for code, column, value_cell in entries:
-            if not long and is_blank(value_cell):
+            problems.append(Problem(number, "periode", period_problem))
+            return
+        spec = self.specs.get(period_code)
+        if spec is None:
+            spec = self.specs[period_code] = parse_period(period_code)
+        locked = region in self.locks and approval.is_locked(self.locks, region, period_code)
+        region_index = self.region_index.setdefault(region, len(self.region_index))
+        period_index = self.period_index.setdefault(period_code, len(self.period_index))
+        for code, column, value_cell in row.entries:
+            if not self.long and is_blank(value_cell):
                 continue
-            element = elements.get(code)
+            element = self.elements.get(code)
             if element is None:
-                plan.problems.append(
+                problems.append(
                     Problem(
                         number, "kode_data", f"kode data {code!r} tidak dikenal / unknown element"
                     )
                 )
                 continue
-            if kind == Kind.KELURAHAN and code in validation.rules().desa_only:
-                plan.problems.append(
+            if kind == Kind.KELURAHAN and code in self.rules.desa_only:
+                problems.append(
                     Problem(
                         number,
                         column,
@@ -350,10 +496,9 @@ def plan_values(
                     )
                 )
                 continue
-            spec = parse_period(period_code)
-            expected = element.period_type_enum
+            expected = self.types[code]
             if spec.type != expected:
-                plan.problems.append(
+                problems.append(
                     Problem(
                         number,
                         "periode",
@@ -363,42 +508,159 @@ def plan_values(
                 )
                 continue
             if is_blank(value_cell):
-                plan.problems.append(Problem(number, column, "nilai kosong / empty value"))
+                problems.append(Problem(number, column, "nilai kosong / empty value"))
                 continue
             try:
-                value = parse_number(value_cell, decimal_comma=table.decimal_comma)
+                value = parse_number(value_cell, decimal_comma=self.decimal_comma)
             except BadCell as exc:
-                plan.problems.append(Problem(number, column, str(exc)))
+                problems.append(Problem(number, column, str(exc)))
                 continue
             if problem := element.check_value(value):
-                plan.problems.append(Problem(number, column, f"{value:g}: {problem}"))
+                problems.append(Problem(number, column, f"{value:g}: {problem}"))
                 continue
-            key = (region, code, period_code)
-            if key in seen:
-                plan.problems.append(
+            key = (region_index * 4096 + self.element_index[code]) * 65536 + period_index
+            first = self.seen.setdefault(key, number)
+            if first != number:
+                problems.append(
                     Problem(
                         number,
                         column,
-                        f"{region} {code} {period_code} sudah ada di baris {seen[key]} / "
-                        f"duplicate of row {seen[key]}",
+                        f"{region} {code} {period_code} sudah ada di baris {first} / "
+                        f"duplicate of row {first}",
                     )
                 )
                 continue
-            seen[key] = number
-            plan.items.append(Item(number, column, region, code, period_code, value, source))
-    _refuse_locked(plan)
-    _attach_old_values(plan, elements)
-    findings = validation.check_batch(
-        [
-            validation.Candidate(i, it.region, it.element, it.period, it.value)
-            for i, it in enumerate(plan.items)
-        ]
-    )
-    for finding in findings:
-        item = plan.items[finding.key]
-        plan.problems.append(Problem(item.row, item.column, finding.message, finding.severity))
-    _fates(plan, raw_rows={n: c for n, c, *_ in raw})
-    return plan
+            if locked:
+                problems.append(Problem(number, "periode", approval.LOCKED_MESSAGE))
+                continue
+            row.items.append(Item(number, column, region, code, period_code, value, row.source))
+
+    def _settle(
+        self, rows: list[_Row], *, context: dict[tuple[str, str, str], float] | None
+    ) -> None:
+        """Old values, cross-value rules and the fate of each row of a chunk."""
+        items = [item for row in rows for item in row.items]
+        self._attach_old_values(items)
+        findings = validation.check_batch(
+            items,
+            context=context,
+            outlier_keys={it for it in items if it.old != it.value},
+        )
+        by_item: dict[int, list[Problem]] = {}
+        for finding in findings:
+            item = finding.key
+            by_item.setdefault(id(item), []).append(
+                Problem(item.row, item.column, finding.message, finding.severity)
+            )
+        plan = self.plan
+        staged: list[Item] = []
+        for row in rows:
+            problems = row.problems
+            row_items = row.items
+            if by_item:
+                for item in row_items:
+                    problems.extend(by_item.get(id(item), ()))
+            if problems:
+                errors = any(p.severity == validation.ERROR for p in problems)
+                fate = Fate.ERROR if errors else Fate.WARNING
+            else:
+                fate = Fate.UNCHANGED
+                for item in row_items:
+                    if item.old is None:
+                        fate = Fate.NEW
+                    elif item.old != item.value:
+                        fate = Fate.CHANGED
+                        break
+            plan.counts[fate.value] += 1
+            plan.problems.extend(problems)
+            if fate is not Fate.ERROR:
+                for item in row_items:
+                    if item.old != item.value:
+                        staged.append(item)
+            if problems or row.number <= self.preview_last:
+                plan.fates.append(
+                    RowFate(
+                        row=row.number,
+                        fate=fate,
+                        cells=row.cells,
+                        reasons=[f"{p.column}: {p.message}" for p in problems],
+                        changes=[
+                            f"{i.element} {i.period}: "
+                            + ("—" if i.old is None else f"{i.old:g}")
+                            + f" → {i.value:g}"
+                            for i in row.items
+                            if i.old != i.value
+                        ],
+                    )
+                )
+        plan.values += len(staged)
+        if self.stage is not None and not plan.errors:
+            self.stage.write(staged)
+
+    def _attach_old_values(self, items: list[Item]) -> None:
+        """The stored value of each item, for its fate (new, changed or unchanged)."""
+        if not items:
+            return
+        unknown = {i.period for i in items} - self.period_ids.keys()
+        if unknown:
+            found = dict(Period.objects.filter(code__in=unknown).values_list("code", "id"))
+            for code in unknown:
+                self.period_ids[code] = found.get(code)
+        element_ids = {self.elements[i.element].id: i.element for i in items}
+        period_codes = {
+            self.period_ids[i.period]: i.period for i in items if self.period_ids[i.period]
+        }
+        stored: dict[tuple[str, str, str], float] = {}
+        if period_codes:
+            regions = sorted({i.region for i in items})
+            for start in range(0, len(regions), 500):
+                for region, element_id, period_id, value in DataValue.objects.filter(
+                    region_id__in=regions[start : start + 500],
+                    element_id__in=element_ids,
+                    period_id__in=period_codes,
+                ).values_list("region_id", "element_id", "period_id", "value"):
+                    stored[(region, element_ids[element_id], period_codes[period_id])] = value
+        for item in items:
+            item.old = stored.get((item.region, item.element, item.period))
+
+
+class _Stage:
+    """The values a plan would write, spooled to a temporary file in chunks, so that the
+    commit writes them without reading the file again and without holding them all."""
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.closed = False
+
+    def write(self, items: list[Item]) -> None:
+        if items:
+            pickle.dump(
+                [(i.region, i.element, i.period, i.value, i.source, i.row) for i in items],
+                self.file,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+
+    def close(self) -> None:
+        self.file.flush()
+
+    def chunks(self) -> Iterator[list[ValueInput]]:
+        self.file.seek(0)
+        batch: list[ValueInput] = []
+        while True:
+            try:
+                # Only ever our own spool, written just above in this process.
+                rows = pickle.load(self.file)  # noqa: S301
+            except EOFError:
+                break
+            batch.extend(ValueInput(*row) for row in rows)
+            if len(batch) >= CHUNK_ROWS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def discard(self) -> None:
+        self.file.close()
 
 
 def _type_name(period_type: PeriodType) -> str:
@@ -422,81 +684,15 @@ def _check_period(code: str, today: date) -> tuple[str, str]:
     return spec.code, ""
 
 
-def _refuse_locked(plan: Plan) -> None:
-    """Values inside an approved (locked) period are errors, shown on their row."""
-    locks = approval.locked_keys(i.region for i in plan.items)
-    if not locks:
-        return
-    kept: list[Item] = []
-    for item in plan.items:
-        if approval.is_locked(locks, item.region, item.period):
-            plan.problems.append(Problem(item.row, "periode", approval.LOCKED_MESSAGE))
-        else:
-            kept.append(item)
-    plan.items = kept
-
-
-def _attach_old_values(plan: Plan, elements: dict[str, DataElement]) -> None:
-    """The stored value of each item, for its fate (new, changed or unchanged)."""
-    if not plan.items:
-        return
-    periods = {p.code: p.id for p in Period.objects.filter(code__in={i.period for i in plan.items})}
-    element_ids = {elements[i.element].id: i.element for i in plan.items}
-    period_codes = {v: k for k, v in periods.items()}
-    stored: dict[tuple[str, str, str], float] = {}
-    regions = sorted({i.region for i in plan.items})
-    for start in range(0, len(regions), 500):
-        for region, element_id, period_id, value in DataValue.objects.filter(
-            region_id__in=regions[start : start + 500],
-            element_id__in=element_ids,
-            period_id__in=period_codes,
-        ).values_list("region_id", "element_id", "period_id", "value"):
-            stored[(region, element_ids[element_id], period_codes[period_id])] = value
-    for item in plan.items:
-        item.old = stored.get((item.region, item.element, item.period))
-
-
-def _fates(plan: Plan, *, raw_rows: dict[int, list[Cell]]) -> None:
-    by_row: dict[int, list[Problem]] = {}
-    for problem in plan.problems:
-        by_row.setdefault(problem.row, []).append(problem)
-    items_by_row: dict[int, list[Item]] = {}
-    for item in plan.items:
-        items_by_row.setdefault(item.row, []).append(item)
-    for number in sorted(raw_rows.keys() | {p.row for p in plan.problems if p.row > 1}):
-        problems = by_row.get(number, [])
-        items = items_by_row.get(number, [])
-        if any(p.severity == validation.ERROR for p in problems):
-            fate = Fate.ERROR
-        elif problems:
-            fate = Fate.WARNING
-        elif any(i.old is not None and i.old != i.value for i in items):
-            fate = Fate.CHANGED
-        elif any(i.old is None for i in items):
-            fate = Fate.NEW
-        else:
-            fate = Fate.UNCHANGED
-        plan.counts[fate.value] += 1
-        if problems or len(plan.fates) < PREVIEW_ROWS:
-            plan.fates.append(
-                RowFate(
-                    row=number,
-                    fate=fate,
-                    cells=raw_rows.get(number, []),
-                    reasons=[f"{p.column}: {p.message}" for p in problems],
-                    changes=[
-                        f"{i.element} {i.period}: "
-                        + ("—" if i.old is None else f"{i.old:g}")
-                        + f" → {i.value:g}"
-                        for i in items
-                        if i.old != i.value
-                    ],
-                )
-            )
-
-
-def plan_upload(upload: Upload, *, by: Any, progress: Callable[[int], None] | None = None) -> Plan:
-    """Plan the stored file of an upload (header-level refusals become one problem)."""
+def plan_upload(
+    upload: Upload,
+    *,
+    by: Any,
+    progress: Callable[[int], None] | None = None,
+    stage: bool = False,
+) -> Plan:
+    """Plan the stored file of an upload (header-level refusals become one problem);
+    `stage=True` keeps the values to write for `write_plan`."""
     try:
         table = open_table(io.BytesIO(bytes(upload.content)), size=upload.size)
     except BadFile as exc:
@@ -507,6 +703,7 @@ def plan_upload(upload: Upload, *, by: Any, progress: Callable[[int], None] | No
         period=upload.period,
         kecamatan=upload.kecamatan_id or "",
         progress=progress,
+        stage=stage,
     )
 
 
@@ -550,22 +747,26 @@ class ImportRefused(ValueError):
         super().__init__(message)
 
 
-def write_plan(plan: Plan, *, by: Any, accept_warnings: bool, how: How = How.FILE) -> int:
-    """Save the planned values through `save_values`; the caller holds the transaction."""
+def write_plan(
+    plan: Plan, *, by: Any, accept_warnings: bool, how: How = How.FILE, upload: Any = None
+) -> int:
+    """Save the planned values; the caller holds the transaction.
+
+    Files go through `save_value_chunks` a chunk at a time (history rows carry `upload`);
+    the API's few values through `save_values`."""
     if plan.errors:
         raise ImportRefused(plan, f"{len(plan.errors)} galat; tidak ada yang disimpan")
     if plan.warnings and not accept_warnings:
         raise ImportRefused(plan, f"{len(plan.warnings)} peringatan perlu dikonfirmasi")
+    if plan.stage is None:
+        raise ValueError("write_plan needs a plan made with stage=True")
     try:
-        result = save_values(
-            values=(
-                ValueInput(i.region, i.element, i.period, i.value, i.source)
-                for i in plan.items
-                if i.old != i.value
-            ),
-            by=by,
-            how=how,
-        )
+        if how == How.FILE:
+            result = save_value_chunks(chunks=plan.stage.chunks(), by=by, how=how, upload=upload)
+        else:
+            result = save_values(
+                values=(v for chunk in plan.stage.chunks() for v in chunk), by=by, how=how
+            )
     except ValuesRejected as exc:  # the state changed since the plan: refuse, never half
         raise ImportRefused(plan, str(exc)) from exc
     return result.created + result.updated
@@ -579,12 +780,12 @@ def import_commit(
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Re-plan the stored file and write it all, or nothing (status and counts recorded)."""
-    plan = plan_upload(upload, by=by, progress=progress)
+    plan = plan_upload(upload, by=by, progress=progress, stage=True)
     if progress is not None:
         progress(plan.rows)  # every row checked: the writing starts
     try:
         with transaction.atomic():
-            write_plan(plan, by=by, accept_warnings=accept_warnings)
+            write_plan(plan, by=by, accept_warnings=accept_warnings, upload=upload)
             record_plan(upload, plan)
             upload.status = Status.COMMITTED
             upload.committed_at = timezone.now()
@@ -595,6 +796,9 @@ def import_commit(
             status=Status.REJECTED if plan.errors else Status.PREVIEWED
         )
         raise
+    finally:
+        if plan.stage is not None:
+            plan.stage.discard()
     return plan
 
 

@@ -312,3 +312,122 @@ def test_a_value_far_from_the_neighbouring_desa_is_a_warning_in_a_file(
     assert summary["counts"]["peringatan"] == 1 and values() == {}
     run(path, "--accept-warnings")
     assert values()[("34.01.02.2006", "BUMIL_ANC", "2024")] == 20
+
+
+# --- chunk boundaries: files bigger than one chunk (a chunk of 2 rows here) ------------
+
+
+def long_file(tmp_path: Path, rows: list[str]) -> Path:
+    body = "kode_wilayah,kode_data,periode,nilai\n" + "\n".join(rows) + "\n"
+    return written(tmp_path, "chunks.csv", body.encode())
+
+
+def table_state() -> tuple[object, ...]:
+    from analytics.models import ElementRollup, IndicatorRollup
+
+    return (
+        values(),
+        sorted(ValueChange.objects.values_list("region", "element", "period", "new_value")),
+        Upload.objects.count(),
+        sorted(ElementRollup.objects.values_list("region_code", "element", "period", "total")),
+        sorted(IndicatorRollup.objects.values_list("region_code", "indicator", "period")),
+    )
+
+
+MIXED = [
+    "34.04.01.2001,PENDUDUK_JUMLAH,2023,1000",
+    "34.04.01.2002,PENDUDUK_JUMLAH,2023,900",
+    "34.04.01.2003,PENDUDUK_JUMLAH,2023,800",
+    "34.04.01.2001,BUMIL_SASARAN,2023,50",
+    "34.04.01.2004,PENDUDUK_JUMLAH,2023,700",
+    "34.04.01.2001,BUMIL_ANC,2023,40",
+    "34.04.01.2005,PENDUDUK_JUMLAH,2023,600",
+]
+
+
+def test_a_duplicate_in_a_later_chunk_is_refused_naming_the_first_row(
+    setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    summary = refused(long_file(tmp_path, [*MIXED, "34.04.01.2001,PENDUDUK_JUMLAH,2023,5"]))
+    assert [(p["row"], "baris 2" in p["message"]) for p in summary["problems"]] == [(9, True)]
+    assert summary["counts"]["galat"] == 1 and summary["counts"]["baru"] == 7
+    assert DataValue.objects.count() == 0 and Upload.objects.count() == 0
+
+
+def test_an_error_in_the_last_chunk_changes_nothing(
+    setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(long_file(tmp_path, MIXED[:3]))
+    before = table_state()
+    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    changed = [row.replace(",2023,", ",2024,") for row in MIXED]
+    summary = refused(long_file(tmp_path, [*changed, "34.02.01.2002,PENDUDUK_JUMLAH,2024,-1"]))
+    assert [p["row"] for p in summary["problems"]] == [9]
+    assert table_state() == before
+
+
+def test_fates_counts_and_written_values_do_not_depend_on_the_chunk_size(
+    setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake.importing import plan_values
+    from intake.parsing import open_table
+
+    run(long_file(tmp_path, ["34.04.01.2002,PENDUDUK_JUMLAH,2023,899", *MIXED[3:5]]))
+    rows = [
+        *MIXED,  # new, changed (row 3) and unchanged (rows 5 and 6)
+        "34.04.01.2003,PENDUDUK_JUMLAH,2023,801",  # duplicate of row 4
+        "34.02.01.2002,BUMIL_ANC,2023,9",
+        "34.02.01.2002,BUMIL_SASARAN,2023,8",  # fails the numerator of row 10 (other chunk)
+        "99.99.99.9999,PENDUDUK_JUMLAH,2023,1",
+    ]
+    path = long_file(tmp_path, rows)
+
+    def plan_of() -> tuple[int, dict[str, int], list[tuple[int, str, list[str], list[str]]]]:
+        with path.open("rb") as stream:
+            plan = plan_values(open_table(stream, size=path.stat().st_size), stage=False)
+        assert [p.row for p in plan.problems] == sorted(f.row for f in plan.fates if f.reasons)
+        return (
+            plan.rows,
+            plan.counts,
+            [(f.row, f.fate.value, f.reasons, f.changes) for f in plan.fates],
+        )
+
+    whole = plan_of()
+    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    assert plan_of() == whole
+    fates = {row: (fate, reasons) for row, fate, reasons, _ in whole[2]}
+    assert [fates[n][0] for n in (2, 3, 5, 6)] == ["baru", "berubah", "tetap", "tetap"]
+    assert [fates[n][0] for n in (9, 10, 11, 12)] == ["galat", "galat", "baru", "galat"]
+    assert "baris 4" in fates[9][1][0] and "melebihi" in fates[10][1][0]
+
+
+def test_a_pair_split_across_chunks_compares_with_the_file_not_the_stored_value(
+    setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(long_file(tmp_path, ["34.04.01.2001,BUMIL_SASARAN,2023,10"]))
+    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    run(long_file(tmp_path, ["34.04.01.2001,BUMIL_ANC,2023,40", *MIXED[:3], MIXED[3]]))
+    assert values()[("34.04.01.2001", "BUMIL_ANC", "2023")] == 40
+
+
+def test_a_big_file_rebuilds_the_rollups_of_its_area_and_they_equal_a_full_rebuild(
+    setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analytics.rollups import rebuild_rollups
+
+    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    monkeypatch.setattr("datavalues.writing.DELTAS_AT_MOST", 2)
+    run(long_file(tmp_path, MIXED))
+    run(long_file(tmp_path, [*MIXED[3:], "34.02.01.2001,PENDUDUK_JUMLAH,2023,5"]))
+    run(long_file(tmp_path, [row.replace(",2023,", ",2023,1") for row in MIXED]))
+    assert ValueChange.objects.count() == 7 + 1 + 7
+    assert rebuild_rollups().total_corrected == 0
+    monkeypatch.setattr("datavalues.writing.DELTAS_AT_MOST", 1000)  # a third or more: rebuilt
+    run(long_file(tmp_path, [row.replace(",2023,", ",2022,") for row in MIXED]))
+    assert rebuild_rollups().total_corrected == 0
+
+
+def test_history_rows_of_a_command_import_name_its_upload(setup: None) -> None:
+    run(FIXTURES / "long_basic.csv")
+    assert set(ValueChange.objects.values_list("upload", flat=True)) == {Upload.objects.get().pk}

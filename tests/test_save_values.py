@@ -97,3 +97,63 @@ def test_a_duplicate_key_in_one_batch_is_refused(desa):
             ],
             how="file",
         )
+
+
+def test_chunked_saves_write_history_per_change_skip_unchanged_values_and_keep_rollups(desa):
+    from analytics.rollups import rebuild_rollups
+    from datavalues.writing import save_value_chunks
+
+    user = get_user_model().objects.create_user("operator", password="x" * 12)
+    save_values(values=[ValueInput(desa[0], "BUMIL_SASARAN", "2025", 50)], how="form")
+    result = save_value_chunks(
+        chunks=[
+            [ValueInput(desa[0], "BUMIL_SASARAN", "2025", 50)],  # unchanged
+            [ValueInput(desa[0], "BUMIL_SASARAN", "2025", 60, "e-PPGBM")],  # changed
+            [
+                ValueInput(desa[1], "BUMIL_ANC", "2025", 40),
+                ValueInput(desa[1], "BUMIL_SASARAN", "2025", 45),
+            ],
+        ],
+        by=user,
+    )
+    assert (result.created, result.updated, result.unchanged) == (2, 1, 1)
+    rows = sorted(
+        ValueChange.objects.filter(how="file").values_list(
+            "region", "old_value", "new_value", "changed_by", "source"
+        )
+    )
+    assert rows == [
+        (desa[0], 50, 60, user.pk, "e-PPGBM"),
+        (desa[1], None, 40, user.pk, ""),
+        (desa[1], None, 45, user.pk, ""),
+    ]
+    assert DataValue.objects.get(region=desa[0]).value == 60
+    assert rebuild_rollups().total_corrected == 0
+
+
+def test_a_bad_value_in_the_last_chunk_leaves_nothing_of_the_first_chunks(desa):
+    from datavalues.writing import save_value_chunks
+
+    save_values(values=[ValueInput(desa[0], "BUMIL_SASARAN", "2025", 50)], how="form")
+    before = (
+        list(DataValue.objects.values_list("id", "value")),
+        ValueChange.objects.count(),
+        list(ElementRollup.objects.values_list("id", "total", "reporting")),
+        IndicatorRollup.objects.count(),
+    )
+    with pytest.raises(ValuesRejected) as refused:
+        save_value_chunks(
+            chunks=[
+                [ValueInput(desa[0], "BUMIL_SASARAN", "2025", 70)],
+                [ValueInput(desa[1], "BUMIL_SASARAN", "2025", 70)],
+                [ValueInput("99.99.99.9999", "BUMIL_SASARAN", "2025", 1)],
+            ]
+        )
+    assert refused.value.errors[0].row == 3
+    after = (
+        list(DataValue.objects.values_list("id", "value")),
+        ValueChange.objects.count(),
+        list(ElementRollup.objects.values_list("id", "total", "reporting")),
+        IndicatorRollup.objects.count(),
+    )
+    assert after == before

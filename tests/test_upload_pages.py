@@ -48,6 +48,12 @@ def test_a_kecamatan_upload_is_previewed_with_every_fate_then_confirmed(staff: C
     assert upload.status == Status.COMMITTED and upload.committed_by == staff.users[Role.KECAMATAN]
     assert DataValue.objects.count() == 3
     assert ValueChange.objects.filter(how="file", changed_by=upload.committed_by).count() == 3
+    assert sorted(ValueChange.objects.values_list("how", "upload")) == [
+        ("file", upload.pk),
+        ("file", upload.pk),
+        ("file", upload.pk),
+        ("form", None),  # the value saved above
+    ]
     audit_row = AuditEvent.objects.get(action=Action.IMPORT)
     assert audit_row.username == "kecamatan" and audit_row.detail["upload"] == upload.pk
     # A second confirm of the same upload changes nothing.

@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 period=options["period"],
                 kecamatan=options["kecamatan"],
                 progress=lambda n: self.stderr.write(f"… {n} baris diperiksa / rows checked"),
+                stage=not options["dry_run"],
             )
         if plan.errors or options["dry_run"]:
             self._finish(plan, "", options)
@@ -59,16 +60,14 @@ class Command(BaseCommand):
                     f"{len(plan.errors)} galat: tidak ada yang disimpan / nothing written"
                 )
             return
-        writing = sum(1 for item in plan.items if item.old != item.value)
         self.stderr.write(
-            f"Menyimpan {writing} nilai dalam satu transaksi … / writing {writing} values"
+            f"Menyimpan {plan.values} nilai dalam satu transaksi … / writing {plan.values} values"
         )
         try:
             # One transaction for the upload record and every value: a killed process
             # leaves the database as it was.
             with transaction.atomic():
-                written = write_plan(plan, by=None, accept_warnings=options["accept_warnings"])
-                Upload.objects.create(
+                upload = Upload.objects.create(
                     file_name=path.name[:200],
                     sha256=digest.hexdigest(),
                     size=size,
@@ -82,6 +81,9 @@ class Command(BaseCommand):
                     warnings=len(plan.warnings),
                     period=options["period"][:8],
                     committed_at=timezone.now(),
+                )
+                written = write_plan(
+                    plan, by=None, accept_warnings=options["accept_warnings"], upload=upload
                 )
                 record_command_import(
                     command="importvalues",
