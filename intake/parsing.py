@@ -306,11 +306,13 @@ def parse_period_cell(cell: Cell) -> str:
 
 
 def text(cell: Cell) -> str:
+    """A cell as trimmed text. A NUL character (which PostgreSQL cannot store or compare)
+    becomes U+FFFD, so a code holding one is simply unknown, on either database."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return str(cell).strip().replace("\x00", "\ufffd")
 
 
 def normalise_header(name: str) -> str:

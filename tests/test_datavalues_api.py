@@ -77,6 +77,19 @@ def test_one_bad_item_saves_nothing_and_is_named(staff: Cast) -> None:
     assert DataValue.objects.count() == 0
 
 
+def test_a_code_holding_a_nul_character_is_an_unknown_desa_not_a_server_error(
+    staff: Cast,
+) -> None:
+    # PostgreSQL cannot compare text holding NUL; the item must fail like any unknown code.
+    response = post(
+        staff, Role.KECAMATAN, {"values": [item("34.04.01.20\x001", "BUMIL_ANC", "2024", 1)]}
+    )
+    assert response.status_code == 400, response.content
+    [result] = response.json()["items"]
+    assert result["status"] == "galat" and "unknown desa code" in result["messages"][0]
+    assert DataValue.objects.count() == 0
+
+
 def test_a_numerator_above_its_denominator_is_refused(staff: Cast) -> None:
     response = post(
         staff,
