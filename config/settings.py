@@ -183,7 +183,7 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "jobs.backend.DatabaseB
 REPORT_KEEP_HOURS = env_int("REPORT_KEEP_HOURS", 24)
 
 # The cache carries the progress of background jobs between the worker and the pages, so it
-# must be shared by every process: Redis when REDIS_URL is set (needs the `redis` package),
+# must be shared by every process: Redis when REDIS_URL is set (the `redis` client is locked),
 # otherwise files under var/tmp/cache.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
