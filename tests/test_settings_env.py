@@ -108,3 +108,37 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 def test_development_starts_without_a_secret_key() -> None:
     assert start_settings(DEBUG="1").returncode == 0
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_with_redis_url_two_processes_share_job_progress_through_redis() -> None:
+    if not _redis_answers():
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    code = (
+        "import sys, django; django.setup(); from django.core.cache import cache; "
+        "from django.conf import settings; "
+        "assert settings.CACHES['default']['BACKEND'].endswith('RedisCache'); "
+        "cache.set('test-progress', 41) if sys.argv[1] == 'w' else print(cache.get('test-progress'))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    for role in ("w", "r"):
+        result = subprocess.run(
+            [sys.executable, "-c", code, role],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "41"
