@@ -382,7 +382,7 @@ def neighbour_outliers(candidates: Sequence[Checkable], rules: NeighbourRules) -
     measures: dict[tuple[str, str], list[tuple[_Measure, bool]]] = {}
     # One subject per (village, measure): reported on the numerator's row when the numerator
     # is in the batch, else on the denominator's.
-    subjects: dict[str, dict[tuple[str, _Measure], Candidate]] = defaultdict(dict)
+    subjects: dict[str, dict[tuple[str, _Measure], Checkable]] = defaultdict(dict)
     batch: dict[str, dict[Key, float]] = defaultdict(dict)  # per kecamatan
     for c in wanted:
         kecamatan = kecamatan_of(c.region)
@@ -448,7 +448,7 @@ def _stored_in_kecamatans(
 
 
 def _judge_kecamatan(
-    subjects: dict[tuple[str, _Measure], Candidate], known: dict[Key, float], rules: NeighbourRules
+    subjects: dict[tuple[str, _Measure], Checkable], known: dict[Key, float], rules: NeighbourRules
 ) -> list[Finding]:
     villages = sorted({key[0] for key in known})
     figures: dict[_Measure, dict[str, float]] = {}
