@@ -13,8 +13,8 @@ import logging
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.models import Action
-from accounts.scoping import scope_of
 from intake import apbdes, importing
+from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
 from planning.models import Stage
@@ -45,26 +45,9 @@ class BudgetUploadForm(forms.Form):
     )
 
 
-def _require_writer(request: HttpRequest) -> None:
-    scope = scope_of(request.user)
-    if scope.superuser:
-        return
-    if not any(g.role in importing.WRITER_ROLES for g in scope.grants):
-        raise Http404("no role that may write budget lines")
-
-
-def _own_upload_or_404(request: HttpRequest, pk: int) -> Upload:
-    """An upload is seen by the one who sent it and by national administrators only."""
-    upload = get_object_or_404(Upload, pk=pk, kind=apbdes.KIND)
-    scope = scope_of(request.user)
-    if upload.uploaded_by_id != request.user.pk and not (scope.national and scope.is_admin):
-        raise Http404("not this user's upload")
-    return upload
-
-
 @never_cache
 def budget_upload(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request)
     form = BudgetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         sent = form.cleaned_data["file"]
@@ -94,7 +77,7 @@ def budget_upload(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _own_upload_or_404(request, pk)
+    upload = own_upload_or_404(request, pk, apbdes.KIND)
     plan = apbdes.plan_upload(upload, by=request.user)
     year, stage = apbdes.upload_options(upload)
     return render(
@@ -113,7 +96,7 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def budget_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _own_upload_or_404(request, pk)
+    upload = own_upload_or_404(request, pk, apbdes.KIND)
     if upload.status == Status.COMMITTED:
         messages.info(request, _("Berkas ini sudah diimpor."))
         return redirect("intake-apbdes-preview", pk=upload.pk)
@@ -147,7 +130,7 @@ def budget_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 def budget_report(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _own_upload_or_404(request, pk)
+    upload = own_upload_or_404(request, pk, apbdes.KIND)
     plan = apbdes.plan_upload(upload, by=request.user)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")

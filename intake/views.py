@@ -9,7 +9,7 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
 from intake import importing, tasks
+from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
 from intake.templates_files import template_csv, template_xlsx
@@ -45,26 +46,9 @@ class UploadForm(forms.Form):
     )
 
 
-def _require_writer(request: HttpRequest) -> None:
-    scope = scope_of(request.user)
-    if scope.superuser:
-        return
-    if not any(g.role in importing.WRITER_ROLES for g in scope.grants):
-        raise Http404("no role that may write values")
-
-
-def _own_upload_or_404(request: HttpRequest, pk: int) -> Upload:
-    """An upload is seen by the one who sent it and by national administrators only."""
-    upload = get_object_or_404(Upload, pk=pk, kind="values")
-    scope = scope_of(request.user)
-    if upload.uploaded_by_id != request.user.pk and not (scope.national and scope.is_admin):
-        raise Http404("not this user's upload")
-    return upload
-
-
 @never_cache
 def upload_page(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         sent = form.cleaned_data["file"]
@@ -113,7 +97,7 @@ def _progress_context(upload: Upload) -> dict[str, object]:
 
 @never_cache
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _own_upload_or_404(request, pk)
+    upload = own_upload_or_404(request, pk, "values")
     if upload.running or (upload.status == Status.FAILED and upload.preview is None):
         return render(request, "intake/progress.html", _progress_context(upload))
     if upload.preview is not None:  # computed by the background job
@@ -132,7 +116,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def preview_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment polled by htmx; once the job ended, the whole page reloads."""
-    upload = _own_upload_or_404(request, pk)
+    upload = own_upload_or_404(request, pk, "values")
     if not upload.running:
         if getattr(request, "htmx", False):
             return HttpResponseClientRefresh()
@@ -142,7 +126,7 @@ def preview_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _own_upload_or_404(request, pk)
+    upload = own_upload_or_404(request, pk, "values")
     if upload.status == "selesai":
         messages.info(request, _("Berkas ini sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)
@@ -177,19 +161,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("intake-preview", pk=upload.pk)
 
 
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in an exported cell (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @never_cache
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _own_upload_or_404(request, pk)
+    upload = own_upload_or_404(request, pk, "values")
     plan = importing.plan_upload(upload, by=request.user)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for row in importing.iter_report(plan):
-        writer.writerow([_safe(c) for c in row])
+        writer.writerow([audit.csv_safe(c) for c in row])
     if not plan.header and plan.problems:  # the file as a whole was refused
         writer.writerow(["", "galat", plan.problems[0].message])
     response = HttpResponse(
@@ -201,7 +180,7 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     region = region_for_user_or_404(request, code)
-    _require_writer(request)
+    require_writer(request)
     if region.level < Level.KECAMATAN:
         raise Http404("templates are per kecamatan or desa")
     # Only a sector code's characters: the value also names the downloaded file.
