@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 from analytics.derivation import Catalogue, contribution
 from analytics.models import NATIONAL, IndicatorRollup, RegionSize
 from analytics.rollups import fetch_points
+from analytics.snapshot import catalogue_snapshot
 from analytics.status import Status, status_of
 from catalog.models import Direction, Indicator, Target
 from catalog.periods import PeriodSpec
@@ -68,12 +67,12 @@ class Figure:
 
 
 def indicators_with_targets(codes: Sequence[str] | None = None) -> list[Indicator]:
-    rows = Indicator.objects.select_related("sector").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("valid_from"))
-    )
-    if codes is not None:
-        rows = rows.filter(code__in=codes)
-    return list(rows)
+    """Indicators in catalogue order with their sector and targets (from the snapshot of
+    the catalogue in memory: shared objects, to be read only)."""
+    snapshot = catalogue_snapshot()
+    if codes is None:
+        return list(snapshot.indicators)
+    return snapshot.indicators_named(set(codes))
 
 
 def children_of(place: Place) -> list[Place]:
@@ -173,7 +172,10 @@ def compute_figures(
     peers = list(rank_among) if rank_among is not None else list(places)
     every = {p.code: p for p in [*places, *peers]}
     previous = period.previous()
-    catalogue = Catalogue.load(indicators)
+    snapshot = catalogue_snapshot()
+    catalogue = snapshot.catalogue
+    if any(i.code not in snapshot.by_code for i in indicators):
+        catalogue = Catalogue.load(indicators)  # not in the catalogue as stored: read afresh
     sums = _sums(catalogue, indicators, list(every.values()), [period, previous])
     expected = expected_desa(list(places))
     figures: list[Figure] = []

@@ -18,6 +18,7 @@ from catalog.expressions import BadExpression, parse_expression
 from catalog.models import (
     Aggregation,
     CatalogueLoad,
+    CatalogueStamp,
     DataElement,
     Direction,
     Indicator,
@@ -214,6 +215,7 @@ def load_catalogue(*, path: Path = CATALOGUE_PATH) -> CatalogueSummary:
         CatalogueLoad.objects.create(
             version=parsed["version"], sha256=hashlib.sha256(text.encode()).hexdigest()
         )
+        CatalogueStamp.bump()  # the targets were bulk-written: no signal for them
     return summary
 
 

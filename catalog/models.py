@@ -6,6 +6,8 @@ local indicators in the admin (`is_local`), which `loadcatalog` never touches.
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -256,9 +258,34 @@ class CatalogueLoad(models.Model):
         return f"{self.version} ({self.loaded_at:%Y-%m-%d %H:%M})"
 
 
+class CatalogueStamp(models.Model):
+    """One row whose token changes with every change to the catalogue (sector, data element,
+    indicator, target), in the same transaction as the change.
+
+    Processes keep the catalogue in memory between requests (analytics/snapshot.py) and
+    compare this token, one tiny query, instead of reading the catalogue again. A random
+    token rather than a counter: a change rolled back restores the old token, and a later
+    change can never reproduce the token of a snapshot taken inside the rolled-back one.
+    """
+
+    token = models.CharField(max_length=32)
+
+    SINGLETON = 1
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def bump(cls) -> None:
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=cls.SINGLETON).update(token=token):
+            cls.objects.create(pk=cls.SINGLETON, token=token)
+
+
 __all__ = [
     "Aggregation",
     "BadPeriod",
+    "CatalogueStamp",
     "DataElement",
     "Direction",
     "Indicator",

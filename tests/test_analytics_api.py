@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts import assigning
 from accounts.models import ApiToken
@@ -179,3 +181,15 @@ def test_data_elements_list_gives_the_aggregation_rule_and_period_type(api):
         "count",
     )
     assert all(r["sector"] == "gizi" for r in rows)
+
+
+def test_a_repeated_request_reads_the_catalogue_from_memory_in_a_bounded_number_of_queries(api):
+    path = "/api/v1/analytics?indicator=K01&region=91.01.01&period=2025&level=children"
+    assert get(api["camat"], path).status_code == 200  # reads the catalogue once
+    with CaptureQueriesContext(connection) as queries:
+        response = get(api["camat"], path)
+    assert response.status_code == 200
+    assert len(response.json()) == 2
+    sql = " ".join(q["sql"].lower() for q in queries.captured_queries)
+    assert "catalog_indicator" not in sql and "catalog_dataelement" not in sql
+    assert len(queries.captured_queries) <= 8
