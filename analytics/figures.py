@@ -119,20 +119,23 @@ def _sums(
     by_code = {spec.code: spec for spec in periods}
     above = [p.code for p in places if p.level < Level.DESA]
     if above:
+        # By indicator id: joining the indicator table for its code cost a lookup per row.
+        codes = {i.id: i.code for i in indicators}
         rows = IndicatorRollup.objects.filter(
-            indicator__in=[i.id for i in indicators],
+            indicator_id__in=list(codes),
             period__code__in=list(by_code),
             region_code__in=above,
         ).values_list(
             "region_code",
-            "indicator__code",
+            "indicator_id",
             "period__code",
             "numerator",
             "denominator",
             "reporting",
         )
-        for region, indicator, period, numerator, denominator, reporting in rows:
-            out[(region, indicator, by_code[period])] = (numerator, denominator, reporting)
+        for region, indicator_id, period, numerator, denominator, reporting in rows:
+            key = (region, codes[indicator_id], by_code[period])
+            out[key] = (numerator, denominator, reporting)
     desa = [p.code for p in places if p.level == Level.DESA]
     if desa:
         infos = [catalogue.indicators[i.code] for i in indicators if i.code in catalogue.indicators]

@@ -338,3 +338,18 @@ def test_a_rebuild_of_one_kabupaten_leaves_the_other_kabupaten_alone(mixed_value
     assert set(
         ElementRollup.objects.filter(region_code="91.02.01").values_list("total", flat=True)
     ) == {999}
+
+
+def test_a_rebuild_leaves_the_connections_sqlite_settings_as_it_found_them(some_values):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite page cache and sorter threads only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        rebuild_rollups()
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
+        cursor.execute("PRAGMA threads")
+        assert cursor.fetchone()[0] == 0
