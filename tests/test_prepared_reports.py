@@ -165,3 +165,19 @@ def test_reports_older_than_the_keeping_time_are_deleted_when_a_new_one_is_asked
     recent = ask(camat, "pdf")
     assert list(PreparedReport.objects.values_list("pk", flat=True)) == [recent.pk]
     assert tasks.expire(now=timezone.now() + dt.timedelta(hours=25)) == 1
+
+
+def test_the_progress_page_and_its_fragment_take_a_few_queries_however_often_polled(
+    camat: Client,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = ask(camat, "xlsx")
+    counts = []
+    for url in (f"/laporan/{report.pk}/", f"/laporan/{report.pk}/kemajuan/") * 2:
+        with CaptureQueriesContext(connection) as queries:
+            assert camat.get(url, HTTP_HX_REQUEST="true").status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert all(1 <= n <= 8 for n in counts), counts
+    assert counts[:2] == counts[2:]  # polling again costs the same
