@@ -789,12 +789,15 @@ def _reconcile(
                     report.examples.append(
                         f"{label} {tuple(row[:3])}: tidak ada → {_measures(row[3:])} / missing"
                     )
-            # In (period, region) order: a region's rows for a period then lie together on
-            # disk, so a scorecard of every indicator reads a few pages, not one per row.
+            # Indicator rows in (period, region) order: a region's rows for a period then lie
+            # together on disk, so a scorecard of every indicator reads a few pages rather
+            # than one per row (measured: 3,492 heap pages for 3,630 rows without). Element
+            # rows are read per element, in the order they are computed.
+            order = f" ORDER BY {period}, {code}, {ref}" if table is INDICATORS else ""
             cursor.execute(
                 f"INSERT INTO {stored} ({code}, {lvl}, {ref}, {period}, {', '.join(measures)}) "  # noqa: S608
                 f"SELECT {code}, {lvl}, {ref}, {period}, {', '.join(measures)} FROM {fresh} "
-                f"WHERE {lvl} = %s ORDER BY {period}, {code}, {ref}",
+                f"WHERE {lvl} = %s{order}",
                 [level],
             )
             if cursor.rowcount:
