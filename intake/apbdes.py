@@ -60,7 +60,6 @@ _SOURCES = {
 }
 SOURCE = "siskeudes"
 KIND = "apbdes"  # Upload.kind of a budget file sent on the web
-DRAFT_MARK = "R"  # Upload.period of a draft (rancangan) budget: the year, then this mark
 
 
 @dataclass
@@ -346,14 +345,9 @@ def attach_fates(plan: ApbdesPlan, *, stage: str) -> None:
 
 def upload_options(upload: Upload) -> tuple[int | None, str]:
     """The year (None: from the file's `tahun` column) and stage chosen when sending."""
-    year = upload.period.removesuffix(DRAFT_MARK)
-    stage = Stage.DRAFT if upload.period.endswith(DRAFT_MARK) else Stage.FINAL
+    year = upload.period
+    stage = Stage.DRAFT if upload.budget_stage == Stage.DRAFT else Stage.FINAL
     return (int(year) if year.isdigit() else None), stage
-
-
-def options_period(year: int | None, stage: str) -> str:
-    """What `upload_options` reads back, stored in `Upload.period` (e.g. `2025R`)."""
-    return f"{year or ''}{DRAFT_MARK if stage == Stage.DRAFT else ''}"
 
 
 def plan_upload(upload: Upload, *, by: Any) -> ApbdesPlan:

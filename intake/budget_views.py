@@ -58,7 +58,8 @@ def budget_upload(request: HttpRequest) -> HttpResponse:
                 size=sent.size,
                 by=request.user,
                 kind=apbdes.KIND,
-                period=apbdes.options_period(form.cleaned_data["year"], form.cleaned_data["stage"]),
+                period=str(form.cleaned_data["year"] or ""),
+                budget_stage=form.cleaned_data["stage"],
             )
         except BadFile as exc:
             form.add_error("file", str(exc))

@@ -35,6 +35,8 @@ class Upload(models.Model):
     uploaded_at = models.DateTimeField(_("waktu unggah"), auto_now_add=True)
     # Options given at upload: the default period and the kecamatan for matching by name.
     period = models.CharField(_("periode"), max_length=8, blank=True)
+    # APBDes files: the budget stage chosen when sending (planning.models.Stage).
+    budget_stage = models.CharField(_("tahap APBDes"), max_length=10, blank=True)
     kecamatan = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -99,6 +99,7 @@ def test_a_draft_takes_the_year_and_stage_given_on_the_form(cast: Cast) -> None:
         b"34.04.01.2001;2.2.02;Posyandu;DD;10.000.000\n"
     )
     upload = send(client, content, year="2026", stage="draft")
+    assert (upload.period, upload.budget_stage) == ("2026", Stage.DRAFT)
     assert "2026" in client.get(f"/impor/apbdes/{upload.pk}/").content.decode()
     client.post(f"/impor/apbdes/{upload.pk}/konfirmasi/")
     budget = BudgetLine.objects.get()
