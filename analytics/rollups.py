@@ -17,6 +17,7 @@ every write transaction alone (BEGIN IMMEDIATE).
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -457,15 +458,18 @@ def _kecamatan_set_based(
         else:
             is_full, join, full_params = "0", "", []
         # Element sums per kecamatan, split by "the desa-year is complete".
-        cursor.execute(
-            f"INSERT INTO {element_parts} ({code}, {el}, {per}, {full}, {total}, "  # noqa: S608
-            f"{_qn('reporting')}) "
-            f"SELECT {kec}, v.{element}, v.{period}, {is_full}, SUM(v.{value}), COUNT(*) "
-            f"FROM {values} v {join}"
-            f"WHERE v.{element} IN ({', '.join(['%s'] * len(summed))}){where} "
-            "GROUP BY 1, 2, 3, 4",
-            [*full_params, *summed, *params],
-        )
+        if connection.vendor == "sqlite":
+            _element_parts_streamed(summed, complete if terms else None, where, params)
+        else:
+            cursor.execute(
+                f"INSERT INTO {element_parts} ({code}, {el}, {per}, {full}, {total}, "  # noqa: S608
+                f"{_qn('reporting')}) "
+                f"SELECT {kec}, v.{element}, v.{period}, {is_full}, SUM(v.{value}), COUNT(*) "
+                f"FROM {values} v {join}"
+                f"WHERE v.{element} IN ({', '.join(['%s'] * len(summed))}){where} "
+                "GROUP BY 1, 2, 3, 4",
+                [*full_params, *summed, *params],
+            )
         if with_elements:
             fresh = ELEMENTS
             cursor.execute(
@@ -517,6 +521,72 @@ def _kecamatan_set_based(
             [Level.KECAMATAN],
         )
     return left_elements, left_indicators
+
+
+def _element_parts_streamed(
+    summed: Sequence[int], complete: int | None, where: str, params: SqlParams
+) -> None:
+    """SQLite: the element sums per kecamatan, split by "the desa-year is complete", summed
+    in Python from one plain scan of the values.
+
+    SQLite groups by sorting: the GROUP BY of the PostgreSQL statement sorted every value
+    (37.9 M nationally) through temporary files — about two thirds of a national rebuild.
+    Here the sums go to dense arrays (one slot per kecamatan, element and complete flag, one
+    pair of arrays per period), so the scan needs no order and memory grows with the number
+    of kecamatan, elements and periods, not with the values. `complete` is the number of
+    elements a desa-year needs to be complete (None: no desa-year is)."""
+    width = CODE_WIDTH[Level.KECAMATAN]
+    full_years: set[tuple[str, int]] = set()
+    with connection.cursor() as cursor:
+        if complete is not None:
+            cursor.execute(
+                f"SELECT {_qn('desa')}, {_qn('period_id')} FROM {_qn(DESA_COUNTS)} "  # noqa: S608
+                f"WHERE {_qn('n')} = %s",
+                [complete],
+            )
+            full_years = set(cursor.fetchall())
+        slot_of_element = {element_id: i for i, element_id in enumerate(summed)}
+        kecamatan: dict[str, int] = {}
+        totals: dict[int, array[float]] = {}
+        counts: dict[int, array[int]] = {}
+        size = 2 * len(summed)
+        cursor.execute(
+            f"SELECT v.{_qn('region_id')}, v.{_qn('element_id')}, v.{_qn('period_id')}, "  # noqa: S608
+            f"v.{_qn('value')} FROM {_qn(DataValue._meta.db_table)} v "
+            f"WHERE v.{_qn('element_id')} IN ({', '.join(['%s'] * len(summed))}){where}",
+            [*summed, *params],
+        )
+        while rows := cursor.fetchmany(20_000):
+            for desa, element_id, period_id, value in rows:
+                kec = kecamatan.get(desa[:width])
+                if kec is None:
+                    kec = kecamatan[desa[:width]] = len(kecamatan)
+                total = totals.get(period_id)
+                if total is None:
+                    total = totals[period_id] = array("d")
+                    counts[period_id] = array("q")
+                count = counts[period_id]
+                slot = kec * size + 2 * slot_of_element[element_id]
+                if (desa, period_id) in full_years:
+                    slot += 1
+                if slot >= len(total):
+                    grow = slot + 1 + 64 * size - len(total)
+                    total.extend([0.0] * grow)
+                    count.extend([0] * grow)
+                total[slot] += value
+                count[slot] += 1
+    names = list(kecamatan)
+    parts = (
+        (names[slot // size], summed[(slot % size) // 2], period_id, slot % 2, total[slot], n)
+        for period_id, total in totals.items()
+        for slot, n in enumerate(counts[period_id])
+        if n
+    )
+    _copy_rows(
+        ELEMENT_PARTS,
+        ("region_code", "element_id", "period_id", "full", "total", "reporting"),
+        parts,
+    )
 
 
 def _kecamatan_python(
@@ -936,7 +1006,7 @@ def _bulk_load(models: Sequence[type[ElementRollup] | type[IndicatorRollup]]) ->
 # SQLite, during a rebuild: page cache (KiB) and sorter threads. SQLite groups by sorting;
 # the national rebuild sorts tens of millions of rows, which spill to temporary files when
 # the cache is the default 2 MB.
-SQLITE_REBUILD_CACHE_KB = 512 * 1024
+SQLITE_REBUILD_CACHE_KB = 128 * 1024
 SQLITE_SORTER_THREADS = 2
 
 
