@@ -21,9 +21,9 @@ from analytics.figures import (
     Place,
     figure_for,
     figures_for_children,
-    indicators_with_targets,
 )
 from analytics.models import NATIONAL
+from analytics.snapshot import catalogue_snapshot
 from catalog.periods import BadPeriod, parse_period
 
 router = Router(tags=["analitik"])
@@ -126,7 +126,8 @@ def indicator_values(
         raise HttpError(
             400, f"level={level!r} tidak dikenal; hanya 'children'. / Only level=children."
         )
-    found = indicators_with_targets([indicator])
+    snapshot = catalogue_snapshot()
+    found = snapshot.indicators_named({indicator})
     if not found:
         raise HttpError(
             400, f"Indikator {indicator!r} tidak dikenal. / Unknown indicator {indicator!r}."
@@ -137,5 +138,5 @@ def indicator_values(
         if sectors is not None and found[0].sector.code not in sectors:
             raise Http404("sector outside the user's scope")
     if level == "children":
-        return _json([_out(f) for f in figures_for_children(found[0], place, spec)])
-    return _json(_out(figure_for(found[0], place, spec)))
+        return _json([_out(f) for f in figures_for_children(found[0], place, spec, snapshot)])
+    return _json(_out(figure_for(found[0], place, spec, snapshot)))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from analytics.derivation import Catalogue, contribution
 from analytics.models import NATIONAL, IndicatorRollup, RegionSize
 from analytics.rollups import fetch_points
-from analytics.snapshot import catalogue_snapshot
+from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
 from analytics.status import Status, status_of
 from catalog.models import Direction, Indicator, Target
 from catalog.periods import PeriodSpec
@@ -169,13 +169,15 @@ def compute_figures(
     places: Sequence[Place],
     period: PeriodSpec,
     rank_among: Sequence[Place] | None = None,
+    snapshot: CatalogueSnapshot | None = None,
 ) -> list[Figure]:
     """One figure per (place, indicator), ranked among `rank_among` (default: `places`),
-    with the change since the previous period of the same type."""
+    with the change since the previous period of the same type. `snapshot`: the catalogue
+    the caller already holds for this request (else it is looked up)."""
     peers = list(rank_among) if rank_among is not None else list(places)
     every = {p.code: p for p in [*places, *peers]}
     previous = period.previous()
-    snapshot = catalogue_snapshot()
+    snapshot = snapshot or catalogue_snapshot()
     catalogue = snapshot.catalogue
     if any(i.code not in snapshot.by_code for i in indicators):
         catalogue = Catalogue.load(indicators)  # not in the catalogue as stored: read afresh
@@ -234,17 +236,33 @@ def compute_figures(
     return figures
 
 
-def figure_for(indicator: Indicator, place: Place, period: PeriodSpec) -> Figure:
+def figure_for(
+    indicator: Indicator,
+    place: Place,
+    period: PeriodSpec,
+    snapshot: CatalogueSnapshot | None = None,
+) -> Figure:
     """One region's figure, ranked among its siblings."""
     return compute_figures(
-        indicators=[indicator], places=[place], period=period, rank_among=siblings_of(place)
+        indicators=[indicator],
+        places=[place],
+        period=period,
+        rank_among=siblings_of(place),
+        snapshot=snapshot,
     )[0]
 
 
-def figures_for_children(indicator: Indicator, place: Place, period: PeriodSpec) -> list[Figure]:
+def figures_for_children(
+    indicator: Indicator,
+    place: Place,
+    period: PeriodSpec,
+    snapshot: CatalogueSnapshot | None = None,
+) -> list[Figure]:
     """One figure per child region, ranked among those children."""
     children = children_of(place)
-    return compute_figures(indicators=[indicator], places=children, period=period)
+    return compute_figures(
+        indicators=[indicator], places=children, period=period, snapshot=snapshot
+    )
 
 
 def figures_for_place(

@@ -192,4 +192,4 @@ def test_a_repeated_request_reads_the_catalogue_from_memory_in_a_bounded_number_
     assert len(response.json()) == 2
     sql = " ".join(q["sql"].lower() for q in queries.captured_queries)
     assert "catalog_indicator" not in sql and "catalog_dataelement" not in sql
-    assert len(queries.captured_queries) <= 8
+    assert len(queries.captured_queries) <= 7
