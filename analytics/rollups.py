@@ -32,6 +32,8 @@ from analytics.derivation import (
     ancestors,
     contribution,
     derive,
+    derive_all,
+    derived_value,
     element_periods,
     indicator_periods,
 )
@@ -599,6 +601,8 @@ def _kecamatan_rows(
     for desa, by_element in points.items():
         kec = desa[:8]
         years: set[int] = set()
+        # Every derived value of an element of this desa, computed once (derive_all).
+        derived: dict[str, dict[PeriodSpec, float]] = {}
         for code, stored in by_element.items():
             info = catalogue.elements[code]
             years.update(p.year for p in stored)
@@ -611,12 +615,13 @@ def _kecamatan_rows(
                     acc[0] += value
                     acc[1] += 1
                 continue
-            for period in element_periods(info, stored):
-                derived = derive(info, stored, period)
-                if derived is not None:
-                    acc = element_acc[(kec, info.id, period)]
-                    acc[0] += derived
-                    acc[1] += 1
+            derived_all = derived.get(code)
+            if derived_all is None:
+                derived_all = derived[code] = derive_all(info, stored)
+            for period, value in derived_all.items():
+                acc = element_acc[(kec, info.id, period)]
+                acc[0] += value
+                acc[1] += 1
         for ind in chosen:
             if not ind.elements <= by_element.keys():
                 continue
@@ -646,7 +651,7 @@ def _kecamatan_rows(
                 else:
                     candidates = all_periods(year, ind.finest)
                 for period in candidates:
-                    pair = contribution(ind, catalogue, by_element, period)
+                    pair = _contribution(ind, catalogue, by_element, derived, period)
                     if pair is not None:
                         iacc = indicator_acc[(kec, ind.id, period)]
                         iacc[0] += pair[0]
@@ -658,6 +663,36 @@ def _kecamatan_rows(
         {(k[0], k[1], ids[k[2]]): v for k, v in element_acc.items()},
         {(k[0], k[1], ids[k[2]]): v for k, v in indicator_acc.items()},
     )
+
+
+def _contribution(
+    indicator: IndicatorInfo,
+    catalogue: Catalogue,
+    points: dict[str, dict[PeriodSpec, float]],
+    derived: dict[str, dict[PeriodSpec, float]],
+    period: PeriodSpec,
+) -> tuple[float, float] | None:
+    """`derivation.contribution` with each element's derived values computed once per desa
+    (`derived`, filled as needed) instead of once per period."""
+    if period.type < indicator.finest:
+        return None
+    sums: dict[str, float] = {}
+    for code in indicator.elements:
+        info = catalogue.elements[code]
+        stored = points.get(code)
+        if stored is None:
+            return None
+        by_period = derived.get(code)
+        if by_period is None:
+            by_period = derived[code] = derive_all(info, stored)
+        value = derived_value(info, stored, by_period, period)
+        if value is None:
+            return None
+        sums[code] = value
+    counts = dict.fromkeys(sums, 1)
+    numerator = indicator.numerator.evaluate(sums, counts)
+    denominator = indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0
+    return numerator, denominator
 
 
 def _scope_sql(alias: str, prefix: str | None) -> tuple[str, SqlParams]:
