@@ -30,7 +30,14 @@ from catalog.models import DataElement, Period
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
 from datavalues import approval, validation
 from datavalues.models import DataValue, How
-from datavalues.writing import ValueInput, ValuesRejected, save_value_chunks, save_values
+from datavalues.writing import (
+    CatalogueState,
+    ValueInput,
+    ValuesRejected,
+    catalogue_state,
+    save_value_chunks,
+    save_values,
+)
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
     BadCell,
@@ -123,6 +130,8 @@ class Plan:
     # commit (None for a plan that is only shown).
     values: int = 0
     stage: _Stage | None = field(default=None, repr=False, compare=False)
+    # The catalogue the rows were checked against (the commit re-checks only on a change).
+    catalogue: CatalogueState = field(default_factory=dict, repr=False, compare=False)
     counts: dict[str, int] = field(default_factory=lambda: {f.value: 0 for f in Fate})
     # Fates of the first PREVIEW_ROWS rows and of every row with a problem (for the page and
     # the error report); counts cover all rows.
@@ -222,6 +231,7 @@ def plan_values(
     today = today or timezone.localdate()
     columns = _columns(table.header)
     elements = {e.code: e for e in DataElement.objects.all()}
+    plan.catalogue = catalogue_state(elements.values())
     long = {"kode_data", "nilai"} <= columns.keys()
     region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
     name_col = next((columns[c] for c in NAME_COLUMNS if c in columns), None)
@@ -652,7 +662,7 @@ class _Stage:
                 rows = pickle.load(self.file)  # noqa: S301
             except EOFError:
                 break
-            batch.extend(ValueInput(*row) for row in rows)
+            batch.extend(map(ValueInput._make, rows))
             if len(batch) >= CHUNK_ROWS:
                 yield batch
                 batch = []
@@ -762,7 +772,13 @@ def write_plan(
         raise ValueError("write_plan needs a plan made with stage=True")
     try:
         if how == How.FILE:
-            result = save_value_chunks(chunks=plan.stage.chunks(), by=by, how=how, upload=upload)
+            result = save_value_chunks(
+                chunks=plan.stage.chunks(),
+                by=by,
+                how=how,
+                upload=upload,
+                checked=plan.catalogue,
+            )
         else:
             result = save_values(
                 values=(v for chunk in plan.stage.chunks() for v in chunk), by=by, how=how
