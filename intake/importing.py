@@ -395,8 +395,8 @@ class _Planner:
         self.element_index = {code: i for i, code in enumerate(elements)}
         self.types = {code: e.period_type_enum for code, e in elements.items()}
         self.period_index: dict[str, int] = {}
-        self.periods_ok: dict[str, tuple[str, str]] = {}
-        self.specs: dict[str, PeriodSpec] = {}
+        self.periods_ok: dict[str, tuple[str, str, PeriodSpec | None, int]] = {}
+        self.region_checks: dict[str, tuple[str, str, int]] = {}
         self.period_ids: dict[str, int | None] = {}
         self.locks: dict[str, list[tuple[int, int, int]]] = {}
         self.locks_loaded: set[str] = set()
@@ -453,42 +453,27 @@ class _Planner:
     def _check(self, row: _Row) -> None:
         """The checks of one row that need no other row (and duplicates)."""
         number, region, problems = row.number, row.region, row.problems
-        kind = self.regions.kinds.get(region)
-        if kind is None:
-            problems.append(
-                Problem(
-                    number,
-                    "kode_wilayah",
-                    f"{region!r} bukan kode desa/kelurahan yang dikenal / unknown desa code",
-                )
-            )
-            return
-        if not _may_write(self.scope, region):
-            problems.append(
-                Problem(
-                    number,
-                    "kode_wilayah",
-                    f"{region} di luar wilayah yang boleh Anda isi / outside your scope",
-                )
-            )
+        checked_region = self.region_checks.get(region)
+        if checked_region is None:
+            checked_region = self.region_checks[region] = self._check_region(region)
+        kind, region_problem, region_index = checked_region
+        if region_problem:
+            problems.append(Problem(number, "kode_wilayah", region_problem))
             return
         checked = self.periods_ok.get(row.period)
         if checked is None:
-            checked = self.periods_ok[row.period] = _check_period(row.period, self.today)
-        period_code, period_problem = checked
+            checked = self.periods_ok[row.period] = self._check_period(row.period)
+        period_code, period_problem, spec, period_index = checked
         if period_problem:
             problems.append(Problem(number, "periode", period_problem))
             return
-        spec = self.specs.get(period_code)
-        if spec is None:
-            spec = self.specs[period_code] = parse_period(period_code)
+        assert spec is not None
         locked = region in self.locks and approval.is_locked(self.locks, region, period_code)
-        region_index = self.region_index.setdefault(region, len(self.region_index))
-        period_index = self.period_index.setdefault(period_code, len(self.period_index))
+        elements, seen, element_index, items = self.elements, self.seen, self.element_index, []
         for code, column, value_cell in row.entries:
             if not self.long and is_blank(value_cell):
                 continue
-            element = self.elements.get(code)
+            element = elements.get(code)
             if element is None:
                 problems.append(
                     Problem(
@@ -528,8 +513,8 @@ class _Planner:
             if problem := element.check_value(value):
                 problems.append(Problem(number, column, f"{value:g}: {problem}"))
                 continue
-            key = (region_index * 4096 + self.element_index[code]) * 65536 + period_index
-            first = self.seen.setdefault(key, number)
+            key = (region_index * 4096 + element_index[code]) * 65536 + period_index
+            first = seen.setdefault(key, number)
             if first != number:
                 problems.append(
                     Problem(
@@ -543,7 +528,29 @@ class _Planner:
             if locked:
                 problems.append(Problem(number, "periode", approval.LOCKED_MESSAGE))
                 continue
-            row.items.append(Item(number, column, region, code, period_code, value, row.source))
+            items.append(Item(number, column, region, code, period_code, value, row.source))
+        row.items = items
+
+    def _check_region(self, region: str) -> tuple[str, str, int]:
+        """(kind, why the rows of `region` are refused or "", its index for duplicates)."""
+        kind = self.regions.kinds.get(region)
+        if kind is None:
+            return "", f"{region!r} bukan kode desa/kelurahan yang dikenal / unknown desa code", 0
+        if not _may_write(self.scope, region):
+            return kind, f"{region} di luar wilayah yang boleh Anda isi / outside your scope", 0
+        return kind, "", self.region_index.setdefault(region, len(self.region_index))
+
+    def _check_period(self, period: str) -> tuple[str, str, PeriodSpec | None, int]:
+        """(period code, why it is refused or "", its spec, its index for duplicates)."""
+        code, problem = _check_period(period, self.today)
+        if problem:
+            return code, problem, None, 0
+        return (
+            code,
+            "",
+            parse_period(code),
+            self.period_index.setdefault(code, len(self.period_index)),
+        )
 
     def _settle(
         self, rows: list[_Row], *, context: dict[tuple[str, str, str], float] | None
