@@ -231,10 +231,18 @@ def _open_xlsx(stream: IO[bytes], *, size: int) -> Table:
     start = number
 
     def data() -> Iterator[tuple[int, list[Cell]]]:
+        as_is = _AS_IS
         for offset, raw in enumerate(rows, start=start + 1):
-            yield offset, [_calamine_cell(c) for c in raw]
+            # Most cells are text or numbers, kept as they are ("" is an empty cell).
+            cells: list[Cell] = [None if c == "" else c for c in raw]
+            if not all(type(c) in as_is for c in cells):
+                cells = [_calamine_cell(c) for c in raw]
+            yield offset, cells
 
     return Table(kind="xlsx", header=header, rows=data())
+
+
+_AS_IS = frozenset({str, float, int, type(None)})
 
 
 def _calamine_cell(value: object) -> Cell:
