@@ -10,12 +10,14 @@ same transaction as the upload record, so a killed process leaves nothing behind
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -32,6 +34,7 @@ from datavalues import approval, validation
 from datavalues.models import DataValue, How
 from datavalues.writing import (
     CatalogueState,
+    SaveResult,
     ValueInput,
     ValuesRejected,
     catalogue_state,
@@ -212,6 +215,25 @@ def _element_code(header_cell: str) -> str:
     return re.split(r"[\s(]", header_cell.strip(), maxsplit=1)[0].upper()
 
 
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a file is planned or written.
+
+    A big file allocates millions of small objects that live for a chunk (rows, items,
+    tuples), and the collector, run every 700 allocations, walks them again and again:
+    measured on 1,000,000 rows, the plan took twice as long with it on. Nothing of a plan
+    forms cycles that need it; what other code leaves behind is collected once per chunk
+    (`gc.collect(0)`, young objects only) and fully when the file is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
 def plan_values(
     table: Table,
     *,
@@ -235,9 +257,7 @@ def plan_values(
     long = {"kode_data", "nilai"} <= columns.keys()
     region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
     name_col = next((columns[c] for c in NAME_COLUMNS if c in columns), None)
-    kec_col = next((columns[c] for c in KECAMATAN_COLUMNS if c in columns), None)
     period_col = columns.get("periode")
-    source_col = columns.get("sumber")
     value_columns: list[tuple[int, str]] = []
     if long:
         plan.layout = "long"
@@ -282,6 +302,43 @@ def plan_values(
         )
     if plan.errors:
         return plan
+    with _few_collections():
+        _plan_rows(
+            table,
+            plan,
+            elements,
+            scope,
+            today,
+            long,
+            columns,
+            value_columns,
+            period,
+            kecamatan,
+            progress,
+            stage,
+        )
+    return plan
+
+
+def _plan_rows(
+    table: Table,
+    plan: Plan,
+    elements: dict[str, DataElement],
+    scope: Scope | None,
+    today: date,
+    long: bool,
+    columns: dict[str, int],
+    value_columns: list[tuple[int, str]],
+    period: str,
+    kecamatan: str,
+    progress: Callable[[int], None] | None,
+    stage: bool,
+) -> None:
+    region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
+    name_col = next((columns[c] for c in NAME_COLUMNS if c in columns), None)
+    kec_col = next((columns[c] for c in KECAMATAN_COLUMNS if c in columns), None)
+    period_col = columns.get("periode")
+    source_col = columns.get("sumber")
     planner = _Planner(
         plan,
         elements=elements,
@@ -339,7 +396,6 @@ def plan_values(
             entries = [(code, table.header[i], cell(cells, i)) for i, code in value_columns]
         planner.add(_Row(number, cells, region, entries, row_period, source))
     planner.finish()
-    return plan
 
 
 @dataclass(slots=True)
@@ -449,6 +505,7 @@ class _Planner:
             else:
                 ready.append(row)
         self._settle(ready, context=None)
+        gc.collect(0)  # the chunk's young objects only (see _few_collections)
 
     def _check(self, row: _Row) -> None:
         """The checks of one row that need no other row (and duplicates)."""
@@ -673,6 +730,7 @@ class _Stage:
             if len(batch) >= CHUNK_ROWS:
                 yield batch
                 batch = []
+                gc.collect(0)  # the written chunk's young objects (see _few_collections)
         if batch:
             yield batch
 
@@ -778,21 +836,19 @@ def write_plan(
     if plan.stage is None:
         raise ValueError("write_plan needs a plan made with stage=True")
     try:
-        if how == How.FILE:
-            result = save_value_chunks(
-                chunks=plan.stage.chunks(),
-                by=by,
-                how=how,
-                upload=upload,
-                checked=plan.catalogue,
-            )
-        else:
-            result = save_values(
-                values=(v for chunk in plan.stage.chunks() for v in chunk), by=by, how=how
-            )
+        with _few_collections():
+            result = _write_staged(plan, plan.stage, by=by, how=how, upload=upload)
     except ValuesRejected as exc:  # the state changed since the plan: refuse, never half
         raise ImportRefused(plan, str(exc)) from exc
     return result.created + result.updated
+
+
+def _write_staged(plan: Plan, stage: _Stage, *, by: Any, how: How, upload: Any) -> SaveResult:
+    if how == How.FILE:
+        return save_value_chunks(
+            chunks=stage.chunks(), by=by, how=how, upload=upload, checked=plan.catalogue
+        )
+    return save_values(values=(v for chunk in stage.chunks() for v in chunk), by=by, how=how)
 
 
 def import_commit(
