@@ -7,7 +7,7 @@ same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -517,6 +517,7 @@ def _write_chunk(
                 "updated_at",
             ],
             to_create,
+            _value_line,
         )
         _update_values(to_update)
         _insert(
@@ -534,6 +535,7 @@ def _write_chunk(
                 "upload_id",
             ],
             history,
+            _history_line,
         )
     return written
 
@@ -627,9 +629,13 @@ def _share_keys(table: str, ids: set[int]) -> None:
 
 
 def _insert(
-    model: type[DataValue] | type[ValueChange], columns: list[str], rows: list[tuple[Any, ...]]
+    model: type[DataValue] | type[ValueChange],
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    line: Callable[[tuple[Any, ...]], str],
 ) -> None:
-    """Plain multi-row insert (COPY on PostgreSQL): no model instance per row."""
+    """Plain multi-row insert (COPY on PostgreSQL, each row as `line` formats it): no model
+    instance per row."""
     if not rows:
         return
     qn = connection.ops.quote_name
@@ -639,35 +645,42 @@ def _insert(
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for start in range(0, len(rows), 5000):
-                    copy.write(_copy_text(rows[start : start + 5000]))
+                    copy.write("".join(map(line, rows[start : start + 5000])))
             return
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
         cursor.executemany(sql, rows)
 
 
+# COPY's text format: a tab between fields, \N for NULL, backslash escapes in text. Floats
+# by `repr`, which PostgreSQL reads back to the same double. Desa codes are known codes and
+# `how` a fixed word: only the source is free text. (psycopg's `write_row` costs several
+# times as much per row.)
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(rows: list[tuple[Any, ...]]) -> str:
-    """Rows in COPY's text format (a tab between fields, \\N for NULL, backslash escapes
-    in text). Floats by `repr`, which PostgreSQL reads back to the same double; psycopg's
-    `write_row` costs about four times as much per row."""
-    escapes = _COPY_ESCAPES
-    return "".join(
-        "\t".join(
-            [
-                "\\N"
-                if v is None
-                else v.translate(escapes)
-                if type(v) is str
-                else repr(v)
-                if type(v) is float
-                else str(v)
-                for v in row
-            ]
-        )
-        + "\n"
-        for row in rows
+def _copy_text(text: str) -> str:
+    return text.translate(_COPY_ESCAPES) if text else text
+
+
+def _copy_null(value: object) -> str:
+    return "\\N" if value is None else repr(value) if type(value) is float else str(value)
+
+
+def _value_line(row: tuple[Any, ...]) -> str:
+    """(region, element, period, value, source, user, time) as a COPY line."""
+    region, element, period, value, source, user, at = row
+    return (
+        f"{region}\t{element}\t{period}\t{value!r}\t{_copy_text(source)}\t"
+        f"{_copy_null(user)}\t{at}\n"
+    )
+
+
+def _history_line(row: tuple[Any, ...]) -> str:
+    """(region, element, period, old, new, source, how, user, time, upload) as a COPY line."""
+    region, element, period, old, new, source, how, user, at, upload = row
+    return (
+        f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{new!r}\t{_copy_text(source)}\t"
+        f"{how}\t{_copy_null(user)}\t{at}\t{_copy_null(upload)}\n"
     )
 
 

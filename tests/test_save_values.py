@@ -229,3 +229,13 @@ def test_on_postgresql_a_planned_file_checks_each_reference_once_and_turns_trigg
     # A reference that does not exist is refused as the trigger would refuse it.
     with pytest.raises(IntegrityError, match="catalog_period"):
         share("catalog_period", {987654})
+
+
+def test_a_source_with_tabs_backslashes_and_newlines_is_stored_as_written_by_the_bulk_path(desa):
+    from datavalues.writing import save_value_chunks
+
+    source = "PWS\tKIA\\2025\r\nrev. 0.1"
+    save_value_chunks(chunks=[[ValueInput(desa[0], "IDM_SKOR", "2025", 0.1 + 0.2, source)]])
+    value = DataValue.objects.get()
+    assert (value.source, value.value) == (source, 0.1 + 0.2)
+    assert value.history().get().source == source
