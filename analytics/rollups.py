@@ -30,8 +30,6 @@ from analytics.derivation import (
     IndicatorInfo,
     all_periods,
     ancestors,
-    contribution,
-    derive,
     derive_all,
     derived_value,
     element_periods,
@@ -129,11 +127,16 @@ def apply_changes(changes: Sequence[Change], catalogue: Catalogue | None = None)
                 points[change.period] = change.old
             stored[change.element].add(change.period)
         places = ancestors(desa)
+        # Each element's derived values before and after, computed once per desa.
+        old_derived: dict[str, dict[PeriodSpec, float]] = {}
+        new_derived: dict[str, dict[PeriodSpec, float]] = {}
         for code, specs in stored.items():
             element = catalogue.elements[code]
+            before_all = old_derived[code] = derive_all(element, old.get(code) or {})
+            after_all = new_derived[code] = derive_all(element, new.get(code) or {})
             for period in element_periods(element, specs):
-                before = derive(element, old.get(code), period)
-                after = derive(element, new.get(code), period)
+                before = before_all.get(period)
+                after = after_all.get(period)
                 if before == after:
                     continue
                 d_total = (after or 0.0) - (before or 0.0)
@@ -149,8 +152,8 @@ def apply_changes(changes: Sequence[Change], catalogue: Catalogue | None = None)
         for ind_code, periods in affected.items():
             ind = catalogue.indicators[ind_code]
             for period in periods:
-                was = contribution(ind, catalogue, old, period)
-                now = contribution(ind, catalogue, new, period)
+                was = _contribution(ind, catalogue, old, old_derived, period)
+                now = _contribution(ind, catalogue, new, new_derived, period)
                 if was == now:
                     continue
                 d_num = (now[0] if now else 0.0) - (was[0] if was else 0.0)
@@ -189,6 +192,9 @@ UpsertRow = tuple[str | int | float, ...]
 SqlParams = list[str | int | float]
 
 
+UPSERT_ROWS = 500
+
+
 def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRow]) -> None:
     if not rows:
         return
@@ -203,7 +209,16 @@ def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRo
         f"ON CONFLICT ({qn(ref)}, {qn('period_id')}, {qn('region_code')}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        # Many rows per statement (the keys of `rows` are distinct, as ON CONFLICT needs).
+        for start in range(0, len(rows), UPSERT_ROWS):
+            batch = rows[start : start + UPSERT_ROWS]
+            cursor.execute(
+                sql.replace(
+                    f"VALUES ({placeholders}) ",
+                    f"VALUES {', '.join([f'({placeholders})'] * len(batch))} ",
+                ),
+                [value for row in batch for value in row],
+            )
         # A row no desa reports any more is removed rather than kept at zero.
         refs = sorted({int(row[2]) for row in rows})
         periods = sorted({int(row[3]) for row in rows})
