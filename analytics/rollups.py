@@ -209,16 +209,33 @@ def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRo
         f"ON CONFLICT ({qn(ref)}, {qn('period_id')}, {qn('region_code')}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
-        # Many rows per statement (the keys of `rows` are distinct, as ON CONFLICT needs).
-        for start in range(0, len(rows), UPSERT_ROWS):
-            batch = rows[start : start + UPSERT_ROWS]
-            cursor.execute(
-                sql.replace(
-                    f"VALUES ({placeholders}) ",
-                    f"VALUES {', '.join([f'({placeholders})'] * len(batch))} ",
-                ),
-                [value for row in batch for value in row],
-            )
+        # Many rows per statement (the keys of `rows` are distinct, as ON CONFLICT needs);
+        # on PostgreSQL the columns as arrays, so the statement stays short.
+        if connection.vendor == "postgresql":
+            types = [
+                "varchar",
+                "smallint",
+                "bigint",
+                "bigint",
+                *("integer" if m == "reporting" else "double precision" for m in measures),
+            ]
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            unnest = sql.replace(f"VALUES ({placeholders}) ", f"SELECT * FROM unnest({arrays}) ")  # noqa: S608
+            for start in range(0, len(rows), 10_000):
+                cursor.execute(
+                    unnest,
+                    [list(column) for column in zip(*rows[start : start + 10_000], strict=True)],
+                )
+        else:
+            for start in range(0, len(rows), UPSERT_ROWS):
+                batch = rows[start : start + UPSERT_ROWS]
+                cursor.execute(
+                    sql.replace(
+                        f"VALUES ({placeholders}) ",
+                        f"VALUES {', '.join([f'({placeholders})'] * len(batch))} ",
+                    ),
+                    [value for row in batch for value in row],
+                )
         # A row no desa reports any more is removed rather than kept at zero.
         refs = sorted({int(row[2]) for row in rows})
         periods = sorted({int(row[3]) for row in rows})

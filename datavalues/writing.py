@@ -698,14 +698,16 @@ def _update_values(rows: list[tuple[Any, ...]]) -> None:
                 [(*row[1:], row[0]) for row in rows],
             )
             return
-        # One statement per thousand rows: psycopg's executemany would send one per row.
-        casts = "(%s::bigint, %s::double precision, %s::varchar, %s::bigint, %s::timestamptz)"
-        for start in range(0, len(rows), 1000):
-            batch = rows[start : start + 1000]
+        # One statement per 10,000 rows, the columns as arrays: psycopg's executemany would
+        # send one statement per row, and a VALUES list of thousands of placeholders is
+        # parsed again in Python for every statement (too long for psycopg's cache).
+        for start in range(0, len(rows), 10_000):
+            ids, values, sources, users, times = zip(*rows[start : start + 10_000], strict=True)
             cursor.execute(
                 f"UPDATE {table} AS t SET {qn('value')} = v.value, {qn('source')} = v.source, "  # noqa: S608
                 f"{qn('updated_by_id')} = v.updated_by_id, {qn('updated_at')} = v.updated_at "
-                f"FROM (VALUES {', '.join([casts] * len(batch))}) "
-                "AS v(id, value, source, updated_by_id, updated_at) WHERE t.id = v.id",
-                [x for row in batch for x in row],
+                "FROM unnest(%s::bigint[], %s::double precision[], %s::varchar[], "
+                "%s::bigint[], %s::timestamptz[]) AS v(id, value, source, updated_by_id, updated_at) "
+                "WHERE t.id = v.id",
+                [list(ids), list(values), list(sources), list(users), list(times)],
             )
