@@ -466,20 +466,25 @@ def _write_chunk(
             period_id__in=set(period_ids.values()),
         ).values_list("id", "region_id", "element_id", "period_id", "value"):
             existing[(region, element_id, period_id)] = (pk, value)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    if connection.vendor == "postgresql":
-        now = now.isoformat()  # once, not per row of COPY (which reads it as text)
+    moment = timezone.now()
+    # As text once, not per row (COPY reads text; SQLite stores it as Django writes it).
+    now = (
+        moment.isoformat()
+        if connection.vendor == "postgresql"
+        else connection.ops.adapt_datetimefield_value(moment)
+    )
     to_create: list[tuple[Any, ...]] = []
     to_update: list[tuple[Any, ...]] = []
     history: list[tuple[Any, ...]] = []
     written = _Written(set(), [])
     how_value = how.value
     unchanged = 0
-    for region, element, period, value, source, _row in rows:
+    for region, element, period, given, source, _row in rows:
         element_id = element_ids[element]
         period_id = period_ids[period]
-        assert value is not None  # files never delete
-        new = float(value)
+        if given is None:  # files never delete
+            raise ValueError("save_value_chunks writes values, never deletions")
+        new = float(given)
         current = existing.get((region, element_id, period_id))
         if current is None:
             old = None

@@ -234,10 +234,11 @@ def _open_xlsx(stream: IO[bytes], *, size: int) -> Table:
         as_is = _AS_IS
         for offset, raw in enumerate(rows, start=start + 1):
             # Most cells are text or numbers, kept as they are ("" is an empty cell).
-            cells: list[Cell] = [None if c == "" else c for c in raw]
-            if not all(type(c) in as_is for c in cells):
-                cells = [_calamine_cell(c) for c in raw]
-            yield offset, cells
+            plain = [None if c == "" else c for c in raw]
+            if all(type(c) in as_is for c in plain):
+                yield offset, cast(list[Cell], plain)
+            else:
+                yield offset, [_calamine_cell(c) for c in raw]
 
     return Table(kind="xlsx", header=header, rows=data())
 

@@ -207,9 +207,12 @@ def test_on_postgresql_a_planned_file_checks_each_reference_once_and_turns_trigg
         pytest.skip("foreign-key triggers are PostgreSQL's")
     shared: list[tuple[str, set[int]]] = []
     share = writing._share_keys
-    monkeypatch.setattr(
-        writing, "_share_keys", lambda t, ids: (shared.append((t, ids)), share(t, ids))
-    )
+
+    def recording(table: str, ids: set[int]) -> None:
+        shared.append((table, ids))
+        share(table, ids)
+
+    monkeypatch.setattr(writing, "_share_keys", recording)
     upload = Upload.objects.create(file_name="a.csv", sha256="0" * 64, size=1, content=b"")
     writing.save_value_chunks(
         chunks=[
