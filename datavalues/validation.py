@@ -147,10 +147,11 @@ def check_batch(
     """
     r = rules()
     findings: list[Finding] = []
-    batch = {(c.region, c.element, c.period): c.value for c in candidates}
-    by_key: Mapping[tuple[str, str, str], float] = ChainMap(batch, context) if context else batch
     pair_elements = {p.numerator for p in r.pairs} | {p.denominator for p in r.pairs}
     involved = [c for c in candidates if c.element in pair_elements]
+    # Only the pair rule looks values up by key, and only values of paired elements.
+    batch = {(c.region, c.element, c.period): c.value for c in involved}
+    by_key: Mapping[tuple[str, str, str], float] = ChainMap(batch, context) if context else batch
     elements = {
         e.code: e for e in DataElement.objects.filter(code__in={c.element for c in candidates})
     }
