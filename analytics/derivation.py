@@ -116,6 +116,59 @@ def derive(element: ElementInfo, points: Points | None, period: PeriodSpec) -> f
     return total
 
 
+def derive_all(element: ElementInfo, points: Points) -> dict[PeriodSpec, float]:
+    """`derive(element, points, period)` for every period of `element_periods(element,
+    points)` that has a value, in one pass over the points rather than one per period.
+
+    Each stored point of the element's own type goes to the bucket of every longer period
+    containing it; a bucket is then aggregated exactly as `derive` does (points in period
+    order, so sums add in the same order and give the same floats)."""
+    own = element.period_type
+    out: dict[PeriodSpec, float] = {}
+    buckets: dict[PeriodSpec, list[tuple[PeriodSpec, float]]] = {}
+    for period, value in points.items():
+        if period.type != own:  # a value stored at another type (the element changed type)
+            derived = derive(element, points, period)
+            if derived is not None:
+                out[period] = derived
+            for longer in period.coarser():
+                buckets.setdefault(longer, [])
+            continue
+        out[period] = value
+        for longer in period.coarser():
+            buckets.setdefault(longer, []).append((period, value))
+    rule = element.rule
+    for period, inside in buckets.items():
+        if period.type <= own:
+            derived = derive(element, points, period)
+            if derived is not None:
+                out[period] = derived
+            continue
+        if not inside:
+            continue
+        inside.sort()
+        if rule == Aggregation.LAST:
+            out[period] = inside[-1][1]
+            continue
+        total = sum(v for _, v in inside)
+        out[period] = total / len(inside) if rule == Aggregation.AVERAGE else total
+    return out
+
+
+def derived_value(
+    element: ElementInfo,
+    points: Points | None,
+    derived: Mapping[PeriodSpec, float],
+    period: PeriodSpec,
+) -> float | None:
+    """`derive(element, points, period)` read from `derive_all(element, points)`."""
+    if not points:
+        return None
+    if period.type < element.period_type:
+        return points.get(period.containing(element.period_type))
+    return derived.get(period)
+
+
 def contribution(
     indicator: IndicatorInfo,
     catalogue: Catalogue,

@@ -31,8 +31,8 @@ from analytics.derivation import (
     IndicatorInfo,
     all_periods,
     ancestors,
-    contribution,
-    derive,
+    derive_all,
+    derived_value,
     element_periods,
     indicator_periods,
 )
@@ -149,11 +149,16 @@ def apply_changes(changes: Sequence[Change], catalogue: Catalogue | None = None)
                 points[change.period] = change.old
             stored[change.element].add(change.period)
         places = ancestors(desa)
+        # Each element's derived values before and after, computed once per desa.
+        old_derived: dict[str, dict[PeriodSpec, float]] = {}
+        new_derived: dict[str, dict[PeriodSpec, float]] = {}
         for code, specs in stored.items():
             element = catalogue.elements[code]
+            before_all = old_derived[code] = derive_all(element, old.get(code) or {})
+            after_all = new_derived[code] = derive_all(element, new.get(code) or {})
             for period in element_periods(element, specs):
-                before = derive(element, old.get(code), period)
-                after = derive(element, new.get(code), period)
+                before = before_all.get(period)
+                after = after_all.get(period)
                 if before == after:
                     continue
                 d_total = (after or 0.0) - (before or 0.0)
@@ -169,8 +174,8 @@ def apply_changes(changes: Sequence[Change], catalogue: Catalogue | None = None)
         for ind_code, periods in affected.items():
             ind = catalogue.indicators[ind_code]
             for period in periods:
-                was = contribution(ind, catalogue, old, period)
-                now = contribution(ind, catalogue, new, period)
+                was = _contribution(ind, catalogue, old, old_derived, period)
+                now = _contribution(ind, catalogue, new, new_derived, period)
                 if was == now:
                     continue
                 d_num = (now[0] if now else 0.0) - (was[0] if was else 0.0)
@@ -209,6 +214,9 @@ UpsertRow = tuple[str | int | float, ...]
 SqlParams = list[str | int | float]
 
 
+UPSERT_ROWS = 500
+
+
 def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRow]) -> None:
     if not rows:
         return
@@ -223,7 +231,33 @@ def _upsert(table: str, ref: str, measures: tuple[str, ...], rows: list[UpsertRo
         f"ON CONFLICT ({qn(ref)}, {qn('period_id')}, {qn('region_code')}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        # Many rows per statement (the keys of `rows` are distinct, as ON CONFLICT needs);
+        # on PostgreSQL the columns as arrays, so the statement stays short.
+        if connection.vendor == "postgresql":
+            types = [
+                "varchar",
+                "smallint",
+                "bigint",
+                "bigint",
+                *("integer" if m == "reporting" else "double precision" for m in measures),
+            ]
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            unnest = sql.replace(f"VALUES ({placeholders}) ", f"SELECT * FROM unnest({arrays}) ")  # noqa: S608
+            for start in range(0, len(rows), 10_000):
+                cursor.execute(
+                    unnest,
+                    [list(column) for column in zip(*rows[start : start + 10_000], strict=True)],
+                )
+        else:
+            for start in range(0, len(rows), UPSERT_ROWS):
+                batch = rows[start : start + UPSERT_ROWS]
+                cursor.execute(
+                    sql.replace(
+                        f"VALUES ({placeholders}) ",
+                        f"VALUES {', '.join([f'({placeholders})'] * len(batch))} ",
+                    ),
+                    [value for row in batch for value in row],
+                )
         # A row no desa reports any more is removed rather than kept at zero.
         refs = sorted({int(row[2]) for row in rows})
         periods = sorted({int(row[3]) for row in rows})
@@ -690,6 +724,8 @@ def _kecamatan_rows(
     for desa, by_element in points.items():
         kec = desa[:8]
         years: set[int] = set()
+        # Every derived value of an element of this desa, computed once (derive_all).
+        derived: dict[str, dict[PeriodSpec, float]] = {}
         for code, stored in by_element.items():
             info = catalogue.elements[code]
             years.update(p.year for p in stored)
@@ -702,12 +738,13 @@ def _kecamatan_rows(
                     acc[0] += value
                     acc[1] += 1
                 continue
-            for period in element_periods(info, stored):
-                derived = derive(info, stored, period)
-                if derived is not None:
-                    acc = element_acc[(kec, info.id, period)]
-                    acc[0] += derived
-                    acc[1] += 1
+            derived_all = derived.get(code)
+            if derived_all is None:
+                derived_all = derived[code] = derive_all(info, stored)
+            for period, value in derived_all.items():
+                acc = element_acc[(kec, info.id, period)]
+                acc[0] += value
+                acc[1] += 1
         for ind in chosen:
             if not ind.elements <= by_element.keys():
                 continue
@@ -737,7 +774,7 @@ def _kecamatan_rows(
                 else:
                     candidates = all_periods(year, ind.finest)
                 for period in candidates:
-                    pair = contribution(ind, catalogue, by_element, period)
+                    pair = _contribution(ind, catalogue, by_element, derived, period)
                     if pair is not None:
                         iacc = indicator_acc[(kec, ind.id, period)]
                         iacc[0] += pair[0]
@@ -749,6 +786,36 @@ def _kecamatan_rows(
         {(k[0], k[1], ids[k[2]]): v for k, v in element_acc.items()},
         {(k[0], k[1], ids[k[2]]): v for k, v in indicator_acc.items()},
     )
+
+
+def _contribution(
+    indicator: IndicatorInfo,
+    catalogue: Catalogue,
+    points: dict[str, dict[PeriodSpec, float]],
+    derived: dict[str, dict[PeriodSpec, float]],
+    period: PeriodSpec,
+) -> tuple[float, float] | None:
+    """`derivation.contribution` with each element's derived values computed once per desa
+    (`derived`, filled as needed) instead of once per period."""
+    if period.type < indicator.finest:
+        return None
+    sums: dict[str, float] = {}
+    for code in indicator.elements:
+        info = catalogue.elements[code]
+        stored = points.get(code)
+        if stored is None:
+            return None
+        by_period = derived.get(code)
+        if by_period is None:
+            by_period = derived[code] = derive_all(info, stored)
+        value = derived_value(info, stored, by_period, period)
+        if value is None:
+            return None
+        sums[code] = value
+    counts = dict.fromkeys(sums, 1)
+    numerator = indicator.numerator.evaluate(sums, counts)
+    denominator = indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0
+    return numerator, denominator
 
 
 def _scope_sql(alias: str, prefix: str | None) -> tuple[str, SqlParams]:

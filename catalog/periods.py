@@ -87,20 +87,29 @@ class PeriodSpec:
         )
 
     def containing(self, period_type: PeriodType) -> PeriodSpec:
-        """The period of a coarser (or equal) type that contains this one."""
+        """The period of a coarser (or equal) type that contains this one (remembered, like
+        `coarser`)."""
+        key = (self.year * 100 + self.first_month) * 100 + self.type * 10 + period_type
+        found = _CONTAINING.get(key)
+        if found is not None:
+            return found
         if period_type < self.type:
             raise BadPeriod(
                 f"{self.code} tidak termuat dalam satu periode {period_type.slug}. / "
                 f"{self.code} is not inside one {period_type.slug}."
             )
         size = period_type.months
-        return PeriodSpec(self.year, (self.first_month - 1) // size * size + 1, period_type)
+        found = PeriodSpec(self.year, (self.first_month - 1) // size * size + 1, period_type)
+        _CONTAINING[key] = found
+        return found
 
-    def coarser(self) -> list[PeriodSpec]:
-        """Every period strictly coarser than this one that contains it."""
-        if self.type is PeriodType.YEAR:
-            return []
-        return [self.containing(t) for t in _TYPES if t > self.type]
+    def coarser(self) -> tuple[PeriodSpec, ...]:
+        """Every period strictly coarser than this one that contains it (remembered: roll-up
+        rebuilds ask for it once per stored value)."""
+        found = _COARSER.get(self)
+        if found is None:
+            found = _COARSER[self] = tuple(self.containing(t) for t in _TYPES if t > self.type)
+        return found
 
     def parts(self, period_type: PeriodType) -> list[PeriodSpec]:
         """The periods of a finer (or equal) type that make up this one, in order."""
@@ -117,6 +126,12 @@ class PeriodSpec:
         if self.first_month == 1:
             return PeriodSpec(self.year - 1, 13 - self.type.months, self.type)
         return PeriodSpec(self.year, self.first_month - self.type.months, self.type)
+
+
+# PeriodSpec → its coarser periods; a few thousand periods at most (1990–2100).
+_COARSER: dict[PeriodSpec, tuple[PeriodSpec, ...]] = {}
+# (year, first month, type, coarser type) packed in an int → the containing period.
+_CONTAINING: dict[int, PeriodSpec] = {}
 
 
 def parse_period(code: str) -> PeriodSpec:

@@ -147,10 +147,11 @@ def check_batch(
     """
     r = rules()
     findings: list[Finding] = []
-    batch = {(c.region, c.element, c.period): c.value for c in candidates}
-    by_key: Mapping[tuple[str, str, str], float] = ChainMap(batch, context) if context else batch
     pair_elements = {p.numerator for p in r.pairs} | {p.denominator for p in r.pairs}
     involved = [c for c in candidates if c.element in pair_elements]
+    # Only the pair rule looks values up by key, and only values of paired elements.
+    batch = {(c.region, c.element, c.period): c.value for c in involved}
+    by_key: Mapping[tuple[str, str, str], float] = ChainMap(batch, context) if context else batch
     elements = {
         e.code: e for e in DataElement.objects.filter(code__in={c.element for c in candidates})
     }
@@ -189,20 +190,32 @@ def _pairs(
     r: Rules,
 ) -> list[Finding]:
     all_elements = {e.code: e for e in DataElement.objects.filter(code__in=_pair_codes(r))}
+    # The pairs of each element, in the order of the rules, with both elements known.
+    pairs_of: dict[str, list[tuple[int, Pair]]] = defaultdict(list)
+    for number, pair in enumerate(r.pairs):
+        if pair.numerator in all_elements and pair.denominator in all_elements:
+            pairs_of[pair.numerator].append((number, pair))
+            if pair.denominator != pair.numerator:
+                pairs_of[pair.denominator].append((number, pair))
+    # (pair number, period code) → the (numerator, denominator) period codes, or None.
+    aligned: dict[tuple[int, str], tuple[str, str] | None] = {}
     wanted: list[tuple[Pair, Checkable, tuple[str, str, str], tuple[str, str, str]]] = []
     for candidate in involved:
-        for pair in r.pairs:
-            if candidate.element not in (pair.numerator, pair.denominator):
+        for number, pair in pairs_of.get(candidate.element, ()):
+            codes = aligned.get((number, candidate.period), _UNSEEN)
+            if codes is _UNSEEN:
+                num_spec, den_spec = _aligned(
+                    parse_period(candidate.period),
+                    all_elements[pair.numerator].period_type_enum,
+                    all_elements[pair.denominator].period_type_enum,
+                )
+                codes = aligned[(number, candidate.period)] = (
+                    None if num_spec is None or den_spec is None else (num_spec.code, den_spec.code)
+                )
+            if codes is None:
                 continue
-            num_e, den_e = all_elements.get(pair.numerator), all_elements.get(pair.denominator)
-            if num_e is None or den_e is None:
-                continue
-            spec = parse_period(candidate.period)
-            num_spec, den_spec = _aligned(spec, num_e.period_type_enum, den_e.period_type_enum)
-            if num_spec is None or den_spec is None:
-                continue
-            num_key = (candidate.region, pair.numerator, num_spec.code)
-            den_key = (candidate.region, pair.denominator, den_spec.code)
+            num_key = (candidate.region, pair.numerator, codes[0])
+            den_key = (candidate.region, pair.denominator, codes[1])
             wanted.append((pair, candidate, num_key, den_key))
     stored = _stored({k for w in wanted for k in (w[2], w[3]) if k not in by_key})
     findings: list[Finding] = []
@@ -223,6 +236,9 @@ def _pairs(
             )
         )
     return findings
+
+
+_UNSEEN: Any = object()
 
 
 def _pair_codes(r: Rules) -> set[str]:

@@ -231,10 +231,19 @@ def _open_xlsx(stream: IO[bytes], *, size: int) -> Table:
     start = number
 
     def data() -> Iterator[tuple[int, list[Cell]]]:
+        as_is = _AS_IS
         for offset, raw in enumerate(rows, start=start + 1):
-            yield offset, [_calamine_cell(c) for c in raw]
+            # Most cells are text or numbers, kept as they are ("" is an empty cell).
+            plain = [None if c == "" else c for c in raw]
+            if all(type(c) in as_is for c in plain):
+                yield offset, cast(list[Cell], plain)
+            else:
+                yield offset, [_calamine_cell(c) for c in raw]
 
     return Table(kind="xlsx", header=header, rows=data())
+
+
+_AS_IS = frozenset({str, float, int, type(None)})
 
 
 def _calamine_cell(value: object) -> Cell:
@@ -267,6 +276,8 @@ def parse_number(cell: Cell, *, decimal_comma: bool | None = None) -> float:
     cell (groups of exactly three digits after a non-zero lead), and 1.234 in a
     ','-separated file; `0.854` and `12.5` always have a decimal point.
     """
+    if type(cell) is str and cell.isdigit() and cell.isascii():
+        return float(cell)  # the common case: plain digits, read alike in every style
     if isinstance(cell, bool) or cell is None:
         raise BadCell("bukan bilangan / not a number")
     if isinstance(cell, int | float):
@@ -296,6 +307,8 @@ def parse_number(cell: Cell, *, decimal_comma: bool | None = None) -> float:
 
 def parse_period_cell(cell: Cell) -> str:
     """A period code from a cell: text as written, a year number, or a date (its month)."""
+    if type(cell) is str:
+        return cell.strip().upper()
     if isinstance(cell, datetime | date):
         return f"{cell.year}-{cell.month:02d}"
     if isinstance(cell, float) and cell.is_integer():
@@ -308,6 +321,9 @@ def parse_period_cell(cell: Cell) -> str:
 def text(cell: Cell) -> str:
     """A cell as trimmed text. A NUL character (which PostgreSQL cannot store or compare)
     becomes U+FFFD, so a code holding one is simply unknown, on either database."""
+    if type(cell) is str:  # the common case first (every cell of a CSV)
+        cell = cell.strip()
+        return cell.replace("\x00", "\ufffd") if "\x00" in cell else cell
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():

@@ -10,10 +10,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics.derivation import ElementInfo, derive, derive_all, derived_value, element_periods
 from analytics.models import ElementRollup, IndicatorRollup
 from analytics.rollups import rebuild_rollups
 from catalog.models import DataElement, Indicator, Period
-from catalog.periods import PeriodType
+from catalog.periods import PeriodSpec, PeriodType
 from datavalues.writing import ValueInput, save_values
 from tests.analytics_fixtures import (
     assert_close_maps,
@@ -353,3 +354,33 @@ def test_a_rebuild_leaves_the_connections_sqlite_settings_as_it_found_them(some_
         assert cursor.fetchone()[0] == before
         cursor.execute("PRAGMA threads")
         assert cursor.fetchone()[0] == 0
+
+
+@st.composite
+def stored_points(draw):
+    """Points of one element: mostly of its own type, sometimes of another (a changed type)."""
+    own = draw(st.sampled_from(list(PeriodType)))
+    points = {}
+    for _ in range(draw(st.integers(0, 14))):
+        ptype = own if draw(st.integers(0, 5)) else draw(st.sampled_from(list(PeriodType)))
+        year = draw(st.sampled_from([2024, 2025]))
+        part = draw(st.integers(0, 12 // ptype.months - 1))
+        points[PeriodSpec(year, part * ptype.months + 1, ptype)] = float(draw(st.integers(0, 9)))
+    return own, points
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=stored_points(), rule=st.sampled_from(["sum", "last", "average"]))
+def test_every_derived_value_at_once_equals_deriving_each_period(case, rule):
+    own, points = case
+    info = ElementInfo(1, "X", rule, own)
+    expected = {
+        period: value
+        for period in element_periods(info, points)
+        if (value := derive(info, points, period)) is not None
+    }
+    assert derive_all(info, points) == expected
+    for period in {q for p in points for q in (p, *p.coarser(), *p.parts(PeriodType.MONTH))}:
+        assert derived_value(info, points, derive_all(info, points), period) == derive(
+            info, points, period
+        )

@@ -157,3 +157,88 @@ def test_a_bad_value_in_the_last_chunk_leaves_nothing_of_the_first_chunks(desa):
         IndicatorRollup.objects.count(),
     )
     assert after == before
+
+
+def test_planned_rows_are_written_without_validation_while_the_catalogue_is_unchanged(desa):
+    from catalog.models import DataElement
+    from datavalues.writing import catalogue_state, save_value_chunks
+
+    checked = catalogue_state()
+    result = save_value_chunks(
+        chunks=[[ValueInput(desa[0], "BUMIL_SASARAN", "2025", 70, "", 2)]], checked=checked
+    )
+    assert result.created == 1
+    # The catalogue changed since the plan: every row is validated again and refused.
+    DataElement.objects.filter(code="BUMIL_SASARAN").update(max_value=10)
+    with pytest.raises(ValuesRejected, match="melebihi batas 10") as refused:
+        save_value_chunks(
+            chunks=[[ValueInput(desa[1], "BUMIL_SASARAN", "2025", 70, "", 2)]], checked=checked
+        )
+    assert refused.value.errors[0].row == 2
+    assert list(DataValue.objects.values_list("region", "value")) == [(desa[0], 70)]
+
+
+def test_a_planned_row_whose_desa_is_gone_since_the_plan_is_refused_naming_its_row(desa):
+    from datavalues.writing import catalogue_state, save_value_chunks
+
+    with pytest.raises(ValuesRejected, match="bukan kode desa/kelurahan") as refused:
+        save_value_chunks(
+            chunks=[
+                [
+                    ValueInput(desa[0], "BUMIL_SASARAN", "2025", 70, "", 2),
+                    ValueInput("99.99.99.9999", "BUMIL_SASARAN", "2025", 70, "", 3),
+                ]
+            ],
+            checked=catalogue_state(),
+        )
+    assert [e.row for e in refused.value.errors] == [3]
+    assert not DataValue.objects.exists() and not ValueChange.objects.exists()
+
+
+def test_on_postgresql_a_planned_file_checks_each_reference_once_and_turns_triggers_back_on(
+    desa, monkeypatch
+):
+    from django.db import IntegrityError, connection
+
+    from datavalues import writing
+    from intake.models import Upload
+
+    if connection.vendor != "postgresql":
+        pytest.skip("foreign-key triggers are PostgreSQL's")
+    shared: list[tuple[str, set[int]]] = []
+    share = writing._share_keys
+
+    def recording(table: str, ids: set[int]) -> None:
+        shared.append((table, ids))
+        share(table, ids)
+
+    monkeypatch.setattr(writing, "_share_keys", recording)
+    upload = Upload.objects.create(file_name="a.csv", sha256="0" * 64, size=1, content=b"")
+    writing.save_value_chunks(
+        chunks=[
+            [
+                ValueInput(desa[0], "BUMIL_SASARAN", "2025", 70),
+                ValueInput(desa[1], "BUMIL_ANC", "2025", 7),
+            ]
+        ],
+        upload=upload,
+        checked=writing.catalogue_state(),
+    )
+    assert [t for t, _ids in shared] == ["catalog_dataelement", "intake_upload", "catalog_period"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+    assert list(ValueChange.objects.values_list("upload", flat=True)) == [upload.pk, upload.pk]
+    # A reference that does not exist is refused as the trigger would refuse it.
+    with pytest.raises(IntegrityError, match="catalog_period"):
+        share("catalog_period", {987654})
+
+
+def test_a_source_with_tabs_backslashes_and_newlines_is_stored_as_written_by_the_bulk_path(desa):
+    from datavalues.writing import save_value_chunks
+
+    source = "PWS\tKIA\\2025\r\nrev. 0.1"
+    save_value_chunks(chunks=[[ValueInput(desa[0], "IDM_SKOR", "2025", 0.1 + 0.2, source)]])
+    value = DataValue.objects.get()
+    assert (value.source, value.value) == (source, 0.1 + 0.2)
+    assert value.history().get().source == source
