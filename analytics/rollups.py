@@ -570,7 +570,7 @@ def _element_parts_streamed(
     of kecamatan, elements and periods, not with the values. `complete` is the number of
     elements a desa-year needs to be complete (None: no desa-year is)."""
     width = CODE_WIDTH[Level.KECAMATAN]
-    full_years: set[tuple[str, int]] = set()
+    full_years: dict[str, set[int]] = {}
     with connection.cursor() as cursor:
         if complete is not None:
             cursor.execute(
@@ -578,42 +578,40 @@ def _element_parts_streamed(
                 f"WHERE {_qn('n')} = %s",
                 [complete],
             )
-            full_years = set(cursor.fetchall())
-        slot_of_element = {element_id: i for i, element_id in enumerate(summed)}
-        kecamatan: dict[str, int] = {}
-        totals: dict[int, array[float]] = {}
-        counts: dict[int, array[int]] = {}
+            for desa, period_id in cursor.fetchall():
+                full_years.setdefault(desa, set()).add(period_id)
+        # Slot of (kecamatan, element, complete): kecamatan × size + 2 × element + complete.
         size = 2 * len(summed)
+        twice = {element_id: 2 * i for i, element_id in enumerate(summed)}
+        slots = size * Region.objects.filter(level=Level.KECAMATAN).count()
+        kecamatan: dict[str, int] = {}
+        sums: dict[int, tuple[array[float], array[int]]] = {}
+        none: set[int] = set()
         cursor.execute(
             f"SELECT v.{_qn('region_id')}, v.{_qn('element_id')}, v.{_qn('period_id')}, "  # noqa: S608
             f"v.{_qn('value')} FROM {_qn(DataValue._meta.db_table)} v "
             f"WHERE v.{_qn('element_id')} IN ({', '.join(['%s'] * len(summed))}){where}",
             [*summed, *params],
         )
+        last, base, full = "", 0, none
         while rows := cursor.fetchmany(20_000):
             for desa, element_id, period_id, value in rows:
-                kec = kecamatan.get(desa[:width])
-                if kec is None:
-                    kec = kecamatan[desa[:width]] = len(kecamatan)
-                total = totals.get(period_id)
-                if total is None:
-                    total = totals[period_id] = array("d")
-                    counts[period_id] = array("q")
-                count = counts[period_id]
-                slot = kec * size + 2 * slot_of_element[element_id]
-                if (desa, period_id) in full_years:
-                    slot += 1
-                if slot >= len(total):
-                    grow = slot + 1 + 64 * size - len(total)
-                    total.extend([0.0] * grow)
-                    count.extend([0] * grow)
-                total[slot] += value
-                count[slot] += 1
+                if desa != last:  # values mostly come desa by desa: look up once per run
+                    last = desa
+                    base = size * kecamatan.setdefault(desa[:width], len(kecamatan))
+                    full = full_years.get(desa, none)
+                pair = sums.get(period_id)
+                if pair is None:
+                    zeros = bytes(8 * slots)
+                    pair = sums[period_id] = (array("d", zeros), array("q", zeros))
+                slot = base + twice[element_id] + (period_id in full)
+                pair[0][slot] += value
+                pair[1][slot] += 1
     names = list(kecamatan)
     parts = (
         (names[slot // size], summed[(slot % size) // 2], period_id, slot % 2, total[slot], n)
-        for period_id, total in totals.items()
-        for slot, n in enumerate(counts[period_id])
+        for period_id, (total, count) in sums.items()
+        for slot, n in enumerate(count)
         if n
     )
     _copy_rows(
