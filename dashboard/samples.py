@@ -26,8 +26,11 @@ def sample_data_under(code: str | None) -> str | None:
         # Only desa that have values at all: the first desa of a kabupaten may be empty.
         has_values = DataValue.objects.filter(region_id=OuterRef("code"))
         first_desa = Subquery(desa.filter(Exists(has_values)).order_by("code").values("code")[:1])
-    return (
+    # No ORDER BY: with one, PostgreSQL walked the primary key of every value looking for
+    # the first sample row (minutes on the national data) instead of the desa's key range.
+    found = list(
         DataValue.objects.filter(region_id=first_desa, source=SAMPLE_SOURCE)
-        .values_list("region_id", flat=True)
-        .first()
+        .order_by()
+        .values_list("region_id", flat=True)[:1]
     )
+    return found[0] if found else None

@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 import yaml
-from django.db.models import Q
 
-from accounts.scoping import subtree_q
 from catalog.models import DataElement, Period
 from catalog.periods import PeriodSpec, PeriodType, parse_period
 from datavalues.models import DataValue
+from regions.models import Region
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "catalog" / "validation_rules.yaml"
 ERROR = "error"
@@ -452,12 +451,13 @@ def _stored_in_kecamatans(
     periods = {m.period for m in measures} | {
         m.denominator_period for m in measures if m.denominator_period
     }
-    where = Q()
-    for code in kecamatans:
-        where |= subtree_q("region_id", code)
+    # The desa as the kecamatan's children: lookups on the values' (region, element, period)
+    # key. A prefix match on the code has no index to use on PostgreSQL (2.8 s per query on
+    # the national data).
+    desa = Region.objects.filter(parent_id__in=list(kecamatans)).values("code")
     found: dict[str, dict[Key, float]] = defaultdict(dict)
     for region, element, period, value in DataValue.objects.filter(
-        where, element__code__in=elements, period__code__in=periods
+        region_id__in=desa, element__code__in=elements, period__code__in=periods
     ).values_list("region_id", "element__code", "period__code", "value"):
         found[kecamatan_of(region)][(region, element, period)] = value
     return found
