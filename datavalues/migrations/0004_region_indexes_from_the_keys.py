@@ -3,6 +3,39 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+TABLES = ("datavalues_datavalue", "datavalues_valuechange")
+
+
+def drop_region_indexes(apps, schema_editor):
+    """Drop the indexes on region_id alone (and PostgreSQL's LIKE twin) by name.
+
+    Altering the field instead makes Django copy the whole table on SQLite: minutes for a
+    national database, for an index the (region, element, period) key already covers."""
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            constraints = connection.introspection.get_constraints(cursor, table)
+            for name, info in constraints.items():
+                if info["index"] and not info["unique"] and info["columns"] == ["region_id"]:
+                    schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
+
+
+def add_region_indexes(apps, schema_editor):
+    for table in TABLES:
+        schema_editor.execute(
+            f"CREATE INDEX {schema_editor.quote_name(table + '_region_id')} "
+            f"ON {schema_editor.quote_name(table)} (region_id)"
+        )
+
+
+def region_without_index(related_name):
+    return models.ForeignKey(
+        db_index=False,
+        on_delete=django.db.models.deletion.PROTECT,
+        related_name=related_name,
+        to="regions.region",
+    )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,24 +44,21 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="datavalue",
-            name="region",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="data_values",
-                to="regions.region",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="valuechange",
-            name="region",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="regions.region",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="datavalue",
+                    name="region",
+                    field=region_without_index("data_values"),
+                ),
+                migrations.AlterField(
+                    model_name="valuechange",
+                    name="region",
+                    field=region_without_index("+"),
+                ),
+            ],
+            database_operations=[
+                migrations.RunPython(drop_region_indexes, add_region_indexes),
+            ],
         ),
     ]
