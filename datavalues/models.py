@@ -70,16 +70,26 @@ class ValueChange(models.Model):
     stays readable.
     """
 
-    # No index of its own: `valuechange_key` (region, element, period) starts with it.
+    # No indexes of their own: `valuechange_key` (region, element, period) serves every read,
+    # and each index costs every written row (a quarter of a file import's history writing).
+    # Deleting an element, a period or a user account scans the history instead: rare
+    # administrative acts (accounts are deactivated, not deleted).
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    element = models.ForeignKey(
+        DataElement, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_index=False)
     old_value = models.FloatField(_("nilai lama"), null=True, blank=True)
     new_value = models.FloatField(_("nilai baru"), null=True, blank=True)
     source = models.CharField(_("sumber"), max_length=60, blank=True)
     how = models.CharField(_("cara"), max_length=10, choices=How.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     changed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
     # The uploaded file the change came from (file imports); empty for forms and the API.

@@ -242,3 +242,38 @@ def test_a_source_with_tabs_backslashes_and_newlines_is_stored_as_written_by_the
     value = DataValue.objects.get()
     assert (value.source, value.value) == (source, 0.1 + 0.2)
     assert value.history().get().source == source
+
+
+def test_the_history_table_keeps_only_its_key_and_upload_indexes(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, ValueChange._meta.db_table)
+    indexed = sorted(
+        tuple(info["columns"])
+        for info in constraints.values()
+        if info["index"] and not info["primary_key"]
+    )
+    assert indexed == [("region_id", "element_id", "period_id"), ("upload_id",)]
+
+
+def test_a_data_element_with_history_still_cannot_be_deleted(desa):
+    from django.db.models import ProtectedError
+
+    from catalog.models import DataElement
+
+    key = (desa[0], "BUMIL_ANC", "2025")
+    save_values(values=[ValueInput(*key, 40)], how="form")
+    save_values(values=[ValueInput(*key, None)], how="form")  # only history is left
+    assert not DataValue.objects.exists()
+    with pytest.raises(ProtectedError):
+        DataElement.objects.get(code="BUMIL_ANC").delete()
+    assert ValueChange.objects.count() == 2
+
+
+def test_deleting_a_user_keeps_their_history_rows_without_the_name(desa):
+    user = get_user_model().objects.create_user("leaving", password="x" * 12)
+    save_values(values=[ValueInput(desa[0], "BUMIL_ANC", "2025", 40)], by=user, how="form")
+    user.delete()
+    change = ValueChange.objects.get()
+    assert (change.new_value, change.changed_by_id) == (40, None)
