@@ -16,8 +16,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from analytics.derivation import Catalogue
 from analytics.rollups import Change, apply_changes
+from analytics.snapshot import catalogue_snapshot
 from catalog.models import DataElement, Period
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
 from datavalues.models import DataValue, How, ValueChange
@@ -254,7 +254,7 @@ def save_values(
         for start in range(0, len(to_delete), 2000):
             DataValue.objects.filter(id__in=to_delete[start : start + 2000]).delete()
         ValueChange.objects.bulk_create(history, batch_size=2000)
-        apply_changes(result.changes, Catalogue.load())
+        apply_changes(result.changes, catalogue_snapshot().catalogue)
     return result
 
 
@@ -289,7 +289,7 @@ def save_value_chunks(
     user_id = getattr(by, "pk", None)
     upload_id = getattr(upload, "pk", None)
     result = SaveResult()
-    catalogue = Catalogue.load()
+    catalogue = catalogue_snapshot().catalogue
     offset = 0
     changes: list[Change] | None = []
     kecamatan: set[str] = set()
@@ -297,7 +297,13 @@ def save_value_chunks(
     with transaction.atomic(), _page_cache():
         state = catalogue_state() if checked is not None else None
         trusted = checked is not None and state == checked
-        keys = _KeyChecks.start(trusted and state is not None, user_id, upload_id, state)
+        keys = _KeyChecks.start(
+            trusted and state is not None,
+            user_id,
+            upload_id,
+            state,
+            element_ids=(e.id for e in catalogue.elements.values()),
+        )
         for rows in chunks:
             if not rows:
                 continue
@@ -547,7 +553,7 @@ def _write_chunk(
 
 class _KeyChecks:
     """The foreign keys of a file's values and history rows, checked once per referenced
-    row instead of once per written row (PostgreSQL).
+    row instead of once per written row.
 
     PostgreSQL checks a foreign key with a trigger per inserted row that reads the
     referenced row `FOR KEY SHARE`, deferred to the commit: four or five per value and
@@ -560,7 +566,13 @@ class _KeyChecks:
     those statements of this transaction only). Only when the rows come from a plan whose
     catalogue is unchanged (every reference known) and the database user may set that
     parameter (a superuser, or `GRANT SET ON PARAMETER session_replication_role`);
-    otherwise the triggers run as usual."""
+    otherwise the triggers run as usual.
+
+    SQLite looks up the parent rows of every written row too (a sixth of a file import's
+    writing). There the transaction of a file may run with enforcement off (see
+    `file_transaction`): the same referenced rows are then read once here and refused if
+    missing. Nothing can delete them before the commit: the transaction holds SQLite's
+    only write lock from its start (`BEGIN IMMEDIATE`)."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -573,20 +585,19 @@ class _KeyChecks:
         user_id: int | None,
         upload_id: int | None,
         state: CatalogueState | None,
+        element_ids: Iterable[int] = (),
     ) -> _KeyChecks:
+        if connection.vendor == "sqlite":
+            if _sqlite_enforces_keys():
+                return cls(False)
+            ids = {fields[0] for fields in state.values()} if state else set(element_ids)
+            _check_keys(user_id, upload_id, ids)
+            return cls(True)
         if not trusted or state is None or connection.vendor != "postgresql":
             return cls(False)
         if not _may_set_replication_role():
             return cls(False)
-        from django.contrib.auth import get_user_model
-
-        from intake.models import Upload
-
-        _share_keys(DataElement._meta.db_table, {fields[0] for fields in state.values()})
-        if user_id is not None:
-            _share_keys(get_user_model()._meta.db_table, {user_id})
-        if upload_id is not None:
-            _share_keys(Upload._meta.db_table, {upload_id})
+        _check_keys(user_id, upload_id, {fields[0] for fields in state.values()})
         return cls(True)
 
     def periods(self, ids: set[int]) -> None:
@@ -596,7 +607,7 @@ class _KeyChecks:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        if not self.enabled:
+        if not self.enabled or connection.vendor != "postgresql":
             yield
             return
         with connection.cursor() as cursor:
@@ -606,6 +617,49 @@ class _KeyChecks:
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def _check_keys(user_id: int | None, upload_id: int | None, element_ids: set[int]) -> None:
+    from django.contrib.auth import get_user_model
+
+    from intake.models import Upload
+
+    _share_keys(DataElement._meta.db_table, element_ids)
+    if user_id is not None:
+        _share_keys(get_user_model()._meta.db_table, {user_id})
+    if upload_id is not None:
+        _share_keys(Upload._meta.db_table, {upload_id})
+
+
+def _sqlite_enforces_keys() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def file_transaction() -> Iterator[None]:
+    """The one transaction of a file import (`transaction.atomic`).
+
+    On SQLite, opened outermost, it runs with foreign-key enforcement off: the writer then
+    checks each referenced row once (`_KeyChecks`) instead of SQLite once per written row.
+    SQLite lets the setting change only outside a transaction, so it is turned off before
+    the transaction begins and back on after it ends, whatever happens; it belongs to this
+    connection only and nothing of it outlives the process. Nested in another transaction,
+    or on PostgreSQL, this is a plain atomic block."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = ON")
 
 
 def _may_set_replication_role() -> bool:
@@ -620,12 +674,21 @@ def _may_set_replication_role() -> bool:
 
 def _share_keys(table: str, ids: set[int]) -> None:
     """Read rows `FOR KEY SHARE` (what a foreign-key check takes); refuse missing ones."""
+    if not ids:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {connection.ops.quote_name(table)} "  # noqa: S608
-            "WHERE id = ANY(%s) FOR KEY SHARE",
-            [sorted(ids)],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT id FROM {connection.ops.quote_name(table)} "  # noqa: S608
+                "WHERE id = ANY(%s) FOR KEY SHARE",
+                [sorted(ids)],
+            )
+        else:
+            cursor.execute(
+                f"SELECT id FROM {connection.ops.quote_name(table)} "  # noqa: S608
+                f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                sorted(ids),
+            )
         found = {row[0] for row in cursor.fetchall()}
     if found != ids:
         raise IntegrityError(

@@ -23,7 +23,6 @@ from datetime import date
 from enum import StrEnum
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
@@ -38,6 +37,7 @@ from datavalues.writing import (
     ValueInput,
     ValuesRejected,
     catalogue_state,
+    file_transaction,
     save_value_chunks,
     save_values,
 )
@@ -863,7 +863,7 @@ def import_commit(
     if progress is not None:
         progress(plan.rows)  # every row checked: the writing starts
     try:
-        with transaction.atomic():
+        with file_transaction():
             write_plan(plan, by=by, accept_warnings=accept_warnings, upload=upload)
             record_plan(upload, plan)
             upload.status = Status.COMMITTED

@@ -431,3 +431,30 @@ def test_a_big_file_rebuilds_the_rollups_of_its_area_and_they_equal_a_full_rebui
 def test_history_rows_of_a_command_import_name_its_upload(setup: None) -> None:
     run(FIXTURES / "long_basic.csv")
     assert set(ValueChange.objects.values_list("upload", flat=True)) == {Upload.objects.get().pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sqlite_import_checks_each_parent_once_and_turns_key_enforcement_back_on(
+    setup: None, tmp_path: Path
+) -> None:
+    from django.db import connection
+
+    run(FIXTURES / "long_basic.csv")
+    assert DataValue.objects.count() == 3 and ValueChange.objects.count() == 3
+    # Refused inside the write transaction: a warning not confirmed.
+    rows = [
+        f"34.01.02.200{d},{code},2024,{value}\n"
+        for d, served in zip(range(1, 7), [80, 85, 90, 95, 100, 20], strict=True)
+        for code, value in (("BUMIL_SASARAN", 100), ("BUMIL_ANC", served))
+    ]
+    path = written(
+        tmp_path, "wates.csv", ("kode_wilayah,kode_data,periode,nilai\n" + "".join(rows)).encode()
+    )
+    assert refused(path)["counts"]["peringatan"] == 1
+    assert DataValue.objects.count() == 3
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+            cursor.execute("PRAGMA foreign_key_check")
+            assert cursor.fetchall() == []

@@ -277,3 +277,21 @@ def test_deleting_a_user_keeps_their_history_rows_without_the_name(desa):
     user.delete()
     change = ValueChange.objects.get()
     assert (change.new_value, change.changed_by_id) == (40, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_transaction_refuses_a_missing_upload_and_writes_nothing(catalogue):
+    from django.db import IntegrityError, connection
+
+    from datavalues.writing import file_transaction, save_value_chunks
+    from intake.models import Upload
+
+    desa = make_regions([[2, 1]])
+    gone = Upload(pk=987654)  # never saved
+    with pytest.raises(IntegrityError), file_transaction():
+        save_value_chunks(chunks=[[ValueInput(desa[0], "BUMIL_ANC", "2025", 40)]], upload=gone)
+    assert not DataValue.objects.exists() and not ValueChange.objects.exists()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1

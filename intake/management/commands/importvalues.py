@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record_command_import
+from datavalues.writing import file_transaction
 from intake.importing import Fate, ImportRefused, Plan, plan_values, write_plan
 from intake.models import Status, Upload
 from intake.parsing import BadFile, open_table
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         try:
             # One transaction for the upload record and every value: a killed process
             # leaves the database as it was.
-            with transaction.atomic():
+            with file_transaction():
                 upload = Upload.objects.create(
                     file_name=path.name[:200],
                     sha256=digest.hexdigest(),
