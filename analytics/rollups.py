@@ -672,7 +672,7 @@ def _kecamatan_python(
             # for the first rows and pick a sequential scan of the whole values table.
             for desa, element_id, period_id, value in DataValue.objects.filter(
                 region_id__in=desa_codes[start : start + 250], element_id__in=ids
-            ).values_list("region_id", "element_id", "period_id", "value"):
+            ).plain_rows("region_id", "element_id", "period_id", "value"):
                 by_element = points.setdefault(desa, {})
                 by_element.setdefault(codes[element_id], {})[specs[period_id]] = value
         element_rows, indicator_rows = _kecamatan_rows(

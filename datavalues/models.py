@@ -6,8 +6,11 @@ roll-ups and the history in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import DataElement, Period
@@ -28,6 +31,19 @@ class How(models.TextChoices):
 SAMPLE_SOURCE = "contoh"
 
 
+class DataValueQuerySet(models.QuerySet["DataValue"]):
+    def plain_rows(self, *fields: str) -> Iterator[tuple[Any, ...]]:
+        """The columns `fields` (plain names, e.g. `region_id`) as the database returns
+        them: the query Django builds, without its per-row conversion (about 1 µs a row,
+        a third of reading a million values). Only for columns whose database type is
+        already the Python one: ids, codes, floats."""
+        sql, params = self.values_list(*fields).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(20_000):
+                yield from rows
+
+
 class DataValue(models.Model):
     # No index of its own: the unique key (region, element, period) starts with it, and a
     # million-row import pays for every index (plus its pattern-ops twin on PostgreSQL).
@@ -43,6 +59,8 @@ class DataValue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = DataValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nilai data")

@@ -10,6 +10,7 @@ before `save_values`, so every path applies the same rules.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import ChainMap, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ def _stored(keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], float
             region_id__in=codes[start : start + 500],
             element__code__in={k[1] for k in keys},
             period__code__in={k[2] for k in keys},
-        ).values_list("region_id", "element__code", "period__code", "value"):
+        ).plain_rows("region_id", "element__code", "period__code", "value"):
             if (region, element, period) in keys:
                 found[(region, element, period)] = value
     return found
@@ -262,42 +263,48 @@ def _aligned(
 def _outliers(
     candidates: Sequence[Checkable], elements: dict[str, DataElement], r: Rules
 ) -> list[Finding]:
-    """Compare each value with the desa's own earlier values of the same element."""
+    """Compare each value with the desa's own earlier values of the same element (of the
+    same month of the year for monthly data)."""
     if not candidates:
         return []
     regions = sorted({c.region for c in candidates})
-    history: dict[tuple[str, str], list[tuple[str, int, float]]] = defaultdict(list)
-    codes = {e.id: code for code, e in elements.items()}
-    # Periods by id (a small table), so the history needs no join.
-    periods = {
-        pid: (code, first_month)
-        for pid, code, first_month in Period.objects.values_list("id", "code", "first_month")
-    }
+    ids = {code: e.id for code, e in elements.items()}
+    # Periods (a small table) by their place in code order, so the values need no join
+    # and "earlier" is an integer comparison.
+    codes: list[str] = []
+    place: dict[int, tuple[int, int]] = {}  # period id → (place in code order, first month)
+    # (Sorted here: a database collation may order "2024-01" and "2024" otherwise.)
+    for number, (code, pid, first_month) in enumerate(
+        sorted(Period.objects.values_list("code", "id", "first_month"))
+    ):
+        codes.append(code)
+        place[pid] = (number, first_month)
+    monthly = {e.id for e in elements.values() if e.period_type == PeriodType.MONTH}
+    # (region, element id, month of a monthly element or 0) → [(place, value)].
+    stored: dict[tuple[str, int, int], list[tuple[int, float]]] = defaultdict(list)
     for start in range(0, len(regions), 500):
-        rows = DataValue.objects.filter(
-            region_id__in=regions[start : start + 500],
-            element_id__in=list(codes),
-        ).values_list("region_id", "element_id", "period_id", "value")
-        for region, element_id, period_id, value in rows:
-            code, first_month = periods[period_id]
-            history[(region, codes[element_id])].append((code, first_month, value))
-    findings: list[Finding] = []
-    monthly_codes = {code for code, e in elements.items() if e.period_type == PeriodType.MONTH}
+        for region, element_id, period_id, value in DataValue.objects.filter(
+            region_id__in=regions[start : start + 500], element_id__in=list(ids.values())
+        ).plain_rows("region_id", "element_id", "period_id", "value"):
+            at, first_month = place[period_id]
+            month = first_month if element_id in monthly else 0
+            stored[(region, element_id, month)].append((at, value))
     specs: dict[str, PeriodSpec] = {}
+    findings: list[Finding] = []
     for c in candidates:
-        past = history.get((c.region, c.element))
-        # Too short a history whatever the period: no need to look closer (most values).
-        if past is None or len(past) < r.outlier_min_history or c.element not in elements:
+        element_id = ids.get(c.element)
+        if element_id is None:
             continue
-        if c.element in monthly_codes:
+        month = 0
+        if element_id in monthly:
             spec = specs.get(c.period) or specs.setdefault(c.period, parse_period(c.period))
-            values = [
-                v
-                for code, first_month, v in past
-                if code < c.period and first_month == spec.first_month
-            ]
-        else:
-            values = [v for code, _, v in past if code < c.period]
+            month = spec.first_month
+        past = stored.get((c.region, element_id, month))
+        # Too short a history whatever the period: no need to look closer (most values).
+        if past is None or len(past) < r.outlier_min_history:
+            continue
+        before = bisect_left(codes, c.period)  # periods placed before it are earlier
+        values = [v for at, v in past if at < before]
         if len(values) < r.outlier_min_history:
             continue
         if robust_outlier(c.value, values, threshold=r.outlier_threshold):
@@ -458,7 +465,7 @@ def _stored_in_kecamatans(
     found: dict[str, dict[Key, float]] = defaultdict(dict)
     for region, element, period, value in DataValue.objects.filter(
         region_id__in=desa, element__code__in=elements, period__code__in=periods
-    ).values_list("region_id", "element__code", "period__code", "value"):
+    ).plain_rows("region_id", "element__code", "period__code", "value"):
         found[kecamatan_of(region)][(region, element, period)] = value
     return found
 

@@ -470,7 +470,7 @@ def _write_chunk(
             region_id__in=desa_codes[start : start + 500],
             element_id__in={element_ids[r.element] for r in rows},
             period_id__in=set(period_ids.values()),
-        ).values_list("id", "region_id", "element_id", "period_id", "value"):
+        ).plain_rows("id", "region_id", "element_id", "period_id", "value"):
             existing[(region, element_id, period_id)] = (pk, value)
     moment = timezone.now()
     # As text once, not per row (COPY reads text; SQLite stores it as Django writes it).

@@ -692,7 +692,7 @@ class _Planner:
                     region_id__in=regions[start : start + 500],
                     element_id__in=element_ids,
                     period_id__in=period_codes,
-                ).values_list("region_id", "element_id", "period_id", "value"):
+                ).plain_rows("region_id", "element_id", "period_id", "value"):
                     stored[(region, element_ids[element_id], period_codes[period_id])] = value
         for item in items:
             item.old = stored.get((item.region, item.element, item.period))

@@ -1,0 +1,60 @@
+"""Outlier warnings against the desa's own earlier values (validation rules: median/MAD,
+the same month of earlier years for monthly data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from datavalues.validation import Candidate, check_batch
+from datavalues.writing import ValueInput, save_values
+
+pytestmark = pytest.mark.django_db
+
+DESA = "34.01.02.2001"
+
+
+@pytest.fixture
+def setup(diy_regions: None, catalogue: None) -> None:
+    """DIY regions and the catalogue."""
+
+
+def history_of(element: str, points: dict[str, float]) -> None:
+    save_values(
+        values=[ValueInput(DESA, element, period, value) for period, value in points.items()],
+        how="form",
+    )
+
+
+def history_warnings(element: str, period: str, value: float) -> list[str]:
+    findings = check_batch([Candidate("x", DESA, element, period, value)])
+    return [f.message for f in findings if "riwayat desa" in f.message]
+
+
+def test_a_yearly_value_far_from_the_desas_own_history_is_a_warning(setup: None) -> None:
+    history_of("BUMIL_SASARAN", {"2019": 100, "2020": 102, "2021": 98, "2022": 101, "2023": 99})
+    [message] = history_warnings("BUMIL_SASARAN", "2024", 500)
+    assert "nilai 500 jauh dari riwayat desa ini (median 100)" in message
+    assert "far from this desa's history" in message
+    assert history_warnings("BUMIL_SASARAN", "2024", 104) == []
+
+
+def test_only_earlier_periods_count_and_a_short_history_says_nothing(setup: None) -> None:
+    history_of("BUMIL_SASARAN", {"2019": 100, "2020": 102, "2021": 98, "2022": 101, "2023": 99})
+    # Before 2021 the desa has two values: fewer than the four the rule needs.
+    assert history_warnings("BUMIL_SASARAN", "2021", 500) == []
+    assert history_warnings("BUMIL_SASARAN", "2018", 500) == []
+
+
+def test_a_monthly_value_is_compared_with_the_same_month_of_earlier_years(setup: None) -> None:
+    # January is always low (10), the other months high (100).
+    points = {
+        f"{year}-{month:02d}": 10.0 if month == 1 else 100.0
+        for year in range(2019, 2024)
+        for month in range(1, 13)
+    }
+    history_of("BALITA_DITIMBANG", points)
+    assert history_warnings("BALITA_DITIMBANG", "2024-01", 11) == []
+    [message] = history_warnings("BALITA_DITIMBANG", "2024-01", 100)
+    assert "(median 10)" in message
+    [message] = history_warnings("BALITA_DITIMBANG", "2024-02", 10)
+    assert "(median 100)" in message
