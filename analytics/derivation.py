@@ -174,13 +174,28 @@ def contribution(
     catalogue: Catalogue,
     points: Mapping[str, Points],
     period: PeriodSpec,
+    derived: dict[str, dict[PeriodSpec, float]] | None = None,
 ) -> tuple[float, float] | None:
-    """(numerator, denominator) that one desa adds for `period`, or None if incomplete."""
+    """(numerator, denominator) that one desa adds for `period`, or None if incomplete.
+
+    `derived`, when given, keeps each element's `derive_all` for this desa (filled as
+    needed): many periods of one desa then derive each element once, not once per period.
+    """
     if period.type < indicator.finest:
         return None
     sums: dict[str, float] = {}
     for code in indicator.elements:
-        value = derive(catalogue.elements[code], points.get(code), period)
+        info = catalogue.elements[code]
+        stored = points.get(code)
+        if derived is None:
+            value = derive(info, stored, period)
+        elif stored is None:
+            return None
+        else:
+            by_period = derived.get(code)
+            if by_period is None:
+                by_period = derived[code] = derive_all(info, stored)
+            value = derived_value(info, stored, by_period, period)
         if value is None:
             return None
         sums[code] = value

@@ -31,8 +31,8 @@ from analytics.derivation import (
     IndicatorInfo,
     all_periods,
     ancestors,
+    contribution,
     derive_all,
-    derived_value,
     element_periods,
     indicator_periods,
 )
@@ -174,8 +174,8 @@ def apply_changes(changes: Sequence[Change], catalogue: Catalogue | None = None)
         for ind_code, periods in affected.items():
             ind = catalogue.indicators[ind_code]
             for period in periods:
-                was = _contribution(ind, catalogue, old, old_derived, period)
-                now = _contribution(ind, catalogue, new, new_derived, period)
+                was = contribution(ind, catalogue, old, period, old_derived)
+                now = contribution(ind, catalogue, new, period, new_derived)
                 if was == now:
                     continue
                 d_num = (now[0] if now else 0.0) - (was[0] if was else 0.0)
@@ -772,7 +772,7 @@ def _kecamatan_rows(
                 else:
                     candidates = all_periods(year, ind.finest)
                 for period in candidates:
-                    pair = _contribution(ind, catalogue, by_element, derived, period)
+                    pair = contribution(ind, catalogue, by_element, period, derived)
                     if pair is not None:
                         iacc = indicator_acc[(kec, ind.id, period)]
                         iacc[0] += pair[0]
@@ -784,36 +784,6 @@ def _kecamatan_rows(
         {(k[0], k[1], ids[k[2]]): v for k, v in element_acc.items()},
         {(k[0], k[1], ids[k[2]]): v for k, v in indicator_acc.items()},
     )
-
-
-def _contribution(
-    indicator: IndicatorInfo,
-    catalogue: Catalogue,
-    points: dict[str, dict[PeriodSpec, float]],
-    derived: dict[str, dict[PeriodSpec, float]],
-    period: PeriodSpec,
-) -> tuple[float, float] | None:
-    """`derivation.contribution` with each element's derived values computed once per desa
-    (`derived`, filled as needed) instead of once per period."""
-    if period.type < indicator.finest:
-        return None
-    sums: dict[str, float] = {}
-    for code in indicator.elements:
-        info = catalogue.elements[code]
-        stored = points.get(code)
-        if stored is None:
-            return None
-        by_period = derived.get(code)
-        if by_period is None:
-            by_period = derived[code] = derive_all(info, stored)
-        value = derived_value(info, stored, by_period, period)
-        if value is None:
-            return None
-        sums[code] = value
-    counts = dict.fromkeys(sums, 1)
-    numerator = indicator.numerator.evaluate(sums, counts)
-    denominator = indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0
-    return numerator, denominator
 
 
 def _scope_sql(alias: str, prefix: str | None) -> tuple[str, SqlParams]:
