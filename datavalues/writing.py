@@ -494,16 +494,14 @@ def _write_chunk(
         current = existing.get((region, element_id, period_id))
         if current is None:
             old = None
-            to_create.append((region, element_id, period_id, new, source, user_id, now))
+            to_create.append((region, element_id, period_id, new, source))
         else:
             old = current[1]
             if old == new:
                 unchanged += 1
                 continue
             to_update.append((current[0], new, source, user_id, now))
-        history.append(
-            (region, element_id, period_id, old, new, source, how_value, user_id, now, upload_id)
-        )
+        history.append((region, element_id, period_id, old, new, source))
         if keep_changes:
             written.changes.append(Change(region, element, specs[period], old, new))
     result.unchanged += unchanged
@@ -518,35 +516,18 @@ def _write_chunk(
     with keys.writing():
         _insert(
             DataValue,
-            [
-                "region_id",
-                "element_id",
-                "period_id",
-                "value",
-                "source",
-                "updated_by_id",
-                "updated_at",
-            ],
+            ["region_id", "element_id", "period_id", "value", "source"],
             to_create,
             _value_line,
+            {"updated_by_id": user_id, "updated_at": now},
         )
         _update_values(to_update)
         _insert(
             ValueChange,
-            [
-                "region_id",
-                "element_id",
-                "period_id",
-                "old_value",
-                "new_value",
-                "source",
-                "how",
-                "changed_by_id",
-                "changed_at",
-                "upload_id",
-            ],
+            ["region_id", "element_id", "period_id", "old_value", "new_value", "source"],
             history,
             _history_line,
+            {"how": how_value, "changed_by_id": user_id, "changed_at": now, "upload_id": upload_id},
         )
     return written
 
@@ -701,22 +682,38 @@ def _insert(
     columns: list[str],
     rows: list[tuple[Any, ...]],
     line: Callable[[tuple[Any, ...]], str],
+    constants: dict[str, int | str | None],
 ) -> None:
     """Plain multi-row insert (COPY on PostgreSQL, each row as `line` formats it): no model
-    instance per row."""
+    instance per row. `constants` are the columns equal for every row (who, when, how,
+    the upload): written once into the statement, or once as the end of every COPY line,
+    instead of being passed row by row (a third of SQLite's time for a history row)."""
     if not rows:
         return
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    names = ", ".join(qn(c) for c in columns)
+    names = ", ".join(qn(c) for c in [*columns, *constants])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            end = "".join(f"\t{_copy_null(v)}" for v in constants.values()) + "\n"
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for start in range(0, len(rows), 5000):
-                    copy.write("".join(map(line, rows[start : start + 5000])))
+                    copy.write(end.join(map(line, rows[start : start + 5000])) + end)
             return
-        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-        cursor.executemany(sql, rows)
+        values = ", ".join(["%s"] * len(columns) + [_sql_literal(v) for v in constants.values()])
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)  # noqa: S608
+
+
+def _sql_literal(value: int | str | None) -> str:
+    """A constant of our own (an id, a time stamp, a fixed word) as an SQL literal. Also
+    escaped for the percent format of Django's cursor."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    raise TypeError(f"no literal for {type(value).__name__}")
 
 
 # COPY's text format: a tab between fields, \N for NULL, backslash escapes in text. Floats
@@ -735,21 +732,15 @@ def _copy_null(value: object) -> str:
 
 
 def _value_line(row: tuple[Any, ...]) -> str:
-    """(region, element, period, value, source, user, time) as a COPY line."""
-    region, element, period, value, source, user, at = row
-    return (
-        f"{region}\t{element}\t{period}\t{value!r}\t{_copy_text(source)}\t"
-        f"{_copy_null(user)}\t{at}\n"
-    )
+    """(region, element, period, value, source) as the start of a COPY line."""
+    region, element, period, value, source = row
+    return f"{region}\t{element}\t{period}\t{value!r}\t{_copy_text(source)}"
 
 
 def _history_line(row: tuple[Any, ...]) -> str:
-    """(region, element, period, old, new, source, how, user, time, upload) as a COPY line."""
-    region, element, period, old, new, source, how, user, at, upload = row
-    return (
-        f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{new!r}\t{_copy_text(source)}\t"
-        f"{how}\t{_copy_null(user)}\t{at}\t{_copy_null(upload)}\n"
-    )
+    """(region, element, period, old, new, source) as the start of a COPY line."""
+    region, element, period, old, new, source = row
+    return f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{new!r}\t{_copy_text(source)}"
 
 
 def _update_values(rows: list[tuple[Any, ...]]) -> None:
