@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from catalog.expressions import Expression
 from catalog.models import Aggregation, DataElement, Indicator
@@ -228,10 +229,11 @@ def indicator_periods(indicator: IndicatorInfo, stored: Iterable[PeriodSpec]) ->
     return out
 
 
-def all_periods(year: int, finest: PeriodType) -> list[PeriodSpec]:
-    """Every period of `year` of type `finest` or longer."""
+@cache
+def all_periods(year: int, finest: PeriodType) -> tuple[PeriodSpec, ...]:
+    """Every period of `year` of type `finest` or longer (shared instances, remembered)."""
     whole = PeriodSpec(year, 1, PeriodType.YEAR)
-    return [p for t in PeriodType if t >= finest for p in whole.parts(t)]
+    return tuple(p.shared() for t in PeriodType if t >= finest for p in whole.parts(t))
 
 
 def ancestors(desa_code: str) -> tuple[tuple[str, int], ...]:

@@ -111,7 +111,7 @@ def period_specs(years: Iterable[int] | None = None) -> dict[int, PeriodSpec]:
     if years is not None:
         rows = rows.filter(year__in=sorted(set(years)))
     return {
-        pid: PeriodSpec(year, month, PeriodType(ptype))
+        pid: PeriodSpec(year, month, PeriodType(ptype)).shared()
         for pid, year, month, ptype in rows.values_list("id", "year", "first_month", "type")
     }
 

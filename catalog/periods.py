@@ -103,6 +103,12 @@ class PeriodSpec:
         _CONTAINING[key] = found
         return found
 
+    def shared(self) -> PeriodSpec:
+        """The one remembered instance equal to this. Dictionaries keyed by periods find a
+        shared instance by identity, without calling `__eq__` (roll-up rebuilds look up
+        millions of them; `containing` and `coarser` return shared instances too)."""
+        return self.containing(self.type)
+
     def coarser(self) -> tuple[PeriodSpec, ...]:
         """Every period strictly coarser than this one that contains it (remembered: roll-up
         rebuilds ask for it once per stored value)."""
