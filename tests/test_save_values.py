@@ -295,3 +295,33 @@ def test_a_file_transaction_refuses_a_missing_upload_and_writes_nothing(catalogu
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys")
             assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("element", "value", "words"),
+    [
+        ("BUMIL_ANC", float("nan"), "bukan bilangan / not a number"),
+        ("BUMIL_ANC", float("inf"), "bukan bilangan / not a number"),
+        ("BUMIL_ANC", float("-inf"), "bukan bilangan / not a number"),
+        ("BUMIL_ANC", -1, "tidak boleh negatif / must not be negative"),
+        ("BUMIL_ANC", 2.5, "harus bilangan bulat / must be a whole number"),
+        ("PAUD_ADA", 2, "harus 0 (tidak) atau 1 (ya)"),
+    ],
+)
+def test_each_value_a_data_element_refuses_gets_its_reason(desa, element, value, words):
+    with pytest.raises(ValuesRejected) as info:
+        save_values(values=[ValueInput(desa[0], element, "2025", value)], how="form")
+    assert words in str(info.value)
+    assert not DataValue.objects.exists()
+
+
+def test_whole_numbers_zero_and_yes_no_values_are_accepted(desa):
+    result = save_values(
+        values=[
+            ValueInput(desa[0], "BUMIL_ANC", "2025", 40.0),
+            ValueInput(desa[0], "BUMIL_SASARAN", "2025", 0),
+            ValueInput(desa[0], "PAUD_ADA", "2025", 1),
+        ],
+        how="form",
+    )
+    assert result.created == 3
