@@ -293,18 +293,22 @@ def test_a_dry_run_or_a_refused_import_is_not_audited_as_an_import(setup: None) 
     assert not AuditEvent.objects.filter(action=Action.IMPORT).exists()
 
 
-def test_a_value_far_from_the_neighbouring_desa_is_a_warning_in_a_file(
-    setup: None, tmp_path: Path
-) -> None:
-    # Kecamatan Wates: the whole kecamatan in one file, one desa far below the others.
+def wates_with_one_desa_far_below(tmp_path: Path) -> Path:
+    """Kecamatan Wates, the whole kecamatan in one file: one desa far below the others."""
     rows = [
         f"34.01.02.200{d},{code},2024,{value}\n"
         for d, served in zip(range(1, 7), [80, 85, 90, 95, 100, 20], strict=True)
         for code, value in (("BUMIL_SASARAN", 100), ("BUMIL_ANC", served))
     ]
-    path = written(
+    return written(
         tmp_path, "wates.csv", ("kode_wilayah,kode_data,periode,nilai\n" + "".join(rows)).encode()
     )
+
+
+def test_a_value_far_from_the_neighbouring_desa_is_a_warning_in_a_file(
+    setup: None, tmp_path: Path
+) -> None:
+    path = wates_with_one_desa_far_below(tmp_path)
     summary = refused(path)
     [problem] = summary["problems"]
     assert (problem["row"], problem["column"], problem["severity"]) == (13, "nilai", "warning")
@@ -442,14 +446,7 @@ def test_a_sqlite_import_checks_each_parent_once_and_turns_key_enforcement_back_
     run(FIXTURES / "long_basic.csv")
     assert DataValue.objects.count() == 3 and ValueChange.objects.count() == 3
     # Refused inside the write transaction: a warning not confirmed.
-    rows = [
-        f"34.01.02.200{d},{code},2024,{value}\n"
-        for d, served in zip(range(1, 7), [80, 85, 90, 95, 100, 20], strict=True)
-        for code, value in (("BUMIL_SASARAN", 100), ("BUMIL_ANC", served))
-    ]
-    path = written(
-        tmp_path, "wates.csv", ("kode_wilayah,kode_data,periode,nilai\n" + "".join(rows)).encode()
-    )
+    path = wates_with_one_desa_far_below(tmp_path)
     assert refused(path)["counts"]["peringatan"] == 1
     assert DataValue.objects.count() == 3
     if connection.vendor == "sqlite":

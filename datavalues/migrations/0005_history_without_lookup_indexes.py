@@ -1,6 +1,6 @@
-import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import deletion
 
 TABLE = "datavalues_valuechange"
 COLUMNS = ("element_id", "period_id", "changed_by_id")
@@ -33,6 +33,22 @@ def add_lookup_indexes(apps, schema_editor):
         )
 
 
+def without_index(name, to, on_delete):
+    nullable = on_delete is deletion.SET_NULL
+    return migrations.AlterField(
+        model_name="valuechange",
+        name=name,
+        field=models.ForeignKey(
+            blank=nullable,
+            db_index=False,
+            null=nullable,
+            on_delete=on_delete,
+            related_name="+",
+            to=to,
+        ),
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("datavalues", "0004_region_indexes_from_the_keys"),
@@ -43,38 +59,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AlterField(
-                    model_name="valuechange",
-                    name="element",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.dataelement",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="valuechange",
-                    name="period",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.period",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="valuechange",
-                    name="changed_by",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                without_index("element", "catalog.dataelement", deletion.PROTECT),
+                without_index("period", "catalog.period", deletion.PROTECT),
+                without_index("changed_by", settings.AUTH_USER_MODEL, deletion.SET_NULL),
             ],
             database_operations=[
                 migrations.RunPython(drop_lookup_indexes, add_lookup_indexes),
