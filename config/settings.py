@@ -83,6 +83,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `named`: catalogue names in the page's language (catalog/templatetags/names.py).
+            "builtins": ["catalog.templatetags.names"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -240,3 +242,5 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/")
 # A period is the default of the dashboards only when at least this share of the expected
 # reporters (desa) sent values for it; below it, figures are marked as partial.
 COVERAGE_THRESHOLD_PCT = env_int("COVERAGE_THRESHOLD_PCT", 80)
+# Run once a day by the background worker (`manage.py runjobs`, see jobs/daily.py).
+DAILY_JOBS = ["cycle.notices.daily"]
