@@ -23,7 +23,7 @@ from accounts.scoping import scope_of
 from catalog.models import DataElement, Sector
 from catalog.periods import PeriodSpec, parse_period
 from datavalues.approval import VERIFIER_ROLES, ApprovalStep, PeriodApproval, State
-from datavalues.models import DataValue, ValueChange
+from datavalues.models import SAMPLE_SOURCE, DataValue, ValueChange
 from datavalues.validation import Candidate, check_batch, rules
 from regions.models import Kind, Region
 
@@ -95,6 +95,7 @@ class Review:
     parts: list[SectorPart]
     changes: list[ValueChange]
     since: datetime | None  # the last approval, None when never approved
+    sample: bool = False  # sample values ("contoh") among them: the page must say so
 
     @property
     def expected(self) -> int:
@@ -151,6 +152,7 @@ def review(*, region: Region, period: str, changes_limit: int = 100) -> Review:
             )[:changes_limit]
         ),
         since=last,
+        sample=any(v.source == SAMPLE_SOURCE for v in values),
     )
 
 
