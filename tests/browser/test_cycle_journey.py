@@ -36,7 +36,7 @@ def cycle_cast(diy_regions: None) -> dict[str, Any]:
         values=[ValueInput(DESA, "BUMIL_SASARAN", str(y), 100) for y in range(2021, 2025)],
         how="form",
     )
-    users = {}
+    users: dict[str, Any] = {}
     for role, region in ((Role.DESA, DESA), (Role.KECAMATAN, KECAMATAN)):
         users[role] = User.objects.create_user(f"{role}-siklus", password=PASSWORD)
         Assignment.objects.create(user=users[role], role=role, region_id=region)
