@@ -84,6 +84,20 @@ class KecamatanReport:
     sample: bool = False  # sample values (source "contoh") are in it: it must say so
 
     @property
+    def reporting(self) -> int:
+        """Desa that reported for the year (the most of any indicator)."""
+        return min(max((f.reporting for f in self.own), default=0), len(self.desa))
+
+    @property
+    def partial(self) -> bool:
+        """Below the coverage threshold: the report says how few desa reported."""
+        from django.conf import settings
+
+        expected = len(self.desa)
+        threshold = getattr(settings, "COVERAGE_THRESHOLD_PCT", 80)
+        return bool(expected) and 100 * self.reporting / expected < threshold
+
+    @property
     def flagged(self) -> list[tuple[Region, Evaluation]]:
         return [(d, self.evaluations[d.code]) for d in self.desa if self.evaluations[d.code].flags]
 
