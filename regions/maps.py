@@ -36,6 +36,15 @@ class RegionMap:
     missing: int  # regions drawn without a polygon
     label_chars: int = 14  # tile labels are cut to this many characters
 
+    @property
+    def pattern_size(self) -> str:
+        """Side of the status hatching patterns, in the drawing's units (about 7 px)."""
+        return _fmt(self.font_size * 0.55)
+
+    @property
+    def pattern_stroke(self) -> str:
+        return _fmt(self.font_size * 0.14)
+
 
 def _fmt(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
