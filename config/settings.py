@@ -114,11 +114,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout per account and, separately, per client address; a success resets the counters.
+# Lockout (accounts/lockout.py): LOGIN_FAILURE_LIMIT failures lock the account (from any
+# address); LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the accounts, lock
+# that address. A success forgets only the failures of the account that signed in.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # the handler resets per account instead of per address
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_ip"
 AXES_VERBOSE = False
