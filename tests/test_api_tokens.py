@@ -51,6 +51,22 @@ def test_the_api_answers_401_in_json_without_a_token_or_with_a_wrong_one(cast: C
         assert response.json() == {"detail": "Unauthorized"}
 
 
+def test_a_write_with_a_wrong_token_answers_401_not_a_csrf_refusal(cast: Cast) -> None:
+    for headers in ({"Authorization": "Bearer dk_salah"}, {"Authorization": "Basic eDp5"}):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(cast.users["kabupaten"])
+        response = client.post(
+            "/api/v1/assignments",
+            json.dumps({"username": "outsider", "role": "viewer", "region": "34.04.02"}),
+            content_type="application/json",
+            headers=headers,
+        )
+
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Unauthorized"}
+    assert not Assignment.objects.filter(user=cast.users["outsider"]).exists()
+
+
 def test_a_revoked_token_is_refused_and_the_revocation_is_audited(cast: Cast) -> None:
     client = cast.client("desa")
     token = ApiToken.objects.get(user=cast.users["desa"])
