@@ -241,3 +241,21 @@ def test_the_header_shows_the_user_and_a_logout_button(cast: Cast) -> None:
 
     assert 'href="/akun/">desa</a>' in html
     assert 'action="/keluar/" method="post"' in html
+
+
+@pytest.mark.parametrize("target", ["abc", "home", "javascript:alert(1)", "//jahat.example/"])
+def test_a_next_that_is_not_a_path_on_this_site_leads_home(cast: Cast, target: str) -> None:
+    client = Client()
+
+    assert client.get(f"/masuk/?next={target}").status_code == 200
+    response = post_login(client, "desa", next=target)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get(f"/masuk/?next={target}")["Location"] == "/"
+
+
+def test_a_next_path_on_this_site_is_followed(cast: Cast) -> None:
+    response = post_login(Client(), "desa", next="/akun/")
+
+    assert response["Location"] == "/akun/"
