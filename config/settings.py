@@ -18,10 +18,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-only" if DEBUG else None)
-if not DEBUG and SECRET_KEY.startswith("insecure"):
+# With DEBUG off, a guessable key (sessions, password-reset and CSRF tokens are signed with it)
+# stops the start: at least 50 characters, at least 5 different ones (Django's own measure).
+if not DEBUG and (
+    SECRET_KEY.startswith(("insecure", "django-insecure"))
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
-        "SECRET_KEY wajib diisi dengan nilai rahasia saat DEBUG mati. / "
-        "SECRET_KEY must be set to a secret value when DEBUG is off."
+        "SECRET_KEY wajib diisi dengan nilai rahasia acak (minimal 50 karakter, minimal 5 "
+        "karakter berbeda) saat DEBUG mati. / SECRET_KEY must be set to a random secret value "
+        "(at least 50 characters, at least 5 different ones) when DEBUG is off."
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
