@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 # Tests and lint run with production-like settings (DEBUG off) on plain HTTP.
-TEST_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$
+TEST_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$-0123456789abcdefghijklmnopqrstuvwxyz
 
 .PHONY: serve test lint bench lock screenshots clean
 

@@ -304,20 +304,23 @@ def plan_values(
     if plan.errors:
         return plan
     with _few_collections():
-        _plan_rows(
-            table,
-            plan,
-            elements,
-            scope,
-            today,
-            long,
-            columns,
-            value_columns,
-            period,
-            kecamatan,
-            progress,
-            stage,
-        )
+        try:
+            _plan_rows(
+                table,
+                plan,
+                elements,
+                scope,
+                today,
+                long,
+                columns,
+                value_columns,
+                period,
+                kecamatan,
+                progress,
+                stage,
+            )
+        except BadFile as exc:  # a row the reader cannot read (e.g. a 128 KiB CSV field)
+            plan.problems.append(Problem(0, "", str(exc)))
     return plan
 
 

@@ -87,6 +87,27 @@ def test_a_desa_operator_cannot_write_another_desa(staff: Cast) -> None:
     assert DataValue.objects.count() == 0
 
 
+def test_an_unclosed_quote_swallowing_the_file_is_a_file_error_not_a_crash(
+    staff: Cast,
+) -> None:
+    client = staff.client(Role.KECAMATAN)
+    content = (
+        b'kode_wilayah,kode_data,periode,nilai\n34.04.01.2001,BUMIL_SASARAN,2024,"80\n'
+        + b"x" * 200_000
+        + b"\n"
+    )
+
+    upload = send(client, "kutip.csv", content)
+
+    upload.refresh_from_db()
+    assert upload.status == Status.REJECTED
+    assert "tanda kutip yang tidak ditutup" in upload.message
+    page = client.get(f"/impor/{upload.pk}/")
+    assert page.status_code == 200
+    assert "tanda kutip yang tidak ditutup" in page.content.decode()
+    assert DataValue.objects.count() == 0
+
+
 def test_another_users_upload_is_not_found(staff: Cast) -> None:
     upload = send(staff.client(Role.DESA), "a.csv", b"kode_wilayah,kode_data,periode,nilai\n")
     other = staff.client(Role.KECAMATAN)
