@@ -164,6 +164,10 @@ class Indicator(models.Model):
     # The "on track" band: within this many units of the target (see analytics/status.py).
     on_track_band = models.FloatField(_("pita 'on track'"), default=10)
     description = models.TextField(_("keterangan"), blank=True)
+    description_en = models.TextField(_("keterangan (Inggris)"), blank=True)
+    # Why the indicator has no target (no numeric target in any regulation, a context
+    # figure, a ceiling rather than a target, ...): shown wherever a target would be.
+    no_target_reason = models.TextField(_("alasan tanpa target"), blank=True)
     is_local = models.BooleanField(_("tambahan lokal"), default=False)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -220,6 +224,10 @@ class Target(models.Model):
     legal_basis = models.CharField(_("dasar hukum"), max_length=300)
     valid_from = models.PositiveSmallIntegerField(_("berlaku dari tahun"))
     valid_to = models.PositiveSmallIntegerField(_("berlaku sampai tahun"), null=True, blank=True)
+    # False when the number could not be checked against the regulation's text (it is
+    # then interpolated or taken from secondary material; docs/TARGETS.md says which).
+    verified = models.BooleanField(_("angka terverifikasi"), default=True)
+    source_url = models.URLField(_("sumber"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["indicator", "valid_from"]
