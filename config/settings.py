@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "planning",
     "dashboard",
     "intake",
+    "sources",
     "reports",
     "jobs",
 ]
