@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "planning",
     "dashboard",
     "intake",
+    "sources",
     "reports",
     "jobs",
 ]
