@@ -12,7 +12,7 @@ from accounts import audit
 from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.periods import BadPeriod, parse_period
-from datavalues import approval
+from datavalues import approval, review
 from regions.models import Level
 
 
@@ -116,6 +116,7 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "fields": fields,
             "outcome": outcome,
             "has_warnings": any(f.warnings for f in fields),
+            "locked": review.approved_covering(region, period),
         },
     )
 
