@@ -19,7 +19,6 @@ from python_calamine import CalamineWorkbook
 from accounts.models import Action, AuditEvent
 from datavalues.models import DataValue, ValueChange
 from intake.models import Upload
-from regions.loading import load_regions
 from tests.intake_files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +93,10 @@ def test_the_diy_file_imports_392_desa_whose_statuses_equal_the_recap(
     assert Upload.objects.filter(kind="idm").count() == 2
 
 
+@pytest.mark.slow
 def test_the_national_file_reports_unknown_codes_and_matches_the_recap_per_province(
-    real_data: Path, catalogue: None
+    real_data: Path, national_regions: None, catalogue: None
 ) -> None:
-    load_regions()
     path = real_data / "idm" / "idm_2024_desa.csv"
     summary = run(path)
     assert summary["rows"] == 75_265

@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Action, AuditEvent, Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from intake.models import Status, Upload
@@ -21,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
