@@ -29,6 +29,7 @@ from accounts.models import Role
 from accounts.scoping import Scope, scope_of
 from catalog.models import DataElement, Period
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from config.text import plain_text
 from datavalues import approval, validation
 from datavalues.models import DataValue, How
 from datavalues.writing import (
@@ -393,7 +394,11 @@ def _plan_rows(
             region = matched
         row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
+        source = (
+            plain_text(text(cell(cells, source_col)), multiline=False).strip()[:60]
+            if source_col is not None
+            else ""
+        )
         if long:
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
