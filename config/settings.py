@@ -190,8 +190,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 INTAKE_BACKGROUND_KB = env_int("INTAKE_BACKGROUND_KB", 1024)
 
 # Background jobs (django-tasks): queued as rows of jobs.Job and run by `manage.py runjobs`,
-# which `make serve` starts next to runserver.
+# which `make serve` starts next to runserver; several workers may run (jobs/worker.py).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "jobs.backend.DatabaseBackend")}}
+# Jobs one user may have waiting or running at once (reports, background checks and imports),
+# and direct PDF reports (laporan.pdf, built inside the request) per user per 10 minutes.
+JOBS_MAX_UNFINISHED_PER_USER = env_int("JOBS_MAX_UNFINISHED_PER_USER", 3)
+REPORT_PDF_PER_10_MINUTES = env_int("REPORT_PDF_PER_10_MINUTES", 10)
 # Prepared reports are kept this many hours, then deleted.
 REPORT_KEEP_HOURS = env_int("REPORT_KEEP_HOURS", 24)
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.scoping import WRITER_ROLES, Scope, scope_of  # noqa: F401 (WRITER_ROLES: re-exported)
 from catalog.models import DataElement, Period
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from config.text import plain_text
 from datavalues import approval, validation
 from datavalues.models import DataValue, How
 from datavalues.writing import (
@@ -385,7 +386,11 @@ def _plan_rows(
             region = matched
         row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
+        source = (
+            plain_text(text(cell(cells, source_col)), multiline=False).strip()[:60]
+            if source_col is not None
+            else ""
+        )
         if long:
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:

@@ -7,6 +7,7 @@ import io
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +26,7 @@ from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
 from intake.templates_files import template_csv, template_xlsx
-from jobs import progress
+from jobs import limits, progress
 from regions.models import Level
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ def upload_page(request: HttpRequest) -> HttpResponse:
             form.add_error("kecamatan", _("Kecamatan di luar wilayah Anda."))
         else:
             try:
+                if sent.size >= int(settings.INTAKE_BACKGROUND_KB) * 1024:
+                    tasks.check_capacity(request.user)
                 upload = importing.receive(
                     name=sent.name,
                     stream=sent,
@@ -64,7 +67,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
                     period=form.cleaned_data["period"].strip().upper(),
                     kecamatan_id=kecamatan or None,
                 )
-            except BadFile as exc:
+            except (BadFile, limits.Busy) as exc:
                 form.add_error("file", str(exc))
             else:
                 if tasks.in_background(upload):

@@ -136,6 +136,7 @@ def test_a_desa_token_cannot_write_for_another_desa_and_nothing_is_written(cast:
 
 
 def test_a_kabupaten_token_assigns_inside_its_kabupaten_only(cast: Cast) -> None:
+    assigning.grant(by=None, user=cast.users["outsider"], role="viewer", region_code="34.04.03")
     inside = api_post(
         cast.tokens["kabupaten"],
         "/api/v1/assignments",
@@ -155,10 +156,26 @@ def test_a_kabupaten_token_assigns_inside_its_kabupaten_only(cast: Cast) -> None
     assert outside.status_code == 404
     assert admin.status_code == 404
     assert list(
-        Assignment.objects.filter(user=cast.users["outsider"]).values_list("role", "region_id")
-    ) == [("kecamatan", "34.04.03")]
+        Assignment.objects.filter(user=cast.users["outsider"])
+        .order_by("role")
+        .values_list("role", "region_id")
+    ) == [("kecamatan", "34.04.03"), ("viewer", "34.04.03")]
     event = AuditEvent.objects.get(action=Action.ASSIGNMENT_ADDED, username="kabupaten")
     assert event.region_code == "34.04.03"
+
+
+def test_a_kabupaten_token_learns_nothing_about_accounts_outside_its_kabupaten(
+    cast: Cast,
+) -> None:
+    token = cast.tokens["kabupaten"]
+    body = {"role": "viewer", "region": "34.04.03"}
+
+    existing = api_post(token, "/api/v1/assignments", {"username": "outsider", **body})
+    unknown = api_post(token, "/api/v1/assignments", {"username": "tidak-pernah-ada", **body})
+
+    assert existing.status_code == unknown.status_code == 400
+    assert existing.json() == unknown.json() == {"detail": "Unknown username"}
+    assert not Assignment.objects.filter(user=cast.users["outsider"]).exists()
 
 
 def test_a_token_loses_what_its_user_loses(cast: Cast) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -200,3 +201,20 @@ def test_the_import_audit_event_is_written_in_the_transaction_of_the_import(
     assert not DataValue.objects.exists() and not ValueChange.objects.exists()
     upload.refresh_from_db()
     assert upload.status != Status.COMMITTED
+
+
+def test_a_user_cannot_queue_more_background_checks_than_the_limit(
+    staff: Cast, settings: Any
+) -> None:
+    settings.INTAKE_BACKGROUND_KB = 0  # every file goes to the worker
+    settings.JOBS_MAX_UNFINISHED_PER_USER = 1
+    client = staff.client(Role.KECAMATAN)
+    content = (FIXTURES / "long_basic.csv").read_bytes()
+    first = send(client, "a.csv", content)
+    assert first.status == Status.CHECKING
+
+    response = client.post("/impor/", {"file": SimpleUploadedFile("b.csv", content)})
+
+    assert response.status_code == 200
+    assert "batas 1" in response.content.decode()
+    assert Upload.objects.count() == 1
