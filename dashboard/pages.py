@@ -24,7 +24,7 @@ from analytics.figures import (
     indicators_with_targets,
 )
 from analytics.tables import Table, desa_table, expected_from, yearly_table
-from catalog.models import Direction, Indicator, Sector
+from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
 from dashboard import charts, choropleth, scorecard
 from dashboard.filters import choose, requested_period
@@ -228,6 +228,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         series=series,
         current=current,
         current_cell=scorecard.cell(current),
+        current_counts=scorecard.counts_text(current, counted_elements()),
         current_target=scorecard.target_text(filters.indicator, current),
         parent_cell=scorecard.cell(parent_own[filters.indicator.code]) if parent else None,
         looks=ORDER,
@@ -240,6 +241,12 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         else None,
     )
     return context
+
+
+def counted_elements() -> dict[str, DataElement]:
+    """Data elements by code with what counts_text needs (one small query a page)."""
+    rows = DataElement.objects.only("code", "name_id", "name_en", "value_type")
+    return {e.code: e for e in rows}
 
 
 def _yearly(
@@ -277,6 +284,7 @@ class IndicatorLine:
     kabupaten: scorecard.Cell
     rank: str
     change: str
+    counts: str = ""
 
 
 @dataclass
@@ -323,6 +331,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         )
     }
     blocks = []
+    elements = counted_elements()
     for sector in sectors:
         lines = []
         for indicator in (i for i in indicators if i.sector_id == sector.id):
@@ -336,6 +345,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
                     kabupaten=scorecard.cell(table.figure(kabupaten, indicator, period)),
                     rank=f"{figure.rank}/{figure.rank_of}" if figure.rank else "–",
                     change=scorecard.change_text(figure),
+                    counts=scorecard.counts_text(figure, elements),
                 )
             )
         reported = sum(1 for line in lines if figures[line.indicator.code].value is not None)
