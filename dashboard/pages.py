@@ -23,6 +23,7 @@ from analytics.figures import (
     compute_figures,
     indicators_with_targets,
 )
+from analytics.idm import class_counts, class_of_score, official_class
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
@@ -235,6 +236,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         unsort_href=filters.query(urut=""),
         coverage=percent(current.reporting / expected * 100 if expected else None),
         priorities=priorities(child_places, child_figures, hrefs),
+        idm_classes=class_counts(place.code, period.year),
         has_data=any(f.reporting for f in own.values()),
         budget_href=reverse("budget-alignment", args=[place.code]) + keep
         if place.level == Level.KECAMATAN
@@ -255,24 +257,6 @@ def _yearly(
     return {
         y: table.value(place.code, indicator.code, PeriodSpec(y, 1, PeriodType.YEAR)) for y in years
     }
-
-
-# IDM status thresholds on the composite score (Permendes 2/2016 Pasal 5).
-IDM_CLASSES = (
-    (0.4907, "Sangat Tertinggal"),
-    (0.5989, "Tertinggal"),
-    (0.7072, "Berkembang"),
-    (0.8155, "Maju"),
-)
-
-
-def idm_status(score: float | None) -> str | None:
-    if score is None:
-        return None
-    for upper, label in IDM_CLASSES:
-        if score <= upper:
-            return label
-    return "Mandiri"
 
 
 @dataclass
@@ -365,6 +349,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     ]
     target = filters.indicator.target_for(period.year)
     idm = figures.get("IDM_SKOR")
+    official = official_class(region.code, period.year)
     scope = scope_of(user)
     context.update(desa_budget(region.code, period.year, {s.code: s.name_id for s in sectors}))
     state = state_of(region=region.code, period=period.code)
@@ -383,7 +368,8 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         total=len(all_figures),
         behind=sum(1 for f in all_figures if look_of(f.status).key == "bad"),
         idm_score=number(idm.value, 4) if idm and idm.value is not None else None,
-        idm_status=idm_status(idm.value if idm else None),
+        idm_status=official or class_of_score(idm.value if idm else None),
+        idm_official=official is not None,
         trend=charts.trend(
             filters.indicator, trend_years, series, target.value if target else None
         ),
