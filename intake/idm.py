@@ -27,6 +27,8 @@ from intake.parsing import (
 from regions.models import Level, Region
 
 STATUSES = ("MANDIRI", "MAJU", "BERKEMBANG", "TERTINGGAL", "SANGAT TERTINGGAL")
+# The official status is kept as IDM_KELAS: 5 for MANDIRI down to 1 for SANGAT TERTINGGAL.
+CLASS_VALUE = {status: float(5 - i) for i, status in enumerate(STATUSES)}
 ELEMENTS = {"iks": "IDM_IKS", "ike": "IDM_IKE", "ikl": "IDM_IKL", "nilai_idm": "IDM_SKOR"}
 
 
@@ -114,5 +116,8 @@ def plan_idm(stream: IO[bytes], *, size: int, year: int | None = None) -> IdmPla
                 1.0 if status in ("MANDIRI", "MAJU") else 0.0,
                 "Kemendes IDM",
             )
+        )
+        plan.values.append(
+            ValueInput(code, "IDM_KELAS", period, CLASS_VALUE[status], "Kemendes IDM")
         )
     return plan

@@ -167,7 +167,7 @@ def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
     assert event.detail["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert event.detail["counts"] == {
         "baris": 2,
-        "baru": 5,
+        "baru": 6,  # IKS, IKE, IKL, score, maju-or-mandiri, official class
         "berubah": 0,
         "tetap": 0,
         "tidak_dikenal": 1,
