@@ -27,7 +27,7 @@ from analytics.idm import class_counts, class_of_score, official_class
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
-from dashboard import charts, choropleth, scorecard
+from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
 from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
@@ -126,6 +126,17 @@ def breadcrumbs(ancestors: Sequence[Region], user: Any) -> list[tuple[str, str |
     return crumbs
 
 
+def _desa_expected(place: Place, children: Sequence[Region]) -> int:
+    """Desa expected to report under a place: its children for a kecamatan (no query),
+    else the stored region size."""
+    if place.level == Level.KECAMATAN:
+        return len(children)
+    from analytics.models import RegionSize
+
+    found = RegionSize.objects.filter(region_code=place.code).values_list("desa", flat=True)
+    return next(iter(found), 0)
+
+
 def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) -> dict[str, Any]:
     place = Place.of(region) if region else INDONESIA
     ancestors = region.ancestors() if region else []
@@ -157,7 +168,13 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     refs = [place, *([parent] if parent else [])]
     table = yearly_table(indicators=indicators, places=refs, also=_also(params))
     years = table.years(place.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, place.code, _desa_expected(place, children)),
+    )
     period = filters.period
     in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
     child_places = [Place.of(r) for r in children]
@@ -300,14 +317,20 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         return context
     table = yearly_table(indicators=indicators, places=[kecamatan, kabupaten], also=_also(params))
     years = table.years(kecamatan.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
-    period = filters.period
     siblings = [
         Place.of(r)
         for r in Region.objects.children_of(kecamatan.code).only(
             "code", "name", "level", "parent_id"
         )
     ]
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, kecamatan.code, len(siblings)),
+    )
+    period = filters.period
     figures = {
         f.indicator.code: f
         for f in compute_figures(

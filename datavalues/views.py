@@ -26,6 +26,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     except BadPeriod:
         raise Http404("no such period") from None
     if request.method == "POST":
+        if not review.allowed(request.user, region.code, request.POST.get("action", "")):
+            raise Http404("this role may not decide on this period")
         try:
             approval.step(
                 region=region,
@@ -44,6 +46,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
                 summary=f"{request.POST.get('action', '')} {period}",
             )
             messages.success(request, _("Tersimpan."))
+        if request.POST.get("next") == "queue":
+            return redirect("approval-queue")
         return redirect("approval", code=region.code, period=period)
     record = approval.PeriodApproval.objects.filter(region=region, period__code=period).first()
     state = record.state if record else approval.State.DRAFT
@@ -62,6 +66,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "record": record,
             "steps": record.steps.select_related("by") if record else [],
             "actions": actions,
+            "review": review.review(region=region, period=period),
+            "sector_limited": scope_of(request.user).sectors_at(region.code) is not None,
         },
     )
 
