@@ -362,6 +362,21 @@ MATRIX: dict[str, Entry] = {
         scoped=True,
         desa=NOT_FOUND,
     ),
+    # Oversight across the kecamatan of Sleman (planning/kabupaten_views.py): the kabupaten
+    # officer and national admins; the kabupaten of another user is covered in
+    # tests/test_kabupaten_pages.py.
+    **{
+        name: page(f"/kabupaten/34.04/{suffix}", NOT_FOUND, admin=OK, kabupaten=OK)
+        for name, suffix in (
+            ("kabupaten-oversight", "pengawasan/"),
+            ("kabupaten-completeness", "kelengkapan/2024/"),
+            ("kabupaten-approvals", "persetujuan/2024/"),
+            ("kabupaten-evaluations", "evaluasi-apbdes/?tahun=2025"),
+            ("kabupaten-follow-ups", "tindak-lanjut/"),
+            ("kabupaten-escalations", "eskalasi/?periode=2024"),
+            ("kabupaten-budgets", "belanja/?periode=2024"),
+        )
+    },
     # The entry form of a desa's period: writers only (a viewer gets 404 in its scope).
     "entry": page(
         lambda c, cast, role: (
