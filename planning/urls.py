@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import kabupaten_views, views
+from planning import kabupaten_views, proposal_views, views
 
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
@@ -38,4 +38,21 @@ urlpatterns += [
         "kabupaten/<kode:code>/eskalasi/", kabupaten_views.escalations, name="kabupaten-escalations"
     ),
     path("kabupaten/<kode:code>/belanja/", kabupaten_views.budgets, name="kabupaten-budgets"),
+]
+
+# Usulan Musrenbang (planning/proposal_views.py).
+urlpatterns += [
+    path("kecamatan/<kode:code>/usulan/", proposal_views.kecamatan_proposals, name="proposals"),
+    path(
+        "kecamatan/<kode:code>/usulan/berita-acara.pdf",
+        proposal_views.minutes,
+        name="proposals-minutes",
+    ),
+    path(
+        "kabupaten/<kode:code>/usulan/",
+        proposal_views.kabupaten_proposals,
+        name="kabupaten-proposals",
+    ),
+    path("usulan/<int:pk>/keputusan/", proposal_views.decide, name="proposal-decision"),
+    path("desa/<kode:code>/usulan/", proposal_views.desa_proposals, name="desa-proposals"),
 ]
