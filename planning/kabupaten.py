@@ -299,7 +299,7 @@ def escalation_tables(kabupaten: Region, year: int) -> list[Table]:
     return tables
 
 
-def overview_table(kabupaten: Region, year: int, today: dt.date) -> Table:
+def overview_table(kabupaten: Region, year: int, budget_year: int, today: dt.date) -> Table:
     """Every kecamatan at a glance: one line from each of the tables above."""
     period = str(year)
     _sectors, complete, _due = completeness_by_kecamatan(kabupaten=kabupaten, period=period)
@@ -307,7 +307,7 @@ def overview_table(kabupaten: Region, year: int, today: dt.date) -> Table:
         r.kecamatan.code: r for r in approvals_by_kecamatan(kabupaten=kabupaten, period=period)
     }
     evaluated = {
-        r.kecamatan.code: r for r in evaluations_by_kecamatan(kabupaten=kabupaten, year=year + 1)
+        r.kecamatan.code: r for r in evaluations_by_kecamatan(kabupaten=kabupaten, year=budget_year)
     }
     follow = {
         r.kecamatan.code: r for r in follow_ups_by_kecamatan(kabupaten=kabupaten, today=today)
@@ -322,7 +322,7 @@ def overview_table(kabupaten: Region, year: int, today: dt.date) -> Table:
             f"Kelengkapan {year} (%)",
             f"Terlambat {year}",
             f"Desa disetujui {year}",
-            f"Evaluasi APBDes {year + 1} belum",
+            f"Evaluasi APBDes {budget_year} belum",
             "Tindak lanjut terbuka",
             "Tindak lanjut terlambat",
             f"Belanja layanan dasar {year} (%)",

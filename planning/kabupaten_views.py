@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from catalog.periods import BadPeriod, parse_period
 from planning import kabupaten as tables_of
+from planning.oversight import latest_budget_year
 from planning.tables import Table, export
 from planning.views import default_year, region_at, year_from
 from regions.models import Level, Region
@@ -63,7 +64,8 @@ def _page(
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     region = _kabupaten(request, code)
     year = default_year()
-    table = tables_of.overview_table(region, year, timezone.localdate())
+    budget_year = latest_budget_year(region.code, year + 1)
+    table = tables_of.overview_table(region, year, budget_year, timezone.localdate())
     return _page(
         request,
         region,
@@ -71,7 +73,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         _("Pengawasan kecamatan"),
         [table],
         year=year,
-        next_year=year + 1,
+        budget_year=budget_year,
         links=True,
     )
 
@@ -117,7 +119,7 @@ def evaluations(request: HttpRequest, code: str) -> HttpResponse:
     region = _kabupaten(request, code)
     year, notice = year_from(request, "tahun")
     if not request.GET.get("tahun"):
-        year = default_year() + 1
+        year = latest_budget_year(region.code, default_year() + 1)
     return _page(
         request,
         region,

@@ -18,6 +18,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Max
+
 from accounts.scoping import subtree_q
 from datavalues.oversight import kecamatan_of
 from planning.alignment import BASIC_SECTORS, budgets
@@ -162,3 +164,11 @@ def totals(rows: Iterable[object], *names: str) -> list[int]:
     """Column sums of integer attributes, for the kabupaten line under a table."""
     listed = list(rows)
     return [sum(int(getattr(r, n)) for r in listed) for n in names]
+
+
+def latest_budget_year(kabupaten: str, cap: int) -> int:
+    """The latest APBDes year of the kabupaten up to `cap` (else `cap`)."""
+    latest = BudgetLine.objects.filter(subtree_q("desa", kabupaten), year__lte=cap).aggregate(
+        top=Max("year")
+    )["top"]
+    return int(latest) if latest else cap
