@@ -137,6 +137,8 @@ def completeness_page(request: HttpRequest, code: str, period: str) -> HttpRespo
     from datavalues.completeness import completeness
 
     region = region_for_user_or_404(request, code)
+    if region.level == Level.KABUPATEN:
+        return redirect("kabupaten-completeness", code, period)
     if region.level != Level.KECAMATAN:
         raise Http404("completeness is shown per kecamatan")
     try:
