@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("regions.urls")),
     path("", include("dashboard.urls")),
     path("", include("intake.urls")),
+    path("", include("sources.urls")),
     path("", include("datavalues.urls")),
     path("", include("planning.urls")),
     path("", include("reports.urls")),
