@@ -16,11 +16,23 @@ from typing import IO, Any
 from django.utils import timezone
 
 from datavalues.writing import file_transaction
-from intake.importing import Fate, ImportRefused, Plan, Problem, plan_values, write_plan
+from intake.importing import (
+    Fate,
+    ImportRefused,
+    Plan,
+    Problem,
+    plan_upload,
+    plan_values,
+    receive,
+    record_plan,
+    write_plan,
+)
 from intake.models import Status, Upload
 from intake.parsing import BadFile, open_table
+from regions.crosswalk import stored_resolutions
+from regions.models import Level, Region
 from sources.adapters import ADAPTERS
-from sources.aggregate import Aggregate, Options
+from sources.aggregate import Aggregate, Options, Place
 
 __all__ = [
     "BadFile",
@@ -58,11 +70,35 @@ def read_source(kind: str, stream: IO[bytes], *, size: int, options: Options) ->
     return adapter.read(open_table(stream, size=size), options)
 
 
+def values_file(aggregate: Aggregate) -> bytes:
+    """The counts as a long values file, old desa codes resolved (no personal data)."""
+    _resolve_old_codes(aggregate)
+    return aggregate.to_csv()
+
+
+def receive_counts(aggregate: Aggregate, *, file_name: str, by: Any, kecamatan: str) -> Upload:
+    """An upload of the counts only, to be previewed and confirmed like any values file
+    (the source file itself is never stored)."""
+    content = values_file(aggregate)
+    return receive(
+        name=f"{file_name} ({aggregate.source}, jumlah per desa)",
+        stream=io.BytesIO(content),
+        size=len(content),
+        by=by,
+        kecamatan_id=kecamatan or None,
+    )
+
+
+def check_upload(upload: Upload, *, by: Any) -> None:
+    """Plan an upload of counts and record its fates, as the values upload page does."""
+    record_plan(upload, plan_upload(upload, by=by))
+
+
 def plan_source(
     aggregate: Aggregate, *, by: Any = None, kecamatan: str = "", stage: bool = True
 ) -> SourcePlan:
     """The plan of an adapter's counts; a source file with row errors plans nothing."""
-    content = aggregate.to_csv()
+    content = values_file(aggregate)
     if aggregate.errors:
         plan = Plan(layout=f"sumber {aggregate.kind}", rows=aggregate.rows)
         plan.problems = [Problem(e.row, e.column, e.message) for e in aggregate.errors]
@@ -72,6 +108,34 @@ def plan_source(
     plan = plan_values(table, by=by, kecamatan=kecamatan, stage=stage)
     plan.layout = f"sumber {aggregate.kind}"
     return SourcePlan(aggregate, plan, content)
+
+
+def _resolve_old_codes(aggregate: Aggregate) -> None:
+    """Desa codes of an earlier edition → today's desa (the crosswalk), said per desa."""
+    codes = {place.code for place, _element, _period in aggregate.values if place.code}
+    known = set(
+        Region.objects.filter(code__in=codes, level=Level.DESA).values_list("code", flat=True)
+    )
+    old = codes - known
+    if not old:
+        return
+    stored = stored_resolutions()
+    moves = {code: stored[code] for code in sorted(old) if code in stored}
+    if not moves:
+        return
+    values: dict[tuple[Place, str, str], float] = {}
+    for (place, element, period), value in aggregate.values.items():
+        found = moves.get(place.code)
+        if found is not None:
+            rows = aggregate.first_rows.pop((place, period), None)
+            place = Place(code=found.code, name=place.name)
+            if rows is not None:
+                aggregate.first_rows[(place, period)] = rows
+        values[(place, element, period)] = value
+    aggregate.values = values
+    for code, found in moves.items():
+        how = "padanan tersimpan, cocok nama" if found.name_match else "padanan tersimpan"
+        aggregate.notes.append(f"kode lama {code} → {found.code} ({how})")
 
 
 def commit(

@@ -247,3 +247,27 @@ def _database_text() -> str:
                     elif value is not None:
                         parts.append(str(value))
     return "\n".join(parts)
+
+
+def test_a_desa_code_of_an_earlier_edition_is_counted_for_todays_desa_and_said_so(
+    setup: None,
+) -> None:
+    from regions.models import CodeChangeKind, RegionCodeChange
+
+    RegionCodeChange.objects.create(
+        old_code="34.04.19.2001",
+        region_id=BALECATUR,
+        kind=CodeChangeKind.MOVE,
+        edition="Kepmendagri 2019",
+        source="test",
+    )
+    summary = run(
+        "opensid",
+        str(FIXTURES / "opensid_penduduk.xlsx"),
+        "--desa",
+        "34.04.19.2001",
+        "--period",
+        "2025",
+    )
+    assert "kode lama 34.04.19.2001 → 34.04.01.2001 (padanan tersimpan)" in summary["notes"]
+    assert {k[0] for k in values()} == {BALECATUR}
