@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("cycle.urls")),
     path("", include("dashboard.urls")),
     path("", include("intake.urls")),
+    path("", include("sources.urls")),
     path("", include("datavalues.urls")),
     path("", include("planning.urls")),
     path("", include("reports.urls")),

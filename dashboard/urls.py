@@ -11,4 +11,6 @@ urlpatterns = [
     path("kecamatan/<kode:code>/", views.kecamatan, name="dashboard-kecamatan"),
     path("desa/<kode:code>/", views.desa, name="dashboard-desa"),
     path("kecamatan/<kode:code>/belanja/", views.budget_alignment, name="budget-alignment"),
+    path("indikator/", views.indicator_catalogue, name="indicator-catalogue"),
+    path("indikator/<str:code>/", views.indicator_detail, name="indicator-detail"),
 ]

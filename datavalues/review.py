@@ -4,8 +4,8 @@ The approval page shows the period's values by sector with the warnings the vali
 rules give them, what changed since the last approval (old → new, who, when) and the
 completeness per sector; the queue lists the periods waiting for a decision.
 
-Who may approve or return is decided here only (`may_decide`), so that a single write
-permission on the scope (role, region, sector) can replace it. A kecamatan role limited to
+Who may approve or return is decided by `approval.may_step`, the scope's write permission
+(role, region, sector); `may_decide` names it for the pages. A kecamatan role limited to
 some sectors may see a desa's period but not approve or return it: the period is approved
 as a whole, and a partial view must not lock the other sectors' values.
 """
@@ -22,7 +22,8 @@ from django.db.models import Q, QuerySet
 from accounts.scoping import scope_of
 from catalog.models import DataElement, Sector
 from catalog.periods import PeriodSpec, parse_period
-from datavalues.approval import VERIFIER_ROLES, ApprovalStep, PeriodApproval, State
+from datavalues import approval
+from datavalues.approval import ApprovalStep, PeriodApproval, State
 from datavalues.models import SAMPLE_SOURCE, DataValue, ValueChange
 from datavalues.validation import Candidate, check_batch, rules
 from regions.models import Kind, Region
@@ -31,18 +32,14 @@ DECISIONS = {"setujui", "kembalikan", "buka"}
 
 
 def may_decide(user: Any, region_code: str) -> bool:
-    """Approve, return or reopen a desa's period: a verifier role without a sector limit."""
-    scope = scope_of(user)
-    return bool(scope.roles_at(region_code) & VERIFIER_ROLES) and (
-        scope.sectors_at(region_code) is None
-    )
+    """Approve, return or reopen a desa's period: a verifier role without a sector limit
+    (`approval.may_step`, the scope's write-permission method, decides)."""
+    return approval.may_step(user, region_code, "setujui")
 
 
 def allowed(user: Any, region_code: str, action: str) -> bool:
     """May `user` take `action` on a desa's period (the state is checked by `step`)."""
-    if action in DECISIONS:
-        return may_decide(user, region_code)
-    return True  # submitting: approval.step checks the submitter roles
+    return approval.may_step(user, region_code, action)
 
 
 def _within(spec: PeriodSpec, prefix: str = "period__") -> Q:

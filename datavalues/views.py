@@ -50,12 +50,11 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             return redirect("approval-queue")
         return redirect("approval", code=region.code, period=period)
     record = approval.PeriodApproval.objects.filter(region=region, period__code=period).first()
-    roles = scope_of(request.user).roles_at(region.code)
     state = record.state if record else approval.State.DRAFT
     actions = [
         name
-        for name, (starts, _result, allowed) in approval.STEPS.items()
-        if state in starts and roles & allowed and review.allowed(request.user, region.code, name)
+        for name, (starts, _result, _roles) in approval.STEPS.items()
+        if state in starts and approval.may_step(request.user, region.code, name)
     ]
     return render(
         request,
@@ -78,17 +77,22 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     """The data-entry form of one desa, period and sector (`?sektor=`)."""
     from catalog.models import Sector
     from datavalues import entry
-    from intake.importing import WRITER_ROLES
 
     region = region_for_user_or_404(request, code)
-    if region.level != Level.DESA or not (scope_of(request.user).roles_at(code) & WRITER_ROLES):
+    scope = scope_of(request.user)
+    if region.level != Level.DESA:
         raise Http404("entry is for writers of a desa")
     try:
         period = parse_period(period).code
     except BadPeriod:
         raise Http404("no such period") from None
-    sectors = list(Sector.objects.order_by("order"))
-    sector = request.GET.get("sektor") or (sectors[0].code if sectors else "")
+    # Only the sectors the user may write here: a sector-limited role sees no other.
+    sectors = [s for s in Sector.objects.order_by("order") if scope.may_write(code, s.code)]
+    if not sectors:
+        raise Http404("entry is for writers of a desa")
+    sector = request.GET.get("sektor") or sectors[0].code
+    if sector not in {s.code for s in sectors}:
+        raise Http404("sector outside the user's write scope")
     outcome = None
     if request.method == "POST":
         outcome, fields = entry.save_entry(
@@ -133,13 +137,17 @@ def completeness_page(request: HttpRequest, code: str, period: str) -> HttpRespo
     from datavalues.completeness import completeness
 
     region = region_for_user_or_404(request, code)
+    if region.level == Level.KABUPATEN:
+        return redirect("kabupaten-completeness", code, period)
     if region.level != Level.KECAMATAN:
         raise Http404("completeness is shown per kecamatan")
     try:
         period = parse_period(period).code
     except BadPeriod:
         raise Http404("no such period") from None
-    sectors, rows, due = completeness(kecamatan=region, period=period)
+    sectors, rows, due = completeness(
+        kecamatan=region, period=period, sectors_allowed=scope_of(request.user).sectors_at(code)
+    )
     table = [(row.desa, [row.cells[s.code] for s in sectors]) for row in rows]
     return render(
         request,

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from accounts.models import Action, AuditEvent, Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from tests.cast import Cast, cast_fixture  # noqa: F401
@@ -18,8 +17,7 @@ URL = f"/isi/{DESA}/2024/?sektor=kesehatan"
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
