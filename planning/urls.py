@@ -38,6 +38,7 @@ urlpatterns += [
         "kabupaten/<kode:code>/eskalasi/", kabupaten_views.escalations, name="kabupaten-escalations"
     ),
     path("kabupaten/<kode:code>/belanja/", kabupaten_views.budgets, name="kabupaten-budgets"),
+    path("kabupaten/<kode:code>/laporan.pdf", kabupaten_views.report, name="kabupaten-report"),
 ]
 
 # Usulan Musrenbang (planning/proposal_views.py).

@@ -403,6 +403,7 @@ MATRIX: dict[str, Entry] = {
             ("kabupaten-follow-ups", "tindak-lanjut/"),
             ("kabupaten-escalations", "eskalasi/?periode=2024"),
             ("kabupaten-budgets", "belanja/?periode=2024"),
+            ("kabupaten-report", "laporan.pdf?periode=2024"),
         )
     },
     # Usulan Musrenbang (planning/proposal_views.py): the camat's list like the follow-ups,
