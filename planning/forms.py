@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Indicator
+from config.text import PlainTextField
 from planning.activities import Opd
 from planning.evaluation import Result
 from planning.followups import FollowUp, Owner, Status
@@ -27,19 +28,19 @@ class FollowUpForm(forms.Form):
         label=_("Indikator"),
         error_messages=REQUIRED,
     )
-    problem = forms.CharField(
+    problem = PlainTextField(
         label=_("Masalah"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=REQUIRED,
     )
-    cause = forms.CharField(
+    cause = PlainTextField(
         label=_("Penyebab"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    action = forms.CharField(
+    action = PlainTextField(
         label=_("Tindakan yang disepakati"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -83,7 +84,7 @@ class FollowUpForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), choices=Status.choices)
-    note = forms.CharField(
+    note = PlainTextField(
         label=_("Catatan bukti"),
         max_length=2000,
         required=False,
@@ -98,7 +99,7 @@ class EvaluationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=REQUIRED,
     )
-    notes = forms.CharField(
+    notes = PlainTextField(
         label=_("Catatan untuk desa"),
         max_length=4000,
         required=False,

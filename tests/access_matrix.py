@@ -271,7 +271,22 @@ MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupate
 
 MATRIX: dict[str, Entry] = {
     # Regions
-    "home": page("/", REDIRECT),
+    # Home: the work menu ("Tugas saya") of a desa operator or a camat; a dashboard else.
+    "home": page("/", REDIRECT, kecamatan=OK, desa=OK),
+    # The cycle (cycle/urls.py): the approval queue of verifiers, a desa's follow-ups (its
+    # operator reports progress on them), the notices inbox.
+    "approval-queue": page("/persetujuan/", NOT_FOUND, admin=OK, kabupaten=OK, kecamatan=OK),
+    "desa-follow-ups": page(_desa_subpage("tindak-lanjut/"), scoped=True),
+    "follow-up-progress": page(
+        lambda c, cast, role: _follow_up_at(c, cast, role).replace("/status/", "/kemajuan/"),
+        REDIRECT,
+        scoped=True,
+        method="POST",
+        data={"status": "berjalan", "note": "sedang dikerjakan"},
+        outsider=NOT_FOUND,
+        viewer=NOT_FOUND,
+    ),
+    "inbox": page("/notifikasi/"),
     "region-root": page("/wilayah/"),
     "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
     "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
