@@ -71,19 +71,24 @@ def test_the_musrenbang_from_proposal_to_opd_decision_by_clicking(
     page.goto(live_server.url + "/")
     page.click("text=Pengawasan kecamatan")
     page.click("text=Kelengkapan dan ketepatan waktu")
-    assert page.locator("h1", has_text="Kelengkapan dan ketepatan waktu").is_visible()
+    page.wait_for_url(f"**/kabupaten/{KAB}/kelengkapan/**")
+    heading = page.locator("h1", has_text="Kelengkapan dan ketepatan waktu")
+    heading.wait_for()
+    assert heading.is_visible()
     _fits(page)
     context.close()
 
     # The camat agrees the three proposals and downloads the berita acara.
     context, page = _page(browser, live_server, "camat", width)
-    page.goto(live_server.url + "/")
-    page.click("a:has-text('Usulan Musrenbang')")
+    page.goto(live_server.url + "/")  # the camat's work menu
+    page.click("main >> text=Buka dasbor")
+    page.click("main >> a:has-text('Usulan Musrenbang')")
     page.click("text=Usulan dan berita acara")
     page.click("nav.chips >> text=2027")
     for box in page.locator("input[name=pilih]").all():
         box.check()
     page.click("text=Sepakati yang dicentang")
+    page.locator(".messages li", has_text="usulan disepakati").wait_for()
     assert page.locator("td", has_text="disepakati di Musrenbang kecamatan").count() == 3
     _fits(page)
     with page.expect_download() as download:
@@ -101,14 +106,18 @@ def test_the_musrenbang_from_proposal_to_opd_decision_by_clicking(
     row = page.locator(f"#u-{first.pk}")
     row.locator("select[name=status]").select_option("diterima")
     row.locator("button", has_text="Catat").click()
-    page.wait_for_load_state()
+    page.locator("strong", has_text="diterima ke Renja OPD").first.wait_for()
     assert Proposal.objects.get(pk=first.pk).status == "diterima"
     context.close()
 
     # The desa operator sees it.
     context, page = _page(browser, live_server, "operator", width)
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/")  # the desa's work menu
+    page.click("main >> text=Buka dasbor")
     page.click("main >> text=Usulan Musrenbang")
-    assert page.locator("td", has_text="diterima ke Renja OPD").is_visible()
+    page.wait_for_url(f"**/desa/{DESA}/usulan/")
+    accepted = page.locator("td", has_text="diterima ke Renja OPD")
+    accepted.wait_for()
+    assert accepted.is_visible()
     _fits(page)
     context.close()
