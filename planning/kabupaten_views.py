@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts import audit
+from accounts.models import Action
 from catalog.periods import BadPeriod, parse_period
 from planning import kabupaten as tables_of
+from planning.kabupaten_report import kabupaten_report, report_pdf
 from planning.oversight import latest_budget_year
 from planning.tables import Table, export
 from planning.views import default_year, region_at, year_from
@@ -192,3 +195,15 @@ def escalations(request: HttpRequest, code: str) -> HttpResponse:
         % {"year": year},
         empty=_("Belum ada masalah yang diteruskan ke OPD kabupaten."),
     )
+
+
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    """The kabupaten report as PDF: a summary page, then every table above."""
+    region = _kabupaten(request, code)
+    year, _notice = year_from(request)
+    audit.record(
+        Action.EXPORT, request=request, region_code=code, summary=f"laporan kabupaten {year}"
+    )
+    response = HttpResponse(report_pdf(kabupaten_report(region, year)), "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-{code}-{year}.pdf"'
+    return response

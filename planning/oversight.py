@@ -26,13 +26,13 @@ from planning.alignment import BASIC_SECTORS, budgets
 from planning.evaluation import ApbdesEvaluation
 from planning.followups import OPEN, FollowUp, Status
 from planning.models import BudgetLine
-from regions.models import Kind, Level, Region
+from regions.models import Kind, Level, Region, within_code
 
 DUE_SOON_DAYS = 14
 
 
 def _parents(kabupaten: Region, *, desa_only: bool = False) -> dict[str, str]:
-    found = Region.objects.filter(subtree_q("code", kabupaten.code), level=Level.DESA)
+    found = Region.objects.filter(within_code(kabupaten.code), level=Level.DESA)
     if desa_only:
         found = found.filter(kind=Kind.DESA)
     return {code: parent or "" for code, parent in found.values_list("code", "parent_id")}
@@ -91,7 +91,7 @@ def evaluations_by_kecamatan(*, kabupaten: Region, year: int) -> list[Evaluation
     rows = {k.code: EvaluationCounts(k) for k in kecamatan_of(kabupaten)}
     parents = _parents(kabupaten, desa_only=True)
     with_budget = set(
-        BudgetLine.objects.filter(subtree_q("desa", kabupaten.code), year=year)
+        BudgetLine.objects.filter(desa_id__in=list(parents), year=year)
         .values_list("desa_id", flat=True)
         .distinct()
     )
@@ -168,7 +168,8 @@ def totals(rows: Iterable[object], *names: str) -> list[int]:
 
 def latest_budget_year(kabupaten: str, cap: int) -> int:
     """The latest APBDes year of the kabupaten up to `cap` (else `cap`)."""
-    latest = BudgetLine.objects.filter(subtree_q("desa", kabupaten), year__lte=cap).aggregate(
-        top=Max("year")
-    )["top"]
+    desa = Region.objects.filter(within_code(kabupaten), level=Level.DESA).values("code")
+    latest = BudgetLine.objects.filter(desa_id__in=desa, year__lte=cap).aggregate(top=Max("year"))[
+        "top"
+    ]
     return int(latest) if latest else cap

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import kabupaten_views, proposal_views, views
+from planning import cohort_views, kabupaten_views, proposal_views, views
 
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
@@ -38,6 +38,7 @@ urlpatterns += [
         "kabupaten/<kode:code>/eskalasi/", kabupaten_views.escalations, name="kabupaten-escalations"
     ),
     path("kabupaten/<kode:code>/belanja/", kabupaten_views.budgets, name="kabupaten-budgets"),
+    path("kabupaten/<kode:code>/laporan.pdf", kabupaten_views.report, name="kabupaten-report"),
 ]
 
 # Usulan Musrenbang (planning/proposal_views.py).
@@ -55,4 +56,10 @@ urlpatterns += [
     ),
     path("usulan/<int:pk>/keputusan/", proposal_views.decide, name="proposal-decision"),
     path("desa/<kode:code>/usulan/", proposal_views.desa_proposals, name="desa-proposals"),
+]
+
+# Programme monitoring (planning/cohort_views.py): national administrators.
+urlpatterns += [
+    path("program/", cohort_views.cohort_list, name="cohort-list"),
+    path("program/<int:pk>/", cohort_views.cohort_detail, name="cohort-detail"),
 ]

@@ -246,6 +246,14 @@ def _agreed_proposal(code: str, cast: Any, role: str) -> str:
     return f"/usulan/{item.pk}/keputusan/"
 
 
+def _cohort(code: str, cast: Any, role: str) -> str:
+    """A programme cohort of two Sleman kecamatan."""
+    from planning.cohorts import load_cohort
+
+    loaded = load_cohort(f"P3PD {role}", ["34.04.01", "34.04.02"])
+    return f"/program/{loaded.cohort.pk}/"
+
+
 def _report(name: str) -> Callable[..., str]:
     def url(code: str, cast: Any, role: str) -> str:
         return _kecamatan_page("34.04.01", cast, role, name)
@@ -410,6 +418,7 @@ MATRIX: dict[str, Entry] = {
             ("kabupaten-follow-ups", "tindak-lanjut/"),
             ("kabupaten-escalations", "eskalasi/?periode=2024"),
             ("kabupaten-budgets", "belanja/?periode=2024"),
+            ("kabupaten-report", "laporan.pdf?periode=2024"),
         )
     },
     # Usulan Musrenbang (planning/proposal_views.py): the camat's list like the follow-ups,
@@ -431,6 +440,9 @@ MATRIX: dict[str, Entry] = {
         kabupaten=REDIRECT,
     ),
     "desa-proposals": page(_desa_subpage("usulan/"), scoped=True),
+    # Programme monitoring (planning/cohort_views.py): national administrators only.
+    "cohort-list": page("/program/", **ADMIN_ONLY),
+    "cohort-detail": page(_cohort, **ADMIN_ONLY),
     # The entry form of a desa's period: writers only (a viewer gets 404 in its scope).
     "entry": page(
         lambda c, cast, role: (
