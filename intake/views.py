@@ -22,7 +22,7 @@ from accounts import audit
 from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
-from intake import importing, tasks
+from intake import importing, tasks, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
@@ -79,6 +79,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
                     importing.record_plan(upload, plan)
                     log.info("upload %s by %s: %s", upload.pk, request.user, plan.counts)
                 return redirect("intake-preview", pk=upload.pk)
+    upload_limit.show_refusal(request, form)
     uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind="values")[:20]
     return render(
         request,
