@@ -56,13 +56,18 @@ INSTALLED_APPS = [
     "planning",
     "dashboard",
     "intake",
+    "sources",
     "reports",
     "jobs",
+    "cycle",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compress pages (46 KB of HTML for a kecamatan) before anything else reads the body;
+    # WhiteNoise serves its own pre-compressed static files above it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "cycle.navigation.navigation",
             ],
         },
     },
@@ -249,3 +255,17 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO (a report in the worker: dozens of lines).
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
+
+# The planning cycle (cycle/): notices by e-mail when a user has an address; the console
+# backend in development. SITE_URL prefixes the links in e-mails.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dashboard-kecamatan@localhost")
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# A period is the default of the dashboards only when at least this share of the expected
+# reporters (desa) sent values for it; below it, figures are marked as partial.
+COVERAGE_THRESHOLD_PCT = env_int("COVERAGE_THRESHOLD_PCT", 80)

@@ -19,8 +19,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from accounts import audit
-from accounts.models import Action
 from intake import importing
 from intake.models import Status, Upload
 from intake.parsing import text
@@ -164,6 +162,7 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
             by=user,
             accept_warnings=accept_warnings,
             progress=progress.Reporter(name, "mengimpor", upload.rows or None, then="menyimpan"),
+            background=True,
         )
     except importing.ImportRefused as exc:
         # import_commit put the status back (rejected or previewed); say why on the page.
@@ -180,12 +179,4 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
     finally:
         progress.forget(name)
     Upload.objects.filter(pk=upload_id).update(preview=snapshot(plan), job_error="")
-    audit.record(
-        Action.IMPORT,
-        user=user,
-        region_code=upload.kecamatan_id or "",
-        summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
-        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
-        detail={"upload": upload.pk, "sha256": upload.sha256, "background": True},
-    )
     return dict(plan.counts)

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import audit
-from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
 from intake import importing, tasks, upload_limit
@@ -140,19 +139,13 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("Berkas ini sedang atau sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)
     try:
-        plan = importing.import_commit(upload=upload, by=request.user, accept_warnings=accept)
+        plan = importing.import_commit(
+            upload=upload, by=request.user, accept_warnings=accept, request=request
+        )
     except importing.ImportRefused as exc:
         log.info("upload %s refused: %s", upload.pk, exc)
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
     else:
-        audit.record(
-            Action.IMPORT,
-            request=request,
-            region_code=upload.kecamatan_id or "",
-            summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
-            f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
-            detail={"upload": upload.pk, "sha256": upload.sha256},
-        )
         messages.success(
             request,
             _("Tersimpan: %(new)d baru, %(changed)d berubah, %(same)d tetap.")

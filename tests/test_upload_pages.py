@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Action, AuditEvent, Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from intake.models import Status, Upload
@@ -24,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
@@ -179,6 +177,32 @@ def test_a_template_download_name_cannot_be_broken_by_the_sector_parameter(staff
     assert response["Content-Disposition"] == (
         'attachment; filename="templat-34.04.01-kesehatanxetc.csv"'
     )
+
+
+def test_the_import_audit_event_is_written_in_the_transaction_of_the_import(
+    staff: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure between the values and their audit event leaves neither (a kill -9 after
+    the commit once left a committed import without its event)."""
+    from accounts import audit
+
+    client = staff.client(Role.KECAMATAN)
+    upload = send(client, "a.csv", (FIXTURES / "long_basic.csv").read_bytes())
+    seen: list[bool] = []
+
+    def fail(*args: object, **kwargs: object) -> None:
+        from django.db import connection
+
+        seen.append(connection.in_atomic_block and DataValue.objects.count() == 3)
+        raise RuntimeError("the process dies here")
+
+    monkeypatch.setattr(audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert seen == [True]  # the values were written, in the same open transaction
+    assert not DataValue.objects.exists() and not ValueChange.objects.exists()
+    upload.refresh_from_db()
+    assert upload.status != Status.COMMITTED
 
 
 def test_a_user_cannot_queue_more_background_checks_than_the_limit(

@@ -1,0 +1,43 @@
+"""The adapters by kind: what `importsource KIND FILE` and the upload page offer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from intake.parsing import Table
+from sources import eppgbm, opensid
+from sources.aggregate import Aggregate, Options
+
+
+@dataclass(frozen=True)
+class Adapter:
+    kind: str
+    label: str
+    read: Callable[[Table, Options], Aggregate]
+    per_person: bool  # reads personal data (aggregated in memory, never kept)
+    needs_desa: bool  # the file does not name its desa: the operator does
+    layout: str  # the public document the layout is read from
+
+
+ADAPTERS: dict[str, Adapter] = {
+    a.kind: a
+    for a in (
+        Adapter(
+            kind=eppgbm.KIND,
+            label="e-PPGBM (Kemenkes): pengukuran balita per anak",
+            read=eppgbm.read,
+            per_person=True,
+            needs_desa=False,
+            layout="Petunjuk Teknis Sistem Informasi Gizi Terpadu (Sigizi Terpadu), Kemenkes",
+        ),
+        Adapter(
+            kind=opensid.KIND,
+            label="OpenSID: ekspor data penduduk",
+            read=opensid.read,
+            per_person=True,
+            needs_desa=True,
+            layout="OpenSID source: Penduduk::ekspor, Impor_model::$daftar_kolom",
+        ),
+    )
+}
