@@ -135,6 +135,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intake-preview", pk=upload.pk)
     accept = bool(request.POST.get("accept"))
     if tasks.in_background(upload):
+        try:
+            tasks.check_capacity(request.user)
+        except limits.Busy as busy:
+            messages.error(request, str(busy))
+            return redirect("intake-preview", pk=upload.pk)
         if not tasks.queue_import(upload, by=request.user, accept_warnings=accept):
             messages.info(request, _("Berkas ini sedang atau sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)

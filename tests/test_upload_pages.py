@@ -16,6 +16,7 @@ from accounts.models import Action, AuditEvent, Role
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from intake.models import Status, Upload
+from jobs import worker
 from tests.cast import Cast, cast_fixture  # noqa: F401
 from tests.intake_files import FIXTURES
 
@@ -285,3 +286,24 @@ def test_an_oversized_upload_is_dropped_before_it_is_spooled_to_disk(
     assert "melebihi batas 1 MB" in response.content.decode()
     assert sum(spooled) == 0
     assert Upload.objects.count() == 0
+
+
+def test_a_confirm_beyond_the_unfinished_job_limit_queues_nothing(
+    staff: Cast, settings: Any
+) -> None:
+    settings.INTAKE_BACKGROUND_KB = 0
+    client = staff.client(Role.KECAMATAN)
+    content = (FIXTURES / "long_basic.csv").read_bytes()
+    upload = send(client, "a.csv", content)
+    worker.run_next()  # checked: ready to confirm
+    upload.refresh_from_db()
+    assert upload.status == Status.PREVIEWED
+    settings.JOBS_MAX_UNFINISHED_PER_USER = 1
+    busy = send(client, "b.csv", content)  # being checked: the one unfinished job allowed
+    assert busy.status == Status.CHECKING
+
+    response = client.post(f"/impor/{upload.pk}/konfirmasi/")
+
+    upload.refresh_from_db()
+    assert upload.status == Status.PREVIEWED
+    assert "batas 1" in client.get(response["Location"]).content.decode()
