@@ -41,6 +41,7 @@ from datavalues.writing import (
     save_value_chunks,
     save_values,
 )
+from intake import retention
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
     BadCell,
@@ -790,7 +791,7 @@ def plan_upload(
     """Plan the stored file of an upload (header-level refusals become one problem);
     `stage=True` keeps the values to write for `write_plan`."""
     try:
-        table = open_table(io.BytesIO(bytes(upload.content)), size=upload.size)
+        table = open_table(io.BytesIO(retention.content_of(upload)), size=upload.size)
     except BadFile as exc:
         return Plan(problems=[Problem(0, "", str(exc))])
     return plan_values(
@@ -812,6 +813,8 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
             f"Berkas melebihi batas {max_upload_bytes() // 1048576} MB. / "
             "The file exceeds the size limit."
         )
+    retention.expire_contents()
+    retention.check_quota(by, size)
     content = stream.read(max_upload_bytes() + 1)
     return Upload.objects.create(
         file_name=name[:200],

@@ -11,6 +11,8 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.text import plain_text
+
 EDITION_2025 = "Kepmendagri 300.2.2-2138/2025"
 
 
@@ -72,7 +74,8 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.filter(parent_id=code)
 
     def search(self, text: str) -> RegionQuerySet:
-        text = text.strip()
+        # Typed text: control characters (NUL is refused by PostgreSQL) are not searched for.
+        text = plain_text(text, multiline=False).strip()
         if text[:1].isdigit():
             # Undotted codes as printed in many spreadsheets ("3402012001") work too.
             digits = "".join(ch for ch in text if ch.isdigit())
