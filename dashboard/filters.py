@@ -1,4 +1,4 @@
-"""The page's filters (periode, sektor, indikator, urut) read from the URL.
+"""The page's filters (periode, sektor, indikator, urut, fokus) read from the URL.
 
 A bad value never breaks the page: it is replaced by a sensible default and the page says
 so. The defaults: the latest year with data, the first sector the user may see, the
@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from analytics.focus import theme_named
 from catalog.models import Indicator, Sector
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
 
@@ -26,6 +27,7 @@ class Filters:
     sort: str  # "" (code order) or an indicator code of the sector
     periods: list[PeriodSpec]  # the choices offered: years with data, newest first
     notices: list[str] = field(default_factory=list)
+    focus: str = ""  # a focus theme of analytics/focus.py for the priorities, "" = sector
 
     def query(self, **changes: str) -> str:
         """The query string of these filters with some values changed ("?periode=…")."""
@@ -34,6 +36,7 @@ class Filters:
             "sektor": self.sector.code,
             "indikator": self.indicator.code,
             "urut": self.sort,
+            "fokus": self.focus,
         }
         values.update(changes)
         return "?" + urlencode({k: v for k, v in values.items() if v})
@@ -94,7 +97,11 @@ def choose(
     sort = params.get("urut", "").strip()
     if sort and not any(i.code == sort for i in in_sector):
         sort = ""
+    focus = params.get("fokus", "").strip()
+    if theme_named(focus) is None:
+        notices.append(_("Fokus “%(code)s” tidak dikenal.") % {"code": focus[:30]})
+        focus = ""
     choices = [PeriodSpec(y, 1, PeriodType.YEAR) for y in sorted(years, reverse=True)]
     if period not in choices:
         choices.insert(0, period)
-    return Filters(period, sector, indicator, sort, choices, notices)
+    return Filters(period, sector, indicator, sort, choices, notices, focus)

@@ -23,6 +23,7 @@ from analytics.figures import (
     compute_figures,
     indicators_with_targets,
 )
+from analytics.focus import SECTOR_VIEW, THEMES, theme_named
 from analytics.idm import class_counts, class_of_score, official_class
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.models import DataElement, Direction, Indicator, Sector
@@ -174,6 +175,19 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
 
     keep = filters.query(indikator="", urut="")
     hrefs = {p.code: dashboard_url(p, keep) for p in child_places}
+    theme = theme_named(filters.focus) or SECTOR_VIEW
+    if theme.is_sector_view:
+        ranked = priorities(child_places, child_figures, hrefs)
+    else:
+        themed = [i for i in indicators if theme.covers(i.code)]
+        ranked = priorities(
+            child_places,
+            compute_figures(indicators=themed, places=child_places, period=period)
+            if child_places
+            else [],
+            hrefs,
+            theme,
+        )
     own = {i.code: table.figure(place, i, period, expected) for i in indicators}
     parent_own = {i.code: table.figure(parent, i, period) for i in in_sector} if parent else {}
 
@@ -235,7 +249,17 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         looks=ORDER,
         unsort_href=filters.query(urut=""),
         coverage=percent(current.reporting / expected * 100 if expected else None),
-        priorities=priorities(child_places, child_figures, hrefs),
+        priorities=ranked,
+        themes=THEMES,
+        worst=[
+            (
+                w,
+                reverse("recommendations", args=[w.place.code]) + f"?periode={period.year}"
+                if w.place.level == Level.DESA
+                else "",
+            )
+            for w in ranked.worst_problems()
+        ],
         idm_classes=class_counts(place.code, period.year),
         has_data=any(f.reporting for f in own.values()),
         budget_href=reverse("budget-alignment", args=[place.code]) + keep
