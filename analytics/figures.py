@@ -18,6 +18,7 @@ from analytics.models import NATIONAL, IndicatorRollup, RegionSize
 from analytics.rollups import fetch_points
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
 from analytics.status import Status, status_of
+from analytics.time_rules import target_due
 from catalog.models import Direction, Indicator, Target
 from catalog.periods import PeriodSpec
 from regions.models import Level, Region, within_code
@@ -201,7 +202,7 @@ def compute_figures(
             before, _ = _value(indicator, sums.get((place.code, indicator.code, previous)))
             status, status_reason = status_of(
                 value,
-                target=target.value if target else None,
+                target=target_due(indicator, target, period),
                 higher_is_better=higher,
                 band=indicator.on_track_band,
                 decimals=indicator.decimals,
