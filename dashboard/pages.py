@@ -21,11 +21,14 @@ from analytics.figures import (
     Figure,
     Place,
     compute_figures,
+    expected_for,
     indicators_with_targets,
+    kelurahan_under,
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
 from analytics.idm import class_counts, class_of_score, official_class
 from analytics.tables import Table, desa_table, expected_from, yearly_table
+from catalog.meaning import named_expression
 from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
 from dashboard import charts, choropleth, scorecard
@@ -188,7 +191,12 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
             hrefs,
             theme,
         )
-    own = {i.code: table.figure(place, i, period, expected) for i in indicators}
+    kelurahan = kelurahan_under([place]) if place.level < Level.DESA else {}
+    totals = {place.code: expected}
+    own = {
+        i.code: table.figure(place, i, period, expected_for(i, place, totals, kelurahan))
+        for i in indicators
+    }
     parent_own = {i.code: table.figure(parent, i, period) for i in in_sector} if parent else {}
 
     cards = [
@@ -222,6 +230,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         )
     target = filters.indicator.target_for(period.year)
     current = own[filters.indicator.code]
+    elements = counted_elements()
     context.update(
         filters=filters,
         sectors=sectors,
@@ -243,12 +252,14 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         series=series,
         current=current,
         current_cell=scorecard.cell(current),
-        current_counts=scorecard.counts_text(current, counted_elements()),
+        current_counts=scorecard.counts_text(current, elements),
+        formula_numerator=named_expression(filters.indicator.numerator, elements),
+        formula_denominator=named_expression(filters.indicator.denominator, elements),
         current_target=scorecard.target_text(filters.indicator, current),
         parent_cell=scorecard.cell(parent_own[filters.indicator.code]) if parent else None,
         looks=ORDER,
         unsort_href=filters.query(urut=""),
-        coverage=percent(current.reporting / expected * 100 if expected else None),
+        coverage=percent(current.reporting / current.expected * 100 if current.expected else None),
         priorities=ranked,
         themes=THEMES,
         worst=[

@@ -106,3 +106,34 @@ def test_a_prevalence_is_never_scaled(catalogue: None) -> None:
         parse_period("2025S1"),
     )
     assert figure.value == 18 and figure.status == Status.ACHIEVED  # ≤ 18.8, not ≤ 9.4
+
+
+def test_coverage_of_a_desa_only_indicator_does_not_expect_kelurahan(catalogue: None) -> None:
+    from analytics.figures import INDONESIA, compute_figures
+    from analytics.rollups import refresh_region_sizes
+    from regions.models import Kind
+
+    desa = make_regions([[3, 2], [1]])
+    # One kelurahan in the first kecamatan, one in the second kabupaten.
+    Region.objects.filter(code__in=[desa[2], desa[5]]).update(kind=Kind.KELURAHAN)
+    refresh_region_sizes()
+    save_values(
+        values=[ValueInput(code, "IDM_SKOR", "2025", 0.7) for code in desa[:2]]
+        + [ValueInput(code, "PENDUDUK_JUMLAH", "2025", 100) for code in desa]
+        + [ValueInput(code, "PENDUDUK_PADAN", "2025", 90) for code in desa],
+        how="api",
+    )
+    places = [Place.of(Region.objects.get(code=c)) for c in ("91.01.01", "91.01.02", "91.02", "91")]
+    idm, padan = indicators_with_targets(["IDM_SKOR"])[0], indicators_with_targets(["A05"])[0]
+    got = {
+        (f.indicator.code, f.place.code): (f.reporting, f.expected)
+        for f in compute_figures(
+            indicators=[idm, padan], places=[*places, INDONESIA], period=parse_period("2025")
+        )
+    }
+    assert got[("IDM_SKOR", "91.01.01")] == (2, 2)  # the kelurahan is not expected
+    assert got[("A05", "91.01.01")] == (3, 3)  # everyone reports population data
+    assert got[("IDM_SKOR", "91.01.02")] == (0, 2)
+    assert got[("IDM_SKOR", "91.02")] == (0, 0)  # its only village is a kelurahan
+    assert got[("IDM_SKOR", "91")] == (2, 4) and got[("IDM_SKOR", "ID")] == (2, 4)
+    assert got[("A05", "91")] == (6, 6)
