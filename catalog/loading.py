@@ -171,7 +171,8 @@ def parse_catalogue(text: str) -> dict[str, Any]:
         time_rule = str(row.get("time_rule") or TimeRule.LEVEL)
         if time_rule not in TimeRule.values:
             errors.append(
-                f"{where}: time_rule harus level/cumulative / must be level or cumulative."
+                f"{where}: time_rule harus level/cumulative/same_month / "
+                "must be level, cumulative or same_month."
             )
         reporters = str(row.get("reporters") or Reporters.BOTH)
         if reporters not in Reporters.values:

@@ -50,6 +50,13 @@ class TimeRule(models.TextChoices):
         "cumulative",
         _("kumulatif: dibandingkan dengan bagian target tahunan yang jatuh dalam periode"),
     )
+    # A prevalence measured in some months (stunting in the February and August weighing):
+    # numerator and denominator of a longer period come from the same month, the latest
+    # month of the period in which the desa reported both.
+    SAME_MONTH = (
+        "same_month",
+        _("bulan yang sama: pembilang dan penyebut dari bulan terakhir yang memuat keduanya"),
+    )
 
 
 class Reporters(models.TextChoices):

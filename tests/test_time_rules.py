@@ -137,3 +137,70 @@ def test_coverage_of_a_desa_only_indicator_does_not_expect_kelurahan(catalogue: 
     assert got[("IDM_SKOR", "91.02")] == (0, 0)  # its only village is a kelurahan
     assert got[("IDM_SKOR", "91")] == (2, 4) and got[("IDM_SKOR", "ID")] == (2, 4)
     assert got[("A05", "91")] == (6, 6)
+
+
+def test_stunting_pairs_the_stunted_and_the_measured_of_the_same_month(catalogue: None) -> None:
+    desa = make_regions([[1]])[0]
+    save_values(
+        values=[
+            ValueInput(desa, "BALITA_STUNTING", "2025-02", 87),
+            ValueInput(desa, "BALITA_DIUKUR", "2025-02", 323),
+            ValueInput(desa, "BALITA_DIUKUR", "2025-08", 100),  # no stunting count in August
+        ],
+        how="api",
+    )
+    g01 = indicators_with_targets(["G01"])[0]
+    assert g01.time_rule == TimeRule.SAME_MONTH
+    for where in (desa, desa[:8]):
+        figure = figure_for(g01, Place.of(Region.objects.get(code=where)), parse_period("2025"))
+        # February, the latest month with both: 87 / 323, not February's 87 / August's 100.
+        assert (figure.numerator, figure.denominator) == (87, 323)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    reports=st.lists(
+        st.tuples(
+            st.integers(1, 12), st.none() | st.integers(0, 50), st.none() | st.integers(50, 200)
+        ),
+        min_size=0,
+        max_size=6,
+        unique_by=lambda r: r[0],
+    ),
+    period=st.sampled_from(["2025Q1", "2025Q3", "2025S1", "2025S2", "2025"]),
+)
+@pytest.mark.django_db
+def test_a_prevalence_of_a_longer_period_is_the_latest_complete_month(
+    catalogue: None, reports: list[tuple[int, int | None, int | None]], period: str
+) -> None:
+    try:
+        with transaction.atomic():
+            desa = make_regions([[1]])[0]
+            values = []
+            for month, stunted, measured in reports:
+                if stunted is not None:
+                    values.append(ValueInput(desa, "BALITA_STUNTING", f"2025-{month:02d}", stunted))
+                if measured is not None:
+                    values.append(ValueInput(desa, "BALITA_DIUKUR", f"2025-{month:02d}", measured))
+            if values:
+                save_values(values=values, how="api")
+            spec = parse_period(period)
+            inside = range(spec.first_month, spec.first_month + spec.type.months)
+            complete = [r for r in reports if r[0] in inside and None not in r[1:]]
+            g01 = indicators_with_targets(["G01"])[0]
+            for where in (desa, desa[:8]):
+                figure = figure_for(g01, Place.of(Region.objects.get(code=where)), spec)
+                if not complete:
+                    assert figure.value is None
+                else:
+                    _, stunted, measured = max(complete)
+                    assert stunted is not None and measured is not None
+                    assert (figure.numerator, figure.denominator) == (stunted, measured)
+                    assert figure.value == pytest.approx(stunted / measured * 100)
+            raise Rollback
+    except Rollback:
+        pass
