@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from intake.parsing import Table
-from sources import eppgbm, opensid
+from sources import dapodik, eppgbm, opensid, scorecard, sdgs
 from sources.aggregate import Aggregate, Options
 
 
@@ -38,6 +38,30 @@ ADAPTERS: dict[str, Adapter] = {
             per_person=True,
             needs_desa=True,
             layout="OpenSID source: Penduduk::ekspor, Impor_model::$daftar_kolom",
+        ),
+        Adapter(
+            kind=sdgs.KIND,
+            label="SDGs Desa (Kemendes): skor 18 tujuan per desa",
+            read=sdgs.read,
+            per_person=False,
+            needs_desa=False,
+            layout="Rekap skor SDGs Desa per desa (Permendesa PDTT 21/2020)",
+        ),
+        Adapter(
+            kind=dapodik.KIND,
+            label="Dapodik: daftar satuan pendidikan",
+            read=dapodik.read,
+            per_person=False,
+            needs_desa=False,
+            layout="Daftar Satuan Pendidikan, Data Pokok Pendidikan (dapo.kemdikbud.go.id)",
+        ),
+        Adapter(
+            kind=scorecard.KIND,
+            label="Scorecard Konvergensi Desa (KPM/eHDW): tingkat konvergensi",
+            read=scorecard.read,
+            per_person=False,
+            needs_desa=False,
+            layout="Tabel 4 Tingkat Konvergensi Desa (panduan KPM Kemendes; OpenSID scorecard)",
         ),
     )
 }

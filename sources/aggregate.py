@@ -148,3 +148,47 @@ def completed_years(born: date, on: date) -> int:
     if (on.month, on.day) < (born.month, born.day):
         years -= 1
     return years
+
+
+def dotted(code: str) -> str:
+    """`3404012001` → `34.04.01.2001`; a dotted code as it is."""
+    digits = re.sub(r"\D", "", code)
+    if len(digits) == 10 and "." not in code:
+        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+    return code.strip()
+
+
+def require_place_columns(columns: dict[str, int], options: Options) -> None:
+    """A file must name its desa by code, or by name inside the given kecamatan, unless
+    the operator names the one desa of the whole file."""
+    by_name = "desa" in columns and bool(options.kecamatan)
+    if not options.desa and "kode_desa" not in columns and not by_name:
+        raise BadFile(
+            "Berkas tanpa kolom Kode Desa: berikan --desa KODE (satu desa) atau "
+            "--kecamatan KODE (cocokkan kolom nama desa). / No desa code column: give "
+            "--desa or --kecamatan."
+        )
+
+
+def place_of(cells: list[Cell], columns: dict[str, int], options: Options) -> Place | None:
+    """The desa of a row: the operator's, the row's code, or its name (None: neither)."""
+    if options.desa:
+        return Place(code=options.desa)
+    code = text(cell_at(cells, columns.get("kode_desa")))
+    if code:
+        return Place(code=dotted(code))
+    name = " ".join(text(cell_at(cells, columns.get("desa"))).split()).upper()
+    if name and options.kecamatan:
+        return Place(name=name)  # one spelling per desa: "Balecatur" is "BALECATUR"
+    return None
+
+
+def year_of(options: Options) -> str:
+    """The year a file without dates is about: the operator's, else this year."""
+    period = options.period or str(options.today.year)
+    if not re.fullmatch(r"\d{4}", period) or int(period) > options.today.year:
+        raise BadFile(
+            f"Periode {period!r}: tahun data (YYYY, bukan masa depan). / "
+            "The period is a year (YYYY, not in the future)."
+        )
+    return period

@@ -19,7 +19,15 @@ from collections import Counter
 from datetime import date
 
 from intake.parsing import BadCell, BadFile, Table, is_blank, text
-from sources.aggregate import Aggregate, Options, Place, cell_at, find_columns, parse_date
+from sources.aggregate import (
+    Aggregate,
+    Options,
+    Place,
+    cell_at,
+    find_columns,
+    parse_date,
+    year_of,
+)
 
 KIND = "opensid"
 SOURCE = "OpenSID"
@@ -67,12 +75,7 @@ def read(table: Table, options: Options) -> Aggregate:
             "Ekspor penduduk OpenSID tidak menyebut desanya: berikan --desa KODE. / "
             "An OpenSID export does not name its desa: give --desa CODE."
         )
-    period = options.period or str(options.today.year)
-    if not re.fullmatch(r"\d{4}", period) or int(period) > options.today.year:
-        raise BadFile(
-            f"Periode {period!r}: data penduduk per tahun (YYYY, bukan masa depan). / "
-            "Population is per year (YYYY, not in the future)."
-        )
+    period = year_of(options)
     on = reference_date(period, options.today)
     place = Place(code=options.desa)
     result = Aggregate(kind=KIND, source=SOURCE)
