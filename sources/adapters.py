@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from intake.parsing import Table
-from sources import dapodik, eppgbm, opensid, scorecard, sdgs
-from sources.aggregate import Aggregate, Options
+from sources import dapodik, eppgbm, opensid, scorecard, sdgs, siskeudes
 
 
 @dataclass(frozen=True)
 class Adapter:
     kind: str
     label: str
-    read: Callable[[Table, Options], Aggregate]
+    # (Table, Options) → Aggregate for values; (Table, desa, year) → Budget for APBDes
+    read: Callable[..., Any]
     per_person: bool  # reads personal data (aggregated in memory, never kept)
     needs_desa: bool  # the file does not name its desa: the operator does
     layout: str  # the public document the layout is read from
+    target: str = "values"  # or "apbdes": budget lines (intake.apbdes), command only
 
 
 ADAPTERS: dict[str, Adapter] = {
@@ -63,5 +64,19 @@ ADAPTERS: dict[str, Adapter] = {
             needs_desa=False,
             layout="Tabel 4 Tingkat Konvergensi Desa (panduan KPM Kemendes; OpenSID scorecard)",
         ),
+        Adapter(
+            kind=siskeudes.KIND,
+            label="Siskeudes: rincian RAB (Ta_RABRinci) → baris APBDes",
+            read=siskeudes.read,
+            per_person=False,
+            needs_desa=True,
+            layout="Siskeudes 2.0 (BPKP), tabel Ta_RABRinci; Permendagri 20/2018",
+            target="apbdes",
+        ),
     )
 }
+
+
+def value_adapters() -> list[Adapter]:
+    """The adapters whose counts go through the values import (and the web upload)."""
+    return [a for a in ADAPTERS.values() if a.target == "values"]

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from accounts.scoping import scope_of
 from intake.access import require_writer
 from intake.parsing import max_upload_bytes
-from sources.adapters import ADAPTERS
+from sources.adapters import value_adapters
 from sources.aggregate import Options
 from sources.pipeline import BadFile, check_upload, read_source, receive_counts
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class SourceForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Sistem asal berkas"),
-        choices=[(a.kind, a.label) for a in ADAPTERS.values()],
+        choices=[(a.kind, a.label) for a in value_adapters()],
     )
     file = forms.FileField(label=gettext_lazy("Berkas ekspor (CSV atau XLSX)"))
     desa = forms.CharField(
@@ -102,7 +102,7 @@ def _source_upload(request: HttpRequest) -> HttpResponse:
         "sources/upload.html",
         {
             "form": form,
-            "adapters": list(ADAPTERS.values()),
+            "adapters": value_adapters(),
             "problems": problems[:500],
             "more": max(0, len(problems) - 500),
             "notes": notes,

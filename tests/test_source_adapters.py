@@ -172,3 +172,63 @@ def test_a_scorecard_row_receiving_more_than_due_refuses_the_file(
     summary = refused("scorecard", csv_file(tmp_path, "scorecard.csv", rows))
     assert [(p["row"], p["column"]) for p in summary["problems"]] == [(5, "Yang Diterima")]
     assert DataValue.objects.count() == 0
+
+
+# --- Siskeudes -----------------------------------------------------------------------
+
+SISKEUDES = [
+    ["Tahun", "Kd_Desa", "Kd_Keg", "Kd_Rincian", "No_Urut", "SumberDana", "Uraian", "JmlSatuan",
+     "Satuan", "HrgSatuan", "Anggaran", "Nama_Kegiatan"],
+    ["2025", "01.01.", "", "4.1.1.01.", "1", "PAD", "Hasil usaha", "1", "paket", "5000000",
+     "5000000", ""],
+    ["2025", "01.01.", "01.01.02.02.01.", "5.2.2.01.", "1", "DDS", "Honor kader posyandu",
+     "12", "OB", "300000", "3600000", "Penyelenggaraan Posyandu"],
+    ["2025", "01.01.", "01.01.02.02.01.", "5.2.2.02.", "2", "DDS", "Makanan tambahan", "1",
+     "paket", "8.400.000", "8.400.000", "Penyelenggaraan Posyandu"],
+    ["2025", "01.01.", "01.01.02.02.01.", "5.2.2.03.", "3", "ADD", "ATK", "1", "paket",
+     "500000", "500000", "Penyelenggaraan Posyandu"],
+    ["2025", "01.01.", "01.01.02.05.03.", "5.3.1.01.", "1", "PBK", "Sumur bor", "1", "unit",
+     "25000000", "25000000", "Pembangunan sumur bor"],
+    ["2025", "01.01.", "01.01.05.03.01.", "5.4.1.01.", "1", "DDS", "BLT Desa", "36", "KPM",
+     "300000", "10800000", "BLT Dana Desa"],
+]  # fmt: skip
+
+
+def budget_lines() -> dict[tuple[str, str], int]:
+    from planning.models import BudgetLine
+
+    return {
+        (line.kegiatan_code, line.fund_source): line.budget_rp
+        for line in BudgetLine.objects.filter(desa_id=BALECATUR, year=2025)
+    }
+
+
+def test_siskeudes_rab_details_become_the_apbdes_lines_by_kegiatan_and_fund_source(
+    setup: None, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path, "rab.csv", [list(r) for r in SISKEUDES])
+    summary = run("siskeudes", path, "--desa", BALECATUR)
+    assert budget_lines() == {
+        ("2.2.01", "DD"): 12_000_000,
+        ("2.2.01", "ADD"): 500_000,
+        ("2.5.03", "BANKEU"): 25_000_000,
+        ("5.3.01", "DD"): 10_800_000,
+    }
+    assert any("bukan belanja" in note for note in summary["notes"])
+    again = run("siskeudes", path, "--desa", BALECATUR)
+    assert again["counts"] == {"baru": 0, "berubah": 0, "tetap": 4}
+
+
+def test_a_siskeudes_export_needs_the_desa_and_refuses_bad_lines_whole(
+    setup: None, tmp_path: Path
+) -> None:
+    rows = [list(r) for r in SISKEUDES]
+    assert "--desa" in refused("siskeudes", csv_file(tmp_path, "a.csv", rows))["message"]
+    rows[3][10] = "delapan juta"
+    rows[5][2] = "xx"
+    summary = refused("siskeudes", csv_file(tmp_path, "b.csv", rows), "--desa", BALECATUR)
+    assert [(p["row"], p["column"]) for p in summary["problems"]] == [
+        (4, "Anggaran"),
+        (6, "Kd_Keg"),
+    ]
+    assert budget_lines() == {}
