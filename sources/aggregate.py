@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from intake.parsing import BadCell, BadFile, Cell, normalise_header, text
+from intake.parsing import BadCell, BadFile, Cell, Table, normalise_header, text
 
 # The long layout of `importvalues`, plus where the numbers come from in the source file.
 HEADER = ["kode_wilayah", "nama_desa", "kode_data", "periode", "nilai", "sumber", "keterangan"]
@@ -103,6 +104,26 @@ def find_columns(
             f"(kolom berkas / file columns: {', '.join(h for h in header if h.strip())[:300]})"
         )
     return found
+
+
+def find_header(
+    table: Table, wanted: dict[str, tuple[str, ...]], *, required: Iterable[str], scan: int = 15
+) -> tuple[Table, dict[str, int]]:
+    """The header and its columns. Exports often put a title block (system, desa, date)
+    above the header: then the first of the next `scan` rows that has every required
+    column is the header, and the data start below it."""
+    required = tuple(required)
+    try:
+        return table, find_columns(table.header, wanted, required=required)
+    except BadFile as first:
+        for _number, cells in itertools.islice(table.rows, scan):
+            header = [text(c) for c in cells]
+            try:
+                columns = find_columns(header, wanted, required=required)
+            except BadFile:
+                continue
+            return replace(table, header=header), columns
+        raise first from None
 
 
 def _key(name: str) -> str:

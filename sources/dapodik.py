@@ -22,7 +22,7 @@ from sources.aggregate import (
     Options,
     Place,
     cell_at,
-    find_columns,
+    find_header,
     place_of,
     require_place_columns,
     year_of,
@@ -54,7 +54,7 @@ ELEMENTS = ("PAUD_SATUAN", "SD_SATUAN", "SMP_SATUAN", "KESETARAAN_SATUAN")
 
 
 def read(table: Table, options: Options) -> Aggregate:
-    columns = find_columns(table.header, COLUMNS, required=REQUIRED)
+    table, columns = find_header(table, COLUMNS, required=REQUIRED)
     require_place_columns(columns, options)
     period = year_of(options)
     result = Aggregate(kind=KIND, source=SOURCE)

@@ -28,7 +28,7 @@ from sources.aggregate import (
     Options,
     Place,
     cell_at,
-    find_columns,
+    find_header,
     parse_date,
     place_of,
     require_place_columns,
@@ -62,7 +62,7 @@ SCORE_NAMES = {"z_lhfa": "TB/U", "z_wfa": "BB/U", "z_wflh": "BB/TB"}
 
 
 def read(table: Table, options: Options) -> Aggregate:
-    columns = find_columns(table.header, COLUMNS, required=REQUIRED)
+    table, columns = find_header(table, COLUMNS, required=REQUIRED)
     require_place_columns(columns, options)
     result = Aggregate(kind=KIND, source=SOURCE)
     notes: Counter[str] = Counter()

@@ -24,7 +24,7 @@ from sources.aggregate import (
     Options,
     Place,
     cell_at,
-    find_columns,
+    find_header,
     parse_date,
     year_of,
 )
@@ -69,7 +69,7 @@ def reference_date(period: str, today: date) -> date:
 
 
 def read(table: Table, options: Options) -> Aggregate:
-    columns = find_columns(table.header, COLUMNS, required=REQUIRED)
+    table, columns = find_header(table, COLUMNS, required=REQUIRED)
     if not options.desa:
         raise BadFile(
             "Ekspor penduduk OpenSID tidak menyebut desanya: berikan --desa KODE. / "

@@ -22,7 +22,7 @@ from sources.aggregate import (
     Options,
     Place,
     cell_at,
-    find_columns,
+    find_header,
     place_of,
     require_place_columns,
     year_of,
@@ -53,7 +53,7 @@ REQUIRED = ("sasaran", "diterima", "seharusnya")
 
 
 def read(table: Table, options: Options) -> Aggregate:
-    columns = find_columns(table.header, COLUMNS, required=REQUIRED)
+    table, columns = find_header(table, COLUMNS, required=REQUIRED)
     require_place_columns(columns, options)
     default_year = year_of(options) if "tahun" not in columns else ""
     result = Aggregate(kind=KIND, source=SOURCE)

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from intake.parsing import BadCell, BadFile, Table, is_blank, parse_number, text
-from sources.aggregate import SourceProblem, cell_at, find_columns
+from sources.aggregate import SourceProblem, cell_at, find_header
 
 KIND = "siskeudes"
 SOURCE = "Siskeudes"
@@ -82,7 +82,7 @@ def kegiatan_code(raw: str) -> str:
 
 
 def read(table: Table, desa: str, year: str) -> Budget:
-    columns = find_columns(table.header, COLUMNS, required=REQUIRED)
+    table, columns = find_header(table, COLUMNS, required=REQUIRED)
     if not desa:
         raise BadFile(
             "Kd_Desa Siskeudes bukan kode Kemendagri: berikan --desa KODE. / "

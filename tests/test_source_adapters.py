@@ -232,3 +232,21 @@ def test_a_siskeudes_export_needs_the_desa_and_refuses_bad_lines_whole(
         (6, "Kd_Keg"),
     ]
     assert budget_lines() == {}
+
+
+def test_a_title_block_above_the_header_is_skipped_and_rows_keep_their_file_numbers(
+    setup: None, tmp_path: Path
+) -> None:
+    from tests.source_files import write_xlsx
+
+    title = ["Daftar Satuan Pendidikan"]
+    rows = [["Kec. Gamping, Kab. Sleman"], [], list(DAPODIK[0])]
+    rows += [list(r) for r in DAPODIK[1:]]
+    rows[-1][2] = "69912347"
+    path = str(write_xlsx(tmp_path / "dapodik.xlsx", title, rows))
+    run("dapodik", path, "--kecamatan", GAMPING, "--period", "2025")
+    assert values()[(BALECATUR, "SD_SATUAN", "2025")] == 2
+    rows[3][2] = "NPSN?"  # sheet row 5: title, place, blank, header, then the first school
+    bad = str(write_xlsx(tmp_path / "bad.xlsx", title, rows))
+    summary = refused("dapodik", bad, "--kecamatan", GAMPING, "--period", "2025")
+    assert [(p["row"], p["column"]) for p in summary["problems"]] == [(5, "NPSN")]
