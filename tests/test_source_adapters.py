@@ -130,6 +130,8 @@ def test_an_sdgs_desa_recap_becomes_the_score_of_each_goal(setup: None, tmp_path
     assert stored[(BALECATUR, "SDGS_SKOR", "2024")] == 52.75
     assert (AMBARKETAWANG, "SDGS_04", "2024") not in stored
     assert len(stored) == 19 + 18
+    again = run("sdgs", path, "--period", "2024")
+    assert again["counts"]["tetap"] == 37 and values() == stored
 
 
 def test_an_sdgs_score_above_100_refuses_the_file(setup: None, tmp_path: Path) -> None:
@@ -162,6 +164,8 @@ def test_a_scorecard_gives_the_services_received_and_due_of_the_latest_quarter(
         (BALECATUR, "KONV_LAYANAN_DITERIMA", "2025"): 106,
         (BALECATUR, "KONV_LAYANAN_SASARAN", "2025"): 120,
     }
+    again = run("scorecard", path)
+    assert again["counts"]["baru"] == 0 and again["counts"]["berubah"] == 0
 
 
 def test_a_scorecard_row_receiving_more_than_due_refuses_the_file(
