@@ -18,7 +18,7 @@ class Adapter:
     per_person: bool  # reads personal data (aggregated in memory, never kept)
     needs_desa: bool  # the file does not name its desa: the operator does
     layout: str  # the public document the layout is read from
-    target: str = "values"  # or "apbdes": budget lines (intake.apbdes), command only
+    target: str = "values"  # or "apbdes": budget lines (intake.apbdes)
 
 
 ADAPTERS: dict[str, Adapter] = {
@@ -75,8 +75,3 @@ ADAPTERS: dict[str, Adapter] = {
         ),
     )
 }
-
-
-def value_adapters() -> list[Adapter]:
-    """The adapters whose counts go through the values import (and the web upload)."""
-    return [a for a in ADAPTERS.values() if a.target == "values"]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from datavalues.writing import file_transaction
+from intake import apbdes
 from intake.apbdes import ApbdesPlan, plan_apbdes, write_apbdes
 from intake.importing import (
     Fate,
@@ -51,6 +52,7 @@ __all__ = [
     "plan_source",
     "read_budget",
     "read_source",
+    "receive_budget",
 ]
 
 
@@ -94,6 +96,22 @@ def plan_budget(budget: Budget, *, stage: str = Stage.FINAL) -> ApbdesPlan:
         return plan
     content = budget.to_csv()
     return plan_apbdes(io.BytesIO(content), size=len(content), stage=stage)
+
+
+def receive_budget(budget: Budget, *, file_name: str, by: Any) -> Upload:
+    """An APBDes upload of the summed lines, planned for the APBDes preview page (the
+    source file itself is never stored)."""
+    content = budget.to_csv()
+    upload = receive(
+        name=f"{file_name} ({budget.source}, baris APBDes)",
+        stream=io.BytesIO(content),
+        size=len(content),
+        by=by,
+        kind=apbdes.KIND,
+        budget_stage=Stage.FINAL,
+    )
+    apbdes.record_plan(upload, apbdes.plan_upload(upload, by=by))
+    return upload
 
 
 def commit_budget(plan: ApbdesPlan, *, stage: str, audit: Callable[[], object]) -> None:
