@@ -26,7 +26,16 @@ class TokenAuth(HttpBearer):
 
 
 class VerifiedSessionAuth(SessionAuth):
-    """The logged-in browser session (CSRF-checked), if its second factor was verified."""
+    """The logged-in browser session (CSRF-checked), if its second factor was verified.
+
+    A request that carries an `Authorization` header chose token authentication: a wrong token
+    is then 401, not a CSRF refusal (403) from the session fallback.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        if request.headers.get("Authorization"):
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
         user = super().authenticate(request, key)

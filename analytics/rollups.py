@@ -17,6 +17,7 @@ every write transaction alone (BEGIN IMMEDIATE).
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -50,6 +51,8 @@ CODE_WIDTH = {0: 0, 1: 2, 2: 5, 3: 8, 4: 13}
 # Relative tolerance when comparing a stored sum with a recomputed one: sums of
 # fractional scores built by deltas may differ from a fresh sum in the last bits.
 TOLERANCE = 1e-9
+# The largest finite double: a stored measure above it (or NaN) is corrupt.
+FINITE_MAX = sys.float_info.max
 # PostgreSQL memory for each sort or hash of the rebuild (its server process, not Python's).
 WORK_MEM = "256MB"
 
@@ -913,9 +916,15 @@ def _reconcile(
                     cursor.execute(f"ANALYZE {stored}")
             return
         greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        # A stored measure that is NULL, infinite or NaN always differs: arithmetic on it
+        # gives NULL or NaN, which no comparison flags. (NaN sorts above every number on
+        # PostgreSQL; SQLite stores NaN as NULL.)
         differs = " OR ".join(
-            f"ABS(s.{m} - f.{m}) > %s * {greatest}(1.0, ABS(s.{m}), ABS(f.{m}))" for m in measures
+            f"s.{m} IS NULL OR NOT (ABS(s.{m}) <= %s) "
+            f"OR ABS(s.{m} - f.{m}) > %s * {greatest}(1.0, ABS(s.{m}), ABS(f.{m}))"
+            for m in measures
         )
+        differs_params: SqlParams = [FINITE_MAX, TOLERANCE] * n
         stored_columns = ", ".join(f"s.{c}" for c in keys + measures)
         fresh_columns = ", ".join(f"f.{c}" for c in keys + measures)
         same_key = f"f.{ref} = s.{ref} AND f.{period} = s.{period} AND f.{code} = s.{code}"
@@ -928,7 +937,7 @@ def _reconcile(
                 f"FULL OUTER JOIN (SELECT {', '.join(keys + measures)} FROM {fresh} "
                 f"WHERE {lvl} = %s) f ON {same_key} "
                 f"WHERE s.{_qn('id')} IS NULL OR f.{code} IS NULL OR {differs}",
-                [*stored_params, level, *([TOLERANCE] * n)],
+                [*stored_params, level, *differs_params],
             )
             wrong = cursor.fetchall()
         else:
@@ -939,7 +948,7 @@ def _reconcile(
                 f"SELECT s.{_qn('id')}, {stored_columns}, {fresh_columns} "  # noqa: S608
                 f"FROM {stored} s LEFT JOIN {fresh} f ON {same_key} AND f.{lvl} = %s "
                 f"WHERE {stored_where} AND (f.{code} IS NULL OR {differs})",
-                [level, *stored_params, *([TOLERANCE] * n)],
+                [level, *stored_params, *differs_params],
             )
             wrong = cursor.fetchall()
             cursor.execute(
@@ -985,8 +994,10 @@ def _reconcile(
             cursor.execute(f"ANALYZE {stored}")
 
 
-def _measures(values: Sequence[Any]) -> list[float]:
-    return [float(v) for v in values[:-1]] + [int(v) for v in values[-1:]]
+def _measures(values: Sequence[Any]) -> list[float | None]:
+    return [None if v is None else float(v) for v in values[:-1]] + [
+        None if v is None else int(v) for v in values[-1:]
+    ]
 
 
 def _note(report: RebuildReport, label: str, text: str) -> None:

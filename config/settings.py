@@ -18,10 +18,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-only" if DEBUG else None)
-if not DEBUG and SECRET_KEY.startswith("insecure"):
+# With DEBUG off, a guessable key (sessions, password-reset and CSRF tokens are signed with it)
+# stops the start: at least 50 characters, at least 5 different ones (Django's own measure).
+if not DEBUG and (
+    SECRET_KEY.startswith(("insecure", "django-insecure"))
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
-        "SECRET_KEY wajib diisi dengan nilai rahasia saat DEBUG mati. / "
-        "SECRET_KEY must be set to a secret value when DEBUG is off."
+        "SECRET_KEY wajib diisi dengan nilai rahasia acak (minimal 50 karakter, minimal 5 "
+        "karakter berbeda) saat DEBUG mati. / SECRET_KEY must be set to a random secret value "
+        "(at least 50 characters, at least 5 different ones) when DEBUG is off."
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -52,11 +59,15 @@ INSTALLED_APPS = [
     "sources",
     "reports",
     "jobs",
+    "cycle",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compress pages (46 KB of HTML for a kecamatan) before anything else reads the body;
+    # WhiteNoise serves its own pre-compressed static files above it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -86,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "cycle.navigation.navigation",
             ],
         },
     },
@@ -115,11 +128,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout per account and, separately, per client address; a success resets the counters.
+# Lockout (accounts/lockout.py): LOGIN_FAILURE_LIMIT failures lock the account (from any
+# address); LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the accounts, lock
+# that address. A success forgets only the failures of the account that signed in.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # the handler resets per account instead of per address
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_ip"
 AXES_VERBOSE = False
@@ -178,8 +195,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 INTAKE_BACKGROUND_KB = env_int("INTAKE_BACKGROUND_KB", 1024)
 
 # Background jobs (django-tasks): queued as rows of jobs.Job and run by `manage.py runjobs`,
-# which `make serve` starts next to runserver.
+# which `make serve` starts next to runserver; several workers may run (jobs/worker.py).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "jobs.backend.DatabaseBackend")}}
+# Jobs one user may have waiting or running at once (reports, background checks and imports),
+# and direct PDF reports (laporan.pdf, built inside the request) per user per 10 minutes.
+JOBS_MAX_UNFINISHED_PER_USER = env_int("JOBS_MAX_UNFINISHED_PER_USER", 3)
+REPORT_PDF_PER_10_MINUTES = env_int("REPORT_PDF_PER_10_MINUTES", 10)
 # Prepared reports are kept this many hours, then deleted.
 REPORT_KEEP_HOURS = env_int("REPORT_KEEP_HOURS", 24)
 
@@ -222,3 +243,17 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO (a report in the worker: dozens of lines).
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
+
+# The planning cycle (cycle/): notices by e-mail when a user has an address; the console
+# backend in development. SITE_URL prefixes the links in e-mails.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dashboard-kecamatan@localhost")
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# A period is the default of the dashboards only when at least this share of the expected
+# reporters (desa) sent values for it; below it, figures are marked as partial.
+COVERAGE_THRESHOLD_PCT = env_int("COVERAGE_THRESHOLD_PCT", 80)

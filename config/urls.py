@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("", include("accounts.urls")),
     path("", include("regions.urls")),
+    path("", include("cycle.urls")),
     path("", include("dashboard.urls")),
     path("", include("intake.urls")),
     path("", include("sources.urls")),

@@ -23,10 +23,11 @@ from analytics.figures import (
     compute_figures,
     indicators_with_targets,
 )
+from analytics.idm import class_counts, class_of_score, official_class
 from analytics.tables import Table, desa_table, expected_from, yearly_table
-from catalog.models import Direction, Indicator, Sector
+from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
-from dashboard import charts, choropleth, scorecard
+from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
 from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
@@ -125,6 +126,17 @@ def breadcrumbs(ancestors: Sequence[Region], user: Any) -> list[tuple[str, str |
     return crumbs
 
 
+def _desa_expected(place: Place, children: Sequence[Region]) -> int:
+    """Desa expected to report under a place: its children for a kecamatan (no query),
+    else the stored region size."""
+    if place.level == Level.KECAMATAN:
+        return len(children)
+    from analytics.models import RegionSize
+
+    found = RegionSize.objects.filter(region_code=place.code).values_list("desa", flat=True)
+    return next(iter(found), 0)
+
+
 def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) -> dict[str, Any]:
     place = Place.of(region) if region else INDONESIA
     ancestors = region.ancestors() if region else []
@@ -156,7 +168,13 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     refs = [place, *([parent] if parent else [])]
     table = yearly_table(indicators=indicators, places=refs, also=_also(params))
     years = table.years(place.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, place.code, _desa_expected(place, children)),
+    )
     period = filters.period
     in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
     child_places = [Place.of(r) for r in children]
@@ -228,12 +246,14 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         series=series,
         current=current,
         current_cell=scorecard.cell(current),
+        current_counts=scorecard.counts_text(current, counted_elements()),
         current_target=scorecard.target_text(filters.indicator, current),
         parent_cell=scorecard.cell(parent_own[filters.indicator.code]) if parent else None,
         looks=ORDER,
         unsort_href=filters.query(urut=""),
         coverage=percent(current.reporting / expected * 100 if expected else None),
         priorities=priorities(child_places, child_figures, hrefs),
+        idm_classes=class_counts(place.code, period.year),
         has_data=any(f.reporting for f in own.values()),
         budget_href=reverse("budget-alignment", args=[place.code]) + keep
         if place.level == Level.KECAMATAN
@@ -242,30 +262,18 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     return context
 
 
+def counted_elements() -> dict[str, DataElement]:
+    """Data elements by code with what counts_text needs (one small query a page)."""
+    rows = DataElement.objects.only("code", "name_id", "name_en", "value_type")
+    return {e.code: e for e in rows}
+
+
 def _yearly(
     table: Table, place: Place, indicator: Indicator, years: Sequence[int]
 ) -> dict[int, float | None]:
     return {
         y: table.value(place.code, indicator.code, PeriodSpec(y, 1, PeriodType.YEAR)) for y in years
     }
-
-
-# IDM status thresholds on the composite score (Permendes 2/2016 Pasal 5).
-IDM_CLASSES = (
-    (0.4907, "Sangat Tertinggal"),
-    (0.5989, "Tertinggal"),
-    (0.7072, "Berkembang"),
-    (0.8155, "Maju"),
-)
-
-
-def idm_status(score: float | None) -> str | None:
-    if score is None:
-        return None
-    for upper, label in IDM_CLASSES:
-        if score <= upper:
-            return label
-    return "Mandiri"
 
 
 @dataclass
@@ -277,6 +285,7 @@ class IndicatorLine:
     kabupaten: scorecard.Cell
     rank: str
     change: str
+    counts: str = ""
 
 
 @dataclass
@@ -308,14 +317,20 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         return context
     table = yearly_table(indicators=indicators, places=[kecamatan, kabupaten], also=_also(params))
     years = table.years(kecamatan.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
-    period = filters.period
     siblings = [
         Place.of(r)
         for r in Region.objects.children_of(kecamatan.code).only(
             "code", "name", "level", "parent_id"
         )
     ]
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, kecamatan.code, len(siblings)),
+    )
+    period = filters.period
     figures = {
         f.indicator.code: f
         for f in compute_figures(
@@ -323,6 +338,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         )
     }
     blocks = []
+    elements = counted_elements()
     for sector in sectors:
         lines = []
         for indicator in (i for i in indicators if i.sector_id == sector.id):
@@ -336,6 +352,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
                     kabupaten=scorecard.cell(table.figure(kabupaten, indicator, period)),
                     rank=f"{figure.rank}/{figure.rank_of}" if figure.rank else "–",
                     change=scorecard.change_text(figure),
+                    counts=scorecard.counts_text(figure, elements),
                 )
             )
         reported = sum(1 for line in lines if figures[line.indicator.code].value is not None)
@@ -355,6 +372,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     ]
     target = filters.indicator.target_for(period.year)
     idm = figures.get("IDM_SKOR")
+    official = official_class(region.code, period.year)
     scope = scope_of(user)
     context.update(desa_budget(region.code, period.year, {s.code: s.name_id for s in sectors}))
     state = state_of(region=region.code, period=period.code)
@@ -373,7 +391,8 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         total=len(all_figures),
         behind=sum(1 for f in all_figures if look_of(f.status).key == "bad"),
         idm_score=number(idm.value, 4) if idm and idm.value is not None else None,
-        idm_status=idm_status(idm.value if idm else None),
+        idm_status=official or class_of_score(idm.value if idm else None),
+        idm_official=official is not None,
         trend=charts.trend(
             filters.indicator, trend_years, series, target.value if target else None
         ),

@@ -34,6 +34,8 @@ from intake.parsing import (
 from regions.crosswalk import DesaNames, norm_name, stored_resolutions
 
 STATUSES = ("MANDIRI", "MAJU", "BERKEMBANG", "TERTINGGAL", "SANGAT TERTINGGAL")
+# The official status is kept as IDM_KELAS: 5 for MANDIRI down to 1 for SANGAT TERTINGGAL.
+CLASS_VALUE = {status: float(5 - i) for i, status in enumerate(STATUSES)}
 ELEMENTS = {"iks": "IDM_IKS", "ike": "IDM_IKE", "ikl": "IDM_IKL", "nilai_idm": "IDM_SKOR"}
 SOURCE = "Kemendes IDM"
 CHUNK = 20_000
@@ -89,6 +91,8 @@ class IdmPlan:
                 batch.append(ValueInput(row.target, element, period, value, SOURCE))
             maju = 1.0 if row.status in ("MANDIRI", "MAJU") else 0.0
             batch.append(ValueInput(row.target, "IDM_MAJU_MANDIRI", period, maju, SOURCE))
+            klass = CLASS_VALUE[row.status]
+            batch.append(ValueInput(row.target, "IDM_KELAS", period, klass, SOURCE))
             if len(batch) >= CHUNK:
                 yield batch
                 batch = []

@@ -25,10 +25,10 @@ from typing import IO, Any
 
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import Scope, scope_of
+from accounts.scoping import WRITER_ROLES, Scope, scope_of  # noqa: F401 (WRITER_ROLES: re-exported)
 from catalog.models import DataElement, Period
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from config.text import plain_text
 from datavalues import approval, validation
 from datavalues.models import DataValue, How
 from datavalues.writing import (
@@ -56,7 +56,6 @@ from intake.parsing import (
 )
 from regions.models import Kind, Level, Region
 
-WRITER_ROLES = {Role.ADMIN, Role.KABUPATEN, Role.KECAMATAN, Role.DESA}
 REGION_COLUMNS = ("kode_wilayah", "kode_desa", "kode")
 NAME_COLUMNS = ("nama_desa", "desa", "nama_wilayah", "nama")
 KECAMATAN_COLUMNS = ("kode_kecamatan",)
@@ -200,12 +199,6 @@ class _Regions:
         )
 
 
-def _may_write(scope: Scope | None, code: str) -> bool:
-    if scope is None:  # a management command run by the server's operator
-        return True
-    return scope.covers(code) and bool(scope.roles_at(code) & WRITER_ROLES)
-
-
 def _columns(header: list[str]) -> dict[str, int]:
     return {normalise_header(h): i for i, h in enumerate(header) if h.strip()}
 
@@ -253,7 +246,7 @@ def plan_values(
     scope = scope_of(by) if by is not None else None
     today = today or timezone.localdate()
     columns = _columns(table.header)
-    elements = {e.code: e for e in DataElement.objects.all()}
+    elements = {e.code: e for e in DataElement.objects.select_related("sector")}
     plan.catalogue = catalogue_state(elements.values())
     long = {"kode_data", "nilai"} <= columns.keys()
     region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
@@ -304,20 +297,23 @@ def plan_values(
     if plan.errors:
         return plan
     with _few_collections():
-        _plan_rows(
-            table,
-            plan,
-            elements,
-            scope,
-            today,
-            long,
-            columns,
-            value_columns,
-            period,
-            kecamatan,
-            progress,
-            stage,
-        )
+        try:
+            _plan_rows(
+                table,
+                plan,
+                elements,
+                scope,
+                today,
+                long,
+                columns,
+                value_columns,
+                period,
+                kecamatan,
+                progress,
+                stage,
+            )
+        except BadFile as exc:  # a row the reader cannot read (e.g. a 128 KiB CSV field)
+            plan.problems.append(Problem(0, "", str(exc)))
     return plan
 
 
@@ -390,7 +386,11 @@ def _plan_rows(
             region = matched
         row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
+        source = (
+            plain_text(text(cell(cells, source_col)), multiline=False).strip()[:60]
+            if source_col is not None
+            else ""
+        )
         if long:
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
@@ -453,7 +453,7 @@ class _Planner:
         self.types = {code: e.period_type_enum for code, e in elements.items()}
         self.period_index: dict[str, int] = {}
         self.periods_ok: dict[str, tuple[str, str, PeriodSpec | None, int]] = {}
-        self.region_checks: dict[str, tuple[str, str, int]] = {}
+        self.region_checks: dict[str, tuple[str, str, int, frozenset[str] | None]] = {}
         self.period_ids: dict[str, int | None] = {}
         self.locks: dict[str, list[tuple[int, int, int]]] = {}
         self.locks_loaded: set[str] = set()
@@ -513,7 +513,7 @@ class _Planner:
         checked_region = self.region_checks.get(region)
         if checked_region is None:
             checked_region = self.region_checks[region] = self._check_region(region)
-        kind, region_problem, region_index = checked_region
+        kind, region_problem, region_index, sectors = checked_region
         if region_problem:
             problems.append(Problem(number, "kode_wilayah", region_problem))
             return
@@ -535,6 +535,16 @@ class _Planner:
                 problems.append(
                     Problem(
                         number, "kode_data", f"kode data {code!r} tidak dikenal / unknown element"
+                    )
+                )
+                continue
+            if sectors is not None and element.sector.code not in sectors:
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        f"{code}: sektor {element.sector.code} di luar sektor yang boleh Anda "
+                        "isi / outside the sectors you may write",
                     )
                 )
                 continue
@@ -588,14 +598,26 @@ class _Planner:
             items.append(Item(number, column, region, code, period_code, value, row.source))
         row.items = items
 
-    def _check_region(self, region: str) -> tuple[str, str, int]:
-        """(kind, why the rows of `region` are refused or "", its index for duplicates)."""
+    def _check_region(self, region: str) -> tuple[str, str, int, frozenset[str] | None]:
+        """(kind, why the rows of `region` are refused or "", its index for duplicates, the
+        sectors the user may write there or None for all: accounts.scoping decides)."""
         kind = self.regions.kinds.get(region)
         if kind is None:
-            return "", f"{region!r} bukan kode desa/kelurahan yang dikenal / unknown desa code", 0
-        if not _may_write(self.scope, region):
-            return kind, f"{region} di luar wilayah yang boleh Anda isi / outside your scope", 0
-        return kind, "", self.region_index.setdefault(region, len(self.region_index))
+            return (
+                "",
+                f"{region!r} bukan kode desa/kelurahan yang dikenal / unknown desa code",
+                0,
+                None,
+            )
+        sectors = self.scope.write_sectors(region) if self.scope is not None else None
+        if sectors is not None and not sectors:
+            return (
+                kind,
+                f"{region} di luar wilayah yang boleh Anda isi / outside your scope",
+                0,
+                None,
+            )
+        return kind, "", self.region_index.setdefault(region, len(self.region_index)), sectors
 
     def _check_period(self, period: str) -> tuple[str, str, PeriodSpec | None, int]:
         """(period code, why it is refused or "", its spec, its index for duplicates)."""
@@ -856,8 +878,13 @@ def import_commit(
     by: Any,
     accept_warnings: bool = False,
     progress: Callable[[int], None] | None = None,
+    request: Any = None,
+    background: bool = False,
 ) -> Plan:
-    """Re-plan the stored file and write it all, or nothing (status and counts recorded)."""
+    """Re-plan the stored file and write it all, or nothing (status and counts recorded).
+
+    The audit event of the import is written in the same transaction as its values: a
+    process killed after the commit cannot leave an import without its event."""
     plan = plan_upload(upload, by=by, progress=progress, stage=True)
     if progress is not None:
         progress(plan.rows)  # every row checked: the writing starts
@@ -869,6 +896,7 @@ def import_commit(
             upload.committed_at = timezone.now()
             upload.committed_by = by if getattr(by, "pk", None) else None
             upload.save()
+            _audit_import(upload, plan, by=by, request=request, background=background)
     except ImportRefused:
         Upload.objects.filter(pk=upload.pk).update(
             status=Status.REJECTED if plan.errors else Status.PREVIEWED
@@ -878,6 +906,24 @@ def import_commit(
         if plan.stage is not None:
             plan.stage.discard()
     return plan
+
+
+def _audit_import(upload: Upload, plan: Plan, *, by: Any, request: Any, background: bool) -> None:
+    from accounts import audit
+    from accounts.models import Action
+
+    detail: dict[str, Any] = {"upload": upload.pk, "sha256": upload.sha256}
+    if background:
+        detail["background"] = True
+    audit.record(
+        Action.IMPORT,
+        request=request,
+        user=by if getattr(by, "pk", None) else None,
+        region_code=upload.kecamatan_id or "",
+        summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
+        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
+        detail=detail,
+    )
 
 
 def iter_report(plan: Plan) -> Iterator[list[str]]:

@@ -83,5 +83,14 @@ class BudgetLine(models.Model):
 from planning.activities import Activity  # noqa: E402
 from planning.evaluation import ApbdesEvaluation  # noqa: E402
 from planning.followups import FollowUp, FollowUpChange  # noqa: E402
+from planning.proposals import Proposal, ProposalChange  # noqa: E402
 
-__all__ = ["Activity", "ApbdesEvaluation", "BudgetLine", "FollowUp", "FollowUpChange"]
+__all__ = [
+    "Activity",
+    "ApbdesEvaluation",
+    "BudgetLine",
+    "FollowUp",
+    "FollowUpChange",
+    "Proposal",
+    "ProposalChange",
+]

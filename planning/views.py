@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
 from accounts.models import Action, Role
-from accounts.scoping import region_for_user_or_404, require_role, scope_of
+from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.periods import BadPeriod, PeriodType, parse_period
 from dashboard.numbers import number, percent, rupiah
 from planning.escalations import escalations
@@ -61,8 +61,9 @@ def region_at(request: HttpRequest, code: str, level: int) -> Region:
 
 
 def _can_write(request: HttpRequest, code: str) -> bool:
-    held = scope_of(request.user).roles_at(code)
-    return Role.ADMIN in held or bool(held.intersection(WRITERS))
+    """Whether the user may change planning records of every sector at `code` (an APBDes
+    evaluation spans them all); accounts.scoping decides."""
+    return scope_of(request.user).may(code, WRITERS)
 
 
 def _sectors(request: HttpRequest, code: str) -> frozenset[str] | None:
@@ -138,7 +139,9 @@ def apbdes_evaluation(request: HttpRequest, code: str) -> HttpResponse:
 
 def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
     kecamatan = region_at(request, code, Level.KECAMATAN)
-    writable = _can_write(request, code)
+    # A sector-limited role writes follow-ups of its own sectors (the form offers only
+    # their indicators; create_follow_up is checked again below).
+    writable = scope_of(request.user).may_any_sector(code, WRITERS)
     sectors = _sectors(request, code)
     form = FollowUpForm(kecamatan=kecamatan, sectors=sectors)
     if request.method == "POST":
@@ -146,6 +149,11 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404("role not held at this region")
         form = FollowUpForm(request.POST, kecamatan=kecamatan, sectors=sectors)
         if form.is_valid():
+            indicator = form.cleaned_data["indicator"]
+            if not scope_of(request.user).may(
+                form.cleaned_data["desa"].code, WRITERS, indicator.sector.code
+            ):
+                raise Http404("sector outside the user's write scope")
             try:
                 item = create_follow_up(by=request.user.get_username(), **form.cleaned_data)
             except ValidationError as error:
@@ -203,9 +211,10 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def follow_up_status(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(FollowUp.objects.select_related("desa"), pk=pk)
+    item = get_object_or_404(FollowUp.objects.select_related("desa", "indicator__sector"), pk=pk)
     region_for_user_or_404(request, item.desa_id)
-    require_role(request, item.desa_id, *WRITERS)
+    if not scope_of(request.user).may(item.desa_id, WRITERS, item.indicator.sector.code):
+        raise Http404("role or sector not held at this region")
     kecamatan = item.desa.parent_id or ""
     form = StatusForm(request.POST)
     if form.is_valid():

@@ -50,7 +50,9 @@ def environment() -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite:///{DATABASE}",
         DEBUG="1",  # runserver then serves the static files itself
-        SECRET_KEY=env.get("SECRET_KEY", "screenshots-only-not-secret"),
+        SECRET_KEY=env.get(
+            "SECRET_KEY", "screenshots-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+        ),
         SECURE_HTTPS="0",
     )
     return env

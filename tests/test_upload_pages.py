@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Action, AuditEvent, Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from intake.models import Status, Upload
@@ -21,8 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
@@ -84,6 +83,27 @@ def test_a_desa_operator_cannot_write_another_desa(staff: Cast) -> None:
     page = client.get(f"/impor/{upload.pk}/").content.decode()
     assert "di luar wilayah" in page
     client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert DataValue.objects.count() == 0
+
+
+def test_an_unclosed_quote_swallowing_the_file_is_a_file_error_not_a_crash(
+    staff: Cast,
+) -> None:
+    client = staff.client(Role.KECAMATAN)
+    content = (
+        b'kode_wilayah,kode_data,periode,nilai\n34.04.01.2001,BUMIL_SASARAN,2024,"80\n'
+        + b"x" * 200_000
+        + b"\n"
+    )
+
+    upload = send(client, "kutip.csv", content)
+
+    upload.refresh_from_db()
+    assert upload.status == Status.REJECTED
+    assert "tanda kutip yang tidak ditutup" in upload.message
+    page = client.get(f"/impor/{upload.pk}/")
+    assert page.status_code == 200
+    assert "tanda kutip yang tidak ditutup" in page.content.decode()
     assert DataValue.objects.count() == 0
 
 
@@ -155,3 +175,46 @@ def test_a_template_download_name_cannot_be_broken_by_the_sector_parameter(staff
     assert response["Content-Disposition"] == (
         'attachment; filename="templat-34.04.01-kesehatanxetc.csv"'
     )
+
+
+def test_the_import_audit_event_is_written_in_the_transaction_of_the_import(
+    staff: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure between the values and their audit event leaves neither (a kill -9 after
+    the commit once left a committed import without its event)."""
+    from accounts import audit
+
+    client = staff.client(Role.KECAMATAN)
+    upload = send(client, "a.csv", (FIXTURES / "long_basic.csv").read_bytes())
+    seen: list[bool] = []
+
+    def fail(*args: object, **kwargs: object) -> None:
+        from django.db import connection
+
+        seen.append(connection.in_atomic_block and DataValue.objects.count() == 3)
+        raise RuntimeError("the process dies here")
+
+    monkeypatch.setattr(audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert seen == [True]  # the values were written, in the same open transaction
+    assert not DataValue.objects.exists() and not ValueChange.objects.exists()
+    upload.refresh_from_db()
+    assert upload.status != Status.COMMITTED
+
+
+def test_a_user_cannot_queue_more_background_checks_than_the_limit(
+    staff: Cast, settings: Any
+) -> None:
+    settings.INTAKE_BACKGROUND_KB = 0  # every file goes to the worker
+    settings.JOBS_MAX_UNFINISHED_PER_USER = 1
+    client = staff.client(Role.KECAMATAN)
+    content = (FIXTURES / "long_basic.csv").read_bytes()
+    first = send(client, "a.csv", content)
+    assert first.status == Status.CHECKING
+
+    response = client.post("/impor/", {"file": SimpleUploadedFile("b.csv", content)})
+
+    assert response.status_code == 200
+    assert "batas 1" in response.content.decode()
+    assert Upload.objects.count() == 1
