@@ -86,7 +86,9 @@ def read(table: Table, options: Options) -> Aggregate:
         key = (place, period, child)
         previous = latest.get(key)
         if previous is not None:
-            notes["anak diukur lebih dari sekali sebulan: yang terakhir dihitung"] += 1
+            notes[
+                "anak diukur lebih dari sekali sebulan: yang terakhir dihitung / latest of the month"
+            ] += 1
             if previous[0] > measured:
                 continue
         latest[key] = (measured, number, scores)
