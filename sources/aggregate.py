@@ -160,17 +160,6 @@ def parse_date(cell: Cell) -> date:
     raise BadCell("tanggal tidak terbaca (pakai YYYY-MM-DD atau DD/MM/YYYY) / unreadable date")
 
 
-def age_in_days(born: date, on: date) -> int:
-    return (on - born).days
-
-
-def completed_years(born: date, on: date) -> int:
-    years = on.year - born.year
-    if (on.month, on.day) < (born.month, born.day):
-        years -= 1
-    return years
-
-
 def dotted(code: str) -> str:
     """`3404012001` → `34.04.01.2001`; a dotted code as it is."""
     digits = re.sub(r"\D", "", code)
