@@ -81,7 +81,7 @@ class IdmPlan:
 
     @property
     def value_count(self) -> int:
-        return len(self.entries) * (len(ELEMENTS) + 1)
+        return len(self.entries) * (len(ELEMENTS) + 2)  # and IDM_MAJU_MANDIRI, IDM_KELAS
 
     def chunks(self) -> Iterator[list[ValueInput]]:
         period = str(self.year)

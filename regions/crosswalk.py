@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
+
 from regions.models import CodeChangeKind, Level, Region, RegionCodeChange
 
 _PREFIX = re.compile(r"^(desa|kelurahan|kel\.|kalurahan|kampung|kampong|ds\.|gampong)\s+")
@@ -76,3 +78,18 @@ def record_name_matches(
     before = RegionCodeChange.objects.count()
     RegionCodeChange.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return RegionCodeChange.objects.count() - before
+
+
+def former_matching(query: str) -> QuerySet[RegionCodeChange]:
+    """Crosswalk entries whose old code starts with, or old name contains, `query`."""
+    query = query.strip()
+    if not query:
+        return RegionCodeChange.objects.none()
+    if query[:1].isdigit():
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if "." not in query and len(digits) > 2:
+            query = ".".join(p for p in (digits[0:2], digits[2:4], digits[4:6], digits[6:10]) if p)
+        return RegionCodeChange.objects.filter(
+            Q(old_code=query) | Q(old_code__startswith=query + ".")
+        )
+    return RegionCodeChange.objects.filter(old_name__icontains=query)
