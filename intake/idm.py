@@ -24,7 +24,7 @@ from intake.parsing import (
     parse_number,
     text,
 )
-from regions.models import Level, Region
+from regions.models import Kind, Level, Region
 
 STATUSES = ("MANDIRI", "MAJU", "BERKEMBANG", "TERTINGGAL", "SANGAT TERTINGGAL")
 ELEMENTS = {"iks": "IDM_IKS", "ike": "IDM_IKE", "ikl": "IDM_IKL", "nilai_idm": "IDM_SKOR"}
@@ -77,18 +77,21 @@ def plan_idm(stream: IO[bytes], *, size: int, year: int | None = None) -> IdmPla
         status = text(cell(cells, f"status_idm_{year}")).upper()
         province = text(cells[province_col]) if province_col is not None else code[:2]
         rows.append((number, code, status, province, cells))
-    known = set()
+    known: dict[str, str] = {}  # desa code → kind
     codes = sorted({r[1] for r in rows})
     for start in range(0, len(codes), 900):
-        known |= set(
+        known.update(
             Region.objects.filter(
                 code__in=codes[start : start + 900], level=Level.DESA
-            ).values_list("code", flat=True)
+            ).values_list("code", "kind")
         )
     period = str(year)
     for number, code, status, province, cells in rows:
         if code not in known:
             plan.unmatched.append((code, province, status))
+            continue
+        if known[code] == Kind.KELURAHAN:  # the IDM elements are desa-only (save_values)
+            plan.skipped.append((number, f"{code}: kelurahan, IDM hanya untuk desa / desa only"))
             continue
         if status not in STATUSES:
             plan.skipped.append((number, f"status IDM {status!r} tidak dikenal / unknown status"))
