@@ -10,6 +10,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import audit  # noqa: F401  (connects the login signal receivers)
+        from accounts.scoping import regions_for_user
+        from regions.models import RegionQuerySet
+
+        # Region.objects.for_user applies the scoping rules of this app.
+        RegionQuerySet.user_filter = staticmethod(regions_for_user)
 
 
 class AdminConfig(admin_apps.AdminConfig):

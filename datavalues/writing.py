@@ -588,15 +588,19 @@ class _KeyChecks:
 
 
 def _check_keys(user_id: int | None, upload_id: int | None, element_ids: set[int]) -> None:
-    from django.contrib.auth import get_user_model
-
-    from intake.models import Upload
-
     _share_keys(DataElement._meta.db_table, element_ids)
     if user_id is not None:
-        _share_keys(get_user_model()._meta.db_table, {user_id})
+        _share_keys(_related_table("changed_by"), {user_id})
     if upload_id is not None:
-        _share_keys(Upload._meta.db_table, {upload_id})
+        _share_keys(_related_table("upload"), {upload_id})
+
+
+def _related_table(field: str) -> str:
+    """The table a history row's foreign key points to (the upload lives in intake, above
+    this app: read through the model, not imported)."""
+    model = ValueChange._meta.get_field(field).related_model
+    assert model is not None and not isinstance(model, str)
+    return str(model._meta.db_table)
 
 
 def _sqlite_enforces_keys() -> bool:

@@ -5,7 +5,8 @@ The code prefix *is* the tree: `34` ⊃ `34.02` ⊃ `34.02.01` ⊃ `34.02.01.200
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.db import connection, models
 from django.db.models import Q
@@ -59,6 +60,10 @@ def within_code(code: str) -> Q:
     return Q(code__startswith=code + ".")
 
 
+# (queryset, user, with_ancestors=…) → the regions of the queryset the user may see.
+UserFilter = Callable[..., "RegionQuerySet"]
+
+
 class RegionQuerySet(models.QuerySet["Region"]):
     def descendants_of(self, code: str) -> RegionQuerySet:
         return self.filter(within_code(code))
@@ -83,14 +88,19 @@ class RegionQuerySet(models.QuerySet["Region"]):
             return self.filter(Q(code=text) | within_code(text)) if text else self.none()
         return self.filter(name__icontains=text)
 
+    # Set by accounts when it loads (accounts/apps.py): the scoping rules live there, and
+    # regions, at the bottom of the dependencies, does not import accounts. None: deny.
+    user_filter: ClassVar[UserFilter | None] = None
+
     def for_user(self, user: Any, *, with_ancestors: bool = False) -> RegionQuerySet:
         """Regions in the user's scope; `with_ancestors` adds the path down to them.
 
         The rules live in accounts.scoping; ancestors are for navigation, never for data.
         """
-        from accounts.scoping import regions_for_user
-
-        return regions_for_user(self, user, with_ancestors=with_ancestors)
+        rule = RegionQuerySet.user_filter
+        if rule is None:
+            return self.none()
+        return rule(self, user, with_ancestors=with_ancestors)
 
 
 class Region(models.Model):
