@@ -8,9 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from regions.codes import ancestor_codes_of, level_of, parent_code_of, within_code
+
+__all__ = [
+    "Kind",
+    "Level",
+    "Region",
+    "RegionQuerySet",
+    "ancestor_codes_of",
+    "level_of",
+    "parent_code_of",
+    "within_code",
+]
 
 EDITION_2025 = "Kepmendagri 300.2.2-2138/2025"
 
@@ -31,33 +44,6 @@ class Kind(models.TextChoices):
     DESA = "desa", _("Desa")
     KELURAHAN = "kelurahan", _("Kelurahan")
     DESA_ADAT = "desa_adat", _("Desa adat")
-
-
-def level_of(code: str) -> int:
-    return code.count(".") + 1
-
-
-def parent_code_of(code: str) -> str | None:
-    return code.rsplit(".", 1)[0] if "." in code else None
-
-
-def ancestor_codes_of(code: str) -> list[str]:
-    """Codes of the ancestors, from the province down (not the region itself)."""
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
-
-
-def within_code(code: str) -> Q:
-    """A filter on `code` for every region strictly below `code`.
-
-    PostgreSQL: `LIKE 'code.%'`, served by the varchar_pattern_ops ("_like") index Django
-    creates for a character primary key, whatever the database collation. SQLite: a range on the binary-collated primary key, because SQLite's
-    LIKE is case-insensitive and never uses an ordinary index.
-    """
-    if connection.vendor == "sqlite":
-        # '/' is the character right after '.' in ASCII.
-        return Q(code__gt=code + ".", code__lt=code + "/")
-    return Q(code__startswith=code + ".")
 
 
 # (queryset, user, with_ancestors=…) → the regions of the queryset the user may see.
