@@ -167,6 +167,11 @@ def _resolve(plan: IdmPlan, rows: list[IdmRow], *, match_names: bool) -> None:
     stored = stored_resolutions()
     claims: dict[str, list[IdmRow]] = {}
     for row in rows:
+        if row.code in desa.kelurahan:  # the IDM elements are desa-only (save_values)
+            plan.skipped.append(
+                (row.number, f"{row.code}: kelurahan, IDM hanya untuk desa / desa only")
+            )
+            continue
         if row.code in desa.names:
             row.target = row.code
         elif (found := stored.get(row.code)) is not None and found.code in desa.names:

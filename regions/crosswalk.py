@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from regions.models import CodeChangeKind, Level, Region, RegionCodeChange
+from regions.models import CodeChangeKind, Kind, Level, Region, RegionCodeChange
 
 _PREFIX = re.compile(r"^(desa|kelurahan|kel\.|kalurahan|kampung|kampong|ds\.|gampong)\s+")
 
@@ -45,7 +45,11 @@ class DesaNames:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         self.by_kab: dict[tuple[str, str], list[str]] = {}
-        for code, name in Region.objects.filter(level=Level.DESA).values_list("code", "name"):
+        self.kelurahan: set[str] = set()
+        rows = Region.objects.filter(level=Level.DESA).values_list("code", "name", "kind")
+        for code, name, kind in rows:
+            if kind == Kind.KELURAHAN:
+                self.kelurahan.add(code)
             key = norm_name(name)
             self.names[code] = key
             self.by_kab.setdefault((code[:5], key), []).append(code)
