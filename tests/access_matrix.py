@@ -108,6 +108,12 @@ def _with_catalogue() -> None:
         load_catalogue()
 
 
+def _indicator_page(code: str, cast: Any, role: str) -> str:
+    """The page of one indicator of the catalogue (loaded on first use)."""
+    _with_catalogue()
+    return "/indikator/G01/"
+
+
 def _kecamatan_page(code: str, cast: Any, role: str, suffix: str = "") -> str:
     """The dashboard of the kecamatan at or above `code`; its desa links carry `code`."""
     _with_catalogue()
@@ -287,6 +293,9 @@ MATRIX: dict[str, Entry] = {
         viewer=NOT_FOUND,
     ),
     "inbox": page("/notifikasi/"),
+    # What an indicator means (dashboard/meaning.py): the catalogue is for every signed-in user.
+    "indicator-catalogue": page("/indikator/"),
+    "indicator-detail": page(_indicator_page),
     "region-root": page("/wilayah/"),
     "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
     "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
@@ -381,6 +390,8 @@ MATRIX: dict[str, Entry] = {
     ),
     # APBDes files on the web (intake/budget_views.py): the same rules as values files.
     "intake-apbdes-upload": page("/impor/apbdes/", **VALUE_WRITERS),
+    # Exports of other systems (sources/views.py): the same writers as values files.
+    "sources-upload": page("/impor/sumber/", **VALUE_WRITERS),
     "intake-apbdes-preview": page(_desa_budget_upload, **UPLOAD_OWNER),
     "intake-apbdes-report": page(
         lambda c, cast, role: _desa_budget_upload(c, cast, role, "laporan.csv"), **UPLOAD_OWNER
