@@ -246,6 +246,16 @@ def _agreed_proposal(code: str, cast: Any, role: str) -> str:
     return f"/usulan/{item.pk}/keputusan/"
 
 
+def _desa_notice(code: str, cast: Any, role: str) -> str:
+    """A notice for the desa operator: only its user may follow it."""
+    from cycle.models import Notice
+
+    notice = Notice.objects.create(
+        user=cast.users["desa"], kind="ditugaskan", key=f"uji:{role}", text="uji", href="/"
+    )
+    return f"/notifikasi/{notice.pk}/"
+
+
 def _report(name: str) -> Callable[..., str]:
     def url(code: str, cast: Any, role: str) -> str:
         return _kecamatan_page("34.04.01", cast, role, name)
@@ -279,6 +289,8 @@ MATRIX: dict[str, Entry] = {
         viewer=NOT_FOUND,
     ),
     "inbox": page("/notifikasi/"),
+    # A notice of the desa operator: followed (and marked read) by its user only.
+    "notice-open": page(_desa_notice, NOT_FOUND, desa=REDIRECT),
     "region-root": page("/wilayah/"),
     "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
     "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
