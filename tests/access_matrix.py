@@ -260,6 +260,16 @@ def _cohort(code: str, cast: Any, role: str) -> str:
     return f"/program/{loaded.cohort.pk}/"
 
 
+def _desa_notice(code: str, cast: Any, role: str) -> str:
+    """A notice for the desa operator: only its user may follow it."""
+    from cycle.models import Notice
+
+    notice = Notice.objects.create(
+        user=cast.users["desa"], kind="ditugaskan", key=f"uji:{role}", text="uji", href="/"
+    )
+    return f"/notifikasi/{notice.pk}/"
+
+
 def _report(name: str) -> Callable[..., str]:
     def url(code: str, cast: Any, role: str) -> str:
         return _kecamatan_page("34.04.01", cast, role, name)
@@ -296,6 +306,8 @@ MATRIX: dict[str, Entry] = {
     # What an indicator means (dashboard/meaning.py): the catalogue is for every signed-in user.
     "indicator-catalogue": page("/indikator/"),
     "indicator-detail": page(_indicator_page),
+    # A notice of the desa operator: followed (and marked read) by its user only.
+    "notice-open": page(_desa_notice, NOT_FOUND, desa=REDIRECT),
     "region-root": page("/wilayah/"),
     "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
     "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
