@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from accounts import audit
 from accounts.models import Action
 from catalog.periods import BadPeriod, parse_period
+from dashboard.samples import sample_data_under
 from planning import kabupaten as tables_of
 from planning.kabupaten_report import kabupaten_report, report_pdf
 from planning.oversight import latest_budget_year
@@ -58,6 +59,7 @@ def _page(
         "tables": tables,
         "csv_href": base + "format=csv",
         "xlsx_href": base + "format=xlsx",
+        "sample": sample_data_under(region.code),
         **extra,
     }
     return render(request, "planning/kabupaten/tables.html", context)
