@@ -68,17 +68,19 @@ def _page(
 @never_cache
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     region = _kabupaten(request, code)
-    year = default_year()
+    year, notice = year_from(request)
     budget_year = latest_budget_year(region.code, year + 1)
     table = tables_of.overview_table(region, year, budget_year, timezone.localdate())
+    matrix = tables_of.sector_matrix_table(region, year)
     return _page(
         request,
         region,
         "pengawasan",
         _("Pengawasan kecamatan"),
-        [table],
+        [table, matrix],
         year=year,
         budget_year=budget_year,
+        notice=notice,
         links=True,
     )
 
