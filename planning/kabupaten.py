@@ -17,7 +17,7 @@ from datavalues.approval import State
 from datavalues.oversight import (
     approvals_by_kecamatan,
     completeness_by_kecamatan,
-    kecamatan_of,
+    units_of,
 )
 from planning.alignment import BASIC_SECTORS
 from planning.escalations import escalations
@@ -367,7 +367,7 @@ def sector_matrix_table(kabupaten: Region, year: int) -> Table:
     sectors: dict[str, str] = {}
     for indicator in indicators:
         sectors.setdefault(indicator.sector.code, indicator.sector.name_id)
-    kecamatan = kecamatan_of(kabupaten)
+    kecamatan = units_of(kabupaten)
     figures = (
         compute_figures(
             indicators=indicators, places=[Place.of(k) for k in kecamatan], period=year_of(year)

@@ -295,3 +295,14 @@ def test_the_sector_matrix_counts_the_indicators_needing_acceleration(kabupaten:
     behind = sum(f.status == FigureStatus.NEEDS_ACCELERATION for f in rated)
     assert rated  # K1 reports antenatal care
     assert rows[K1][column] == str(behind)
+
+
+def test_the_province_overview_sums_its_kabupaten(kabupaten: None) -> None:
+    admin = client_for("pusat", "admin", None)
+    rows = rows_of(admin.get("/provinsi/91/pengawasan/?periode=2024&format=csv"))
+    dpmd = client_for("dpmd", "kabupaten", KAB)
+    kab = rows_of(dpmd.get(f"/kabupaten/{KAB}/pengawasan/?periode=2024&format=csv"))
+    assert rows[KAB][2] == "5"  # desa/kelurahan of 91.01
+    assert int(rows[KAB][7]) == sum(int(kab[k][7]) for k in (K1, K2))  # open follow-ups
+    assert int(rows[OTHER_KAB][7]) == FollowUp.objects.under(OTHER_KAB).count()
+    assert dpmd.get("/provinsi/91/pengawasan/").status_code == 404
