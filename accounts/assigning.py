@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import Action, Assignment, AuditEvent, Role
-from accounts.scoping import Scope, forget_scope, is_within_or_equal, scope_of, subtree_q
+from accounts.scoping import Scope, forget_scope, scope_of
+from regions.codes import is_within_or_equal, subtree_q
 
 # The actor recorded when a change comes from a management command (no user).
 COMMAND_ACTOR = "manage.py"

@@ -23,13 +23,16 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
-from django.db.models import F, Q
-from django.db.models.lookups import StartsWith
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from accounts.models import Assignment, Role
-from regions.models import Region, ancestor_codes_of
+
+# is_within_or_equal and subtree_q live in regions.codes; importable from here as before.
+from regions.codes import ancestor_codes_of
+from regions.codes import is_within_or_equal as is_within_or_equal
+from regions.codes import subtree_q as subtree_q
+from regions.models import Region
 
 if TYPE_CHECKING:
     from regions.models import RegionQuerySet
@@ -176,20 +179,6 @@ class Scope:
 
 
 EMPTY_SCOPE = Scope()
-
-
-def is_within_or_equal(code: str, root: str) -> bool:
-    return code == root or code.startswith(root + ".")
-
-
-def subtree_q(field_name: str, code: str) -> Q:
-    """Every value of a code field strictly below `code` (see regions.models.within_code)."""
-    if connection.vendor == "sqlite":
-        # '/' follows '.' in ASCII; SQLite compares the binary-collated codes.
-        return Q(**{f"{field_name}__gt": code + ".", f"{field_name}__lt": code + "/"})
-    # A lookup expression, so that a foreign key ("desa", "desa_id") works like a string
-    # field: `desa_id__startswith` is refused for foreign keys.
-    return Q(StartsWith(F(field_name), code + "."))
 
 
 def scope_of(user: Any) -> Scope:

@@ -38,6 +38,8 @@ class IndicatorOut(Schema):
     description_en: str
     targets: list[TargetOut]
     no_target_reason: str
+    time_rule: str
+    reporters: str
     is_local: bool
 
 
@@ -88,6 +90,8 @@ def indicator_list(request: HttpRequest, sector: str = "") -> list[IndicatorOut]
                 for t in i.targets.all()
             ],
             no_target_reason=i.no_target_reason,
+            time_rule=i.time_rule,
+            reporters=i.reporters,
             is_local=i.is_local,
         )
         for i in rows

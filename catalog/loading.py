@@ -23,8 +23,10 @@ from catalog.models import (
     DataElement,
     Direction,
     Indicator,
+    Reporters,
     Sector,
     Target,
+    TimeRule,
     ValueType,
 )
 from catalog.periods import BadPeriod, PeriodType
@@ -178,6 +180,17 @@ def parse_catalogue(text: str) -> dict[str, Any]:
                     f"{where}: sumber target harus URL / a target's source must be a URL."
                 )
             targets.append((value, basis, valid_from, valid_to, verified, source))
+        time_rule = str(row.get("time_rule") or TimeRule.LEVEL)
+        if time_rule not in TimeRule.values:
+            errors.append(
+                f"{where}: time_rule harus level/cumulative/same_month / "
+                "must be level, cumulative or same_month."
+            )
+        reporters = str(row.get("reporters") or Reporters.BOTH)
+        if reporters not in Reporters.values:
+            errors.append(
+                f"{where}: reporters harus both/desa/kelurahan / must be both, desa or kelurahan."
+            )
         no_target = str(row.get("no_target") or "")
         in_force = any(
             f <= TARGETS_REQUIRED_FROM and (t is None or t >= TARGETS_REQUIRED_FROM)
@@ -198,6 +211,8 @@ def parse_catalogue(text: str) -> dict[str, Any]:
             "description": str(row.get("description", "")),
             "description_en": str(row.get("description_en", "")),
             "no_target_reason": no_target,
+            "time_rule": time_rule,
+            "reporters": reporters,
             "sector": row.get("sector"),
             "period_type": _period_type(row.get("period_type"), where, errors),
             "order": order,

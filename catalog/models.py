@@ -42,6 +42,31 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("makin rendah makin baik")
 
 
+class TimeRule(models.TextChoices):
+    """How a figure for a period shorter than a year is judged against the annual target."""
+
+    LEVEL = "level", _("tingkat: dibandingkan langsung dengan target tahunan")
+    CUMULATIVE = (
+        "cumulative",
+        _("kumulatif: dibandingkan dengan bagian target tahunan yang jatuh dalam periode"),
+    )
+    # A prevalence measured in some months (stunting in the February and August weighing):
+    # numerator and denominator of a longer period come from the same month, the latest
+    # month of the period in which the desa reported both.
+    SAME_MONTH = (
+        "same_month",
+        _("bulan yang sama: pembilang dan penyebut dari bulan terakhir yang memuat keduanya"),
+    )
+
+
+class Reporters(models.TextChoices):
+    """Which villages report an indicator: the 'expected' of its coverage."""
+
+    BOTH = "both", _("desa dan kelurahan")
+    DESA = "desa", _("hanya desa")
+    KELURAHAN = "kelurahan", _("hanya kelurahan")
+
+
 class Sector(models.Model):
     code = models.SlugField(_("kode"), max_length=20, unique=True)
     name_id = models.CharField(_("nama"), max_length=100)
@@ -168,6 +193,12 @@ class Indicator(models.Model):
     # Why the indicator has no target (no numeric target in any regulation, a context
     # figure, a ceiling rather than a target, ...): shown wherever a target would be.
     no_target_reason = models.TextField(_("alasan tanpa target"), blank=True)
+    time_rule = models.CharField(
+        _("aturan waktu"), max_length=12, choices=TimeRule.choices, default=TimeRule.LEVEL
+    )
+    reporters = models.CharField(
+        _("pelapor"), max_length=10, choices=Reporters.choices, default=Reporters.BOTH
+    )
     is_local = models.BooleanField(_("tambahan lokal"), default=False)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -341,7 +372,9 @@ __all__ = [
     "Direction",
     "Indicator",
     "Period",
+    "Reporters",
     "Sector",
     "Target",
+    "TimeRule",
     "ValueType",
 ]

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.text.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -92,6 +93,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `named`: catalogue names in the page's language (catalog/templatetags/names.py).
+            "builtins": ["catalog.templatetags.names"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -190,6 +193,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Uploaded data files (intake): size limit in MB, checked before anything is parsed.
 INTAKE_MAX_UPLOAD_MB = env_int("INTAKE_MAX_UPLOAD_MB", 50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An upload over INTAKE_MAX_UPLOAD_MB is dropped while the body is read, before it is spooled
+# to disk (the proxy in front should refuse far bigger bodies first: client_max_body_size).
+FILE_UPLOAD_HANDLERS = [
+    "intake.upload_limit.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded files' contents are deleted after this many days (digest, size and counts stay);
+# one user's kept uploads may take this many MB together.
+INTAKE_KEEP_DAYS = env_int("INTAKE_KEEP_DAYS", 30)
+INTAKE_QUOTA_MB = env_int("INTAKE_QUOTA_MB", 200)
 # Files of at least this many KB are checked and imported by the background worker with a
 # progress bar; smaller ones inside the request, as before (0: every file in the background).
 INTAKE_BACKGROUND_KB = env_int("INTAKE_BACKGROUND_KB", 1024)
@@ -257,3 +271,5 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/")
 # A period is the default of the dashboards only when at least this share of the expected
 # reporters (desa) sent values for it; below it, figures are marked as partial.
 COVERAGE_THRESHOLD_PCT = env_int("COVERAGE_THRESHOLD_PCT", 80)
+# Run once a day by the background worker (`manage.py runjobs`, see jobs/daily.py).
+DAILY_JOBS = ["cycle.notices.daily"]

@@ -9,9 +9,11 @@ passes free text through `plain_text` (forms through `PlainTextField`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 # Characters that mean "new line": vertical tab, form feed, the file/group/record separators,
 # NEL and the Unicode line and paragraph separators.
@@ -44,3 +46,25 @@ class PlainTextField(forms.CharField):
         if not isinstance(text, str):
             return text
         return plain_text(text, multiline=self.multiline).strip() if self.strip else text
+
+
+class RefuseNulMiddleware:
+    """400 for a NUL character in the path or the query string.
+
+    No one types NUL, and PostgreSQL cannot store or even compare it in text (500 on every
+    lookup that uses the value). Forms refuse it already (Django's CharField); JSON bodies are
+    checked item by item (an unknown code, a normalised source).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if "\x00" in request.path or any(
+            "\x00" in value for _name, values in request.GET.lists() for value in values
+        ):
+            return JsonResponse(
+                {"detail": "Karakter NUL tidak diterima. / NUL characters are not accepted."},
+                status=400,
+            )
+        return self.get_response(request)

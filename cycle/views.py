@@ -19,6 +19,7 @@ from cycle import notices
 from cycle.navigation import WORKING_ROLES
 from cycle.work import desa_work, kecamatan_work
 from dashboard import views as dashboard_views
+from dashboard.samples import sample_data_under
 from datavalues.review import may_decide, queue
 from planning.followups import FollowUp, Owner, Status, change_status
 from regions.models import Level, Region
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "dashboard": dashboard,
             "unread": notices.unread(request.user)[:5],
+            "sample": sample_data_under(code),
         },
     )
 
@@ -108,6 +110,7 @@ def desa_follow_ups(request: HttpRequest, code: str) -> HttpResponse:
             "may_report": _may_report(request, code),
             "progress": PROGRESS,
             "desa_owner": Owner.DESA,
+            "sample": sample_data_under(code),
         },
     )
 

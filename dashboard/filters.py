@@ -1,4 +1,4 @@
-"""The page's filters (periode, sektor, indikator, urut) read from the URL.
+"""The page's filters (periode, sektor, indikator, urut, fokus) read from the URL.
 
 A bad value never breaks the page: it is replaced by a sensible default and the page says
 so. The defaults: the latest year whose coverage reaches the threshold (else the latest
@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from analytics.focus import theme_named
 from catalog.models import Indicator, Sector
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
 from dashboard.coverage import Coverage, default_year
@@ -30,6 +31,7 @@ class Filters:
     notices: list[str] = field(default_factory=list)
     # year → coverage, when the page knows how many desa it expects (dashboard/coverage.py)
     coverage: Mapping[int, Coverage] = field(default_factory=dict)
+    focus: str = ""  # a focus theme of analytics/focus.py for the priorities, "" = sector
 
     @property
     def options(self) -> list[tuple[str, str]]:
@@ -53,6 +55,7 @@ class Filters:
             "sektor": self.sector.code,
             "indikator": self.indicator.code,
             "urut": self.sort,
+            "fokus": self.focus,
         }
         values.update(changes)
         return "?" + urlencode({k: v for k, v in values.items() if v})
@@ -116,7 +119,11 @@ def choose(
     sort = params.get("urut", "").strip()
     if sort and not any(i.code == sort for i in in_sector):
         sort = ""
+    focus = params.get("fokus", "").strip()
+    if theme_named(focus) is None:
+        notices.append(_("Fokus “%(code)s” tidak dikenal.") % {"code": focus[:30]})
+        focus = ""
     choices = [PeriodSpec(y, 1, PeriodType.YEAR) for y in sorted(years, reverse=True)]
     if period not in choices:
         choices.insert(0, period)
-    return Filters(period, sector, indicator, sort, choices, notices, coverage)
+    return Filters(period, sector, indicator, sort, choices, notices, coverage, focus)

@@ -21,10 +21,14 @@ from analytics.figures import (
     Figure,
     Place,
     compute_figures,
+    expected_for,
     indicators_with_targets,
+    kelurahan_under,
 )
+from analytics.focus import SECTOR_VIEW, THEMES, theme_named
 from analytics.idm import class_counts, class_of_score, official_class
 from analytics.tables import Table, desa_table, expected_from, yearly_table
+from catalog.meaning import named_expression
 from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
 from dashboard import charts, choropleth, coverage, scorecard
@@ -191,7 +195,25 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
 
     keep = filters.query(indikator="", urut="")
     hrefs = {p.code: dashboard_url(p, keep) for p in child_places}
-    own = {i.code: table.figure(place, i, period, expected) for i in indicators}
+    theme = theme_named(filters.focus) or SECTOR_VIEW
+    if theme.is_sector_view:
+        ranked = priorities(child_places, child_figures, hrefs)
+    else:
+        themed = [i for i in indicators if theme.covers(i.code)]
+        ranked = priorities(
+            child_places,
+            compute_figures(indicators=themed, places=child_places, period=period)
+            if child_places
+            else [],
+            hrefs,
+            theme,
+        )
+    kelurahan = kelurahan_under([place]) if place.level < Level.DESA else {}
+    totals = {place.code: expected}
+    own = {
+        i.code: table.figure(place, i, period, expected_for(i, place, totals, kelurahan))
+        for i in indicators
+    }
     parent_own = {i.code: table.figure(parent, i, period) for i in in_sector} if parent else {}
 
     cards = [
@@ -225,6 +247,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         )
     target = filters.indicator.target_for(period.year)
     current = own[filters.indicator.code]
+    elements = counted_elements()
     context.update(
         filters=filters,
         sectors=sectors,
@@ -246,13 +269,25 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         series=series,
         current=current,
         current_cell=scorecard.cell(current),
-        current_counts=scorecard.counts_text(current, counted_elements()),
+        current_counts=scorecard.counts_text(current, elements),
+        formula_numerator=named_expression(filters.indicator.numerator, elements),
+        formula_denominator=named_expression(filters.indicator.denominator, elements),
         current_target=scorecard.target_text(filters.indicator, current),
         parent_cell=scorecard.cell(parent_own[filters.indicator.code]) if parent else None,
         looks=ORDER,
         unsort_href=filters.query(urut=""),
-        coverage=percent(current.reporting / expected * 100 if expected else None),
-        priorities=priorities(child_places, child_figures, hrefs),
+        coverage=percent(current.reporting / current.expected * 100 if current.expected else None),
+        priorities=ranked,
+        themes=THEMES,
+        worst=[
+            (
+                w,
+                reverse("recommendations", args=[w.place.code]) + f"?periode={period.year}"
+                if w.place.level == Level.DESA
+                else "",
+            )
+            for w in ranked.worst_problems()
+        ],
         idm_classes=class_counts(place.code, period.year),
         has_data=any(f.reporting for f in own.values()),
         budget_href=reverse("budget-alignment", args=[place.code]) + keep

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from analytics.figures import Figure, Place
+from analytics.time_rules import target_due
 from catalog.expressions import SUM, parse_expression
 from catalog.models import DataElement, Direction, Indicator, Sector, ValueType
 from dashboard.numbers import number, percent, signed
@@ -59,7 +60,14 @@ def target_text(indicator: Indicator, figure: Figure | None) -> str:
     sign = "≥" if indicator.direction == Direction.HIGHER else "≤"
     # Targets are round numbers: "≥ 90%" reads faster than "≥ 90,0%".
     decimals = 0 if target.value == round(target.value) else indicator.decimals
-    return f"{sign} {number(target.value, decimals)}{unit_suffix(indicator)}"
+    annual = f"{number(target.value, decimals)}{unit_suffix(indicator)}"
+    due = target_due(indicator, target, figure.period) if figure else None
+    if figure is not None and due is not None and due != target.value:
+        # A cumulative count in part of a year: judged against the share due so far.
+        months = figure.period.type.months
+        shown = f"{number(due, max(indicator.decimals, 1))}{unit_suffix(indicator)}"
+        return f"{sign} {shown} ({annual} × {months}/12)"
+    return f"{sign} {annual}"
 
 
 @dataclass

@@ -24,7 +24,7 @@ from catalog.models import DataElement, Sector
 from catalog.periods import PeriodSpec, parse_period
 from datavalues import approval
 from datavalues.approval import ApprovalStep, PeriodApproval, State
-from datavalues.models import DataValue, ValueChange
+from datavalues.models import SAMPLE_SOURCE, DataValue, ValueChange
 from datavalues.validation import Candidate, check_batch, rules
 from regions.models import Kind, Region
 
@@ -92,6 +92,7 @@ class Review:
     parts: list[SectorPart]
     changes: list[ValueChange]
     since: datetime | None  # the last approval, None when never approved
+    sample: bool = False  # sample values ("contoh") among them: the page must say so
 
     @property
     def expected(self) -> int:
@@ -148,6 +149,7 @@ def review(*, region: Region, period: str, changes_limit: int = 100) -> Review:
             )[:changes_limit]
         ),
         since=last,
+        sample=any(v.source == SAMPLE_SOURCE for v in values),
     )
 
 

@@ -81,7 +81,7 @@ class IdmPlan:
 
     @property
     def value_count(self) -> int:
-        return len(self.entries) * (len(ELEMENTS) + 1)
+        return len(self.entries) * (len(ELEMENTS) + 2)  # and IDM_MAJU_MANDIRI, IDM_KELAS
 
     def chunks(self) -> Iterator[list[ValueInput]]:
         period = str(self.year)
@@ -167,6 +167,11 @@ def _resolve(plan: IdmPlan, rows: list[IdmRow], *, match_names: bool) -> None:
     stored = stored_resolutions()
     claims: dict[str, list[IdmRow]] = {}
     for row in rows:
+        if row.code in desa.kelurahan:  # the IDM elements are desa-only (save_values)
+            plan.skipped.append(
+                (row.number, f"{row.code}: kelurahan, IDM hanya untuk desa / desa only")
+            )
+            continue
         if row.code in desa.names:
             row.target = row.code
         elif (found := stored.get(row.code)) is not None and found.code in desa.names:

@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts import audit
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
-from intake import importing, tasks
+from intake import importing, tasks, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
@@ -78,6 +78,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
                     importing.record_plan(upload, plan)
                     log.info("upload %s by %s: %s", upload.pk, request.user, plan.counts)
                 return redirect("intake-preview", pk=upload.pk)
+    upload_limit.show_refusal(request, form)
     uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind="values")[:20]
     return render(
         request,
@@ -134,6 +135,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intake-preview", pk=upload.pk)
     accept = bool(request.POST.get("accept"))
     if tasks.in_background(upload):
+        try:
+            tasks.check_capacity(request.user)
+        except limits.Busy as busy:
+            messages.error(request, str(busy))
+            return redirect("intake-preview", pk=upload.pk)
         if not tasks.queue_import(upload, by=request.user, accept_warnings=accept):
             messages.info(request, _("Berkas ini sedang atau sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)

@@ -28,6 +28,7 @@ from django_tasks.utils import (
     normalize_json,
 )
 
+from jobs import daily
 from jobs.backend import DatabaseBackend, result_of
 from jobs.models import Job, JobStatus
 
@@ -132,6 +133,7 @@ def work(
             done += 1
             log.info("job %s %s: %s", job.pk, job.task_path, job.status)
             continue
+        daily.run_due()  # the queue is empty: time for the once-a-day jobs
         if once:
             break
         time.sleep(interval)

@@ -44,7 +44,7 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         return self.filter(status__in=OPEN, due_date__lt=today)
 
     def under(self, code: str) -> FollowUpQuerySet:
-        from accounts.scoping import subtree_q
+        from regions.codes import subtree_q
 
         return self.filter(subtree_q("desa", code))
 

@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from regions.models import CodeChangeKind, Level, Region, RegionCodeChange
+from django.db.models import Q, QuerySet
+
+from regions.models import CodeChangeKind, Kind, Level, Region, RegionCodeChange
 
 _PREFIX = re.compile(r"^(desa|kelurahan|kel\.|kalurahan|kampung|kampong|ds\.|gampong)\s+")
 
@@ -43,7 +45,11 @@ class DesaNames:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         self.by_kab: dict[tuple[str, str], list[str]] = {}
-        for code, name in Region.objects.filter(level=Level.DESA).values_list("code", "name"):
+        self.kelurahan: set[str] = set()
+        rows = Region.objects.filter(level=Level.DESA).values_list("code", "name", "kind")
+        for code, name, kind in rows:
+            if kind == Kind.KELURAHAN:
+                self.kelurahan.add(code)
             key = norm_name(name)
             self.names[code] = key
             self.by_kab.setdefault((code[:5], key), []).append(code)
@@ -76,3 +82,18 @@ def record_name_matches(
     before = RegionCodeChange.objects.count()
     RegionCodeChange.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return RegionCodeChange.objects.count() - before
+
+
+def former_matching(query: str) -> QuerySet[RegionCodeChange]:
+    """Crosswalk entries whose old code starts with, or old name contains, `query`."""
+    query = query.strip()
+    if not query:
+        return RegionCodeChange.objects.none()
+    if query[:1].isdigit():
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if "." not in query and len(digits) > 2:
+            query = ".".join(p for p in (digits[0:2], digits[2:4], digits[4:6], digits[6:10]) if p)
+        return RegionCodeChange.objects.filter(
+            Q(old_code=query) | Q(old_code__startswith=query + ".")
+        )
+    return RegionCodeChange.objects.filter(old_name__icontains=query)

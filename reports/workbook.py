@@ -69,6 +69,8 @@ def workbook_bytes(report: KecamatanReport) -> bytes:
         ("Catatan", "Nilai = Σ pembilang ÷ Σ penyebut × faktor; bukan rata-rata persentase."),
     ):
         cover.append(list(row))
+    if report.sample:
+        cover.append(["DATA CONTOH", "Angka dibuat untuk peragaan, bukan data resmi desa."])
     for table in TABLES.values():
         result: Table = table.build(report)
         _sheet(book, table.sheet, result.header, result.rows)

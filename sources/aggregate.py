@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from intake.parsing import BadCell, BadFile, Cell, normalise_header, text
+from intake.parsing import BadCell, BadFile, Cell, Table, normalise_header, text
 
 # The long layout of `importvalues`, plus where the numbers come from in the source file.
 HEADER = ["kode_wilayah", "nama_desa", "kode_data", "periode", "nilai", "sumber", "keterangan"]
@@ -105,6 +106,26 @@ def find_columns(
     return found
 
 
+def find_header(
+    table: Table, wanted: dict[str, tuple[str, ...]], *, required: Iterable[str], scan: int = 15
+) -> tuple[Table, dict[str, int]]:
+    """The header and its columns. Exports often put a title block (system, desa, date)
+    above the header: then the first of the next `scan` rows that has every required
+    column is the header, and the data start below it."""
+    required = tuple(required)
+    try:
+        return table, find_columns(table.header, wanted, required=required)
+    except BadFile as first:
+        for _number, cells in itertools.islice(table.rows, scan):
+            header = [text(c) for c in cells]
+            try:
+                columns = find_columns(header, wanted, required=required)
+            except BadFile:
+                continue
+            return replace(table, header=header), columns
+        raise first from None
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", normalise_header(name))
 
@@ -139,12 +160,45 @@ def parse_date(cell: Cell) -> date:
     raise BadCell("tanggal tidak terbaca (pakai YYYY-MM-DD atau DD/MM/YYYY) / unreadable date")
 
 
-def age_in_days(born: date, on: date) -> int:
-    return (on - born).days
+def dotted(code: str) -> str:
+    """`3404012001` → `34.04.01.2001`; a dotted code as it is."""
+    digits = re.sub(r"\D", "", code)
+    if len(digits) == 10 and "." not in code:
+        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+    return code.strip()
 
 
-def completed_years(born: date, on: date) -> int:
-    years = on.year - born.year
-    if (on.month, on.day) < (born.month, born.day):
-        years -= 1
-    return years
+def require_place_columns(columns: dict[str, int], options: Options) -> None:
+    """A file must name its desa by code, or by name inside the given kecamatan, unless
+    the operator names the one desa of the whole file."""
+    by_name = "desa" in columns and bool(options.kecamatan)
+    if not options.desa and "kode_desa" not in columns and not by_name:
+        raise BadFile(
+            "Berkas tanpa kolom Kode Desa: berikan --desa KODE (satu desa) atau "
+            "--kecamatan KODE (cocokkan kolom nama desa). / No desa code column: give "
+            "--desa or --kecamatan."
+        )
+
+
+def place_of(cells: list[Cell], columns: dict[str, int], options: Options) -> Place | None:
+    """The desa of a row: the operator's, the row's code, or its name (None: neither)."""
+    if options.desa:
+        return Place(code=options.desa)
+    code = text(cell_at(cells, columns.get("kode_desa")))
+    if code:
+        return Place(code=dotted(code))
+    name = " ".join(text(cell_at(cells, columns.get("desa"))).split()).upper()
+    if name and options.kecamatan:
+        return Place(name=name)  # one spelling per desa: "Balecatur" is "BALECATUR"
+    return None
+
+
+def year_of(options: Options) -> str:
+    """The year a file without dates is about: the operator's, else this year."""
+    period = options.period or str(options.today.year)
+    if not re.fullmatch(r"\d{4}", period) or int(period) > options.today.year:
+        raise BadFile(
+            f"Periode {period!r}: tahun data (YYYY, bukan masa depan). / "
+            "The period is a year (YYYY, not in the future)."
+        )
+    return period

@@ -21,9 +21,18 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from intake.parsing import BadCell, BadFile, Cell, Table, is_blank, parse_number, text
+from intake.parsing import BadCell, Cell, Table, is_blank, parse_number, text
 from sources import growth
-from sources.aggregate import Aggregate, Options, Place, cell_at, find_columns, parse_date
+from sources.aggregate import (
+    Aggregate,
+    Options,
+    Place,
+    cell_at,
+    find_header,
+    parse_date,
+    place_of,
+    require_place_columns,
+)
 
 KIND = "eppgbm"
 SOURCE = "e-PPGBM"
@@ -52,23 +61,9 @@ ELEMENTS = {
 SCORE_NAMES = {"z_lhfa": "TB/U", "z_wfa": "BB/U", "z_wflh": "BB/TB"}
 
 
-def dotted(code: str) -> str:
-    """`3404012001` → `34.04.01.2001`; a dotted code as it is."""
-    digits = re.sub(r"\D", "", code)
-    if len(digits) == 10 and "." not in code:
-        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-    return code.strip()
-
-
 def read(table: Table, options: Options) -> Aggregate:
-    columns = find_columns(table.header, COLUMNS, required=REQUIRED)
-    by_name = "desa" in columns and bool(options.kecamatan)
-    if not options.desa and "kode_desa" not in columns and not by_name:
-        raise BadFile(
-            "Berkas tanpa kolom Kode Desa: berikan --desa KODE (satu desa) atau "
-            "--kecamatan KODE (cocokkan kolom Desa/Kel). / No desa code column: give "
-            "--desa or --kecamatan."
-        )
+    table, columns = find_header(table, COLUMNS, required=REQUIRED)
+    require_place_columns(columns, options)
     result = Aggregate(kind=KIND, source=SOURCE)
     notes: Counter[str] = Counter()
     # The latest measurement of each child in each desa and month. The child is known by
@@ -91,7 +86,9 @@ def read(table: Table, options: Options) -> Aggregate:
         key = (place, period, child)
         previous = latest.get(key)
         if previous is not None:
-            notes["anak diukur lebih dari sekali sebulan: yang terakhir dihitung"] += 1
+            notes[
+                "anak diukur lebih dari sekali sebulan: yang terakhir dihitung / latest of the month"
+            ] += 1
             if previous[0] > measured:
                 continue
         latest[key] = (measured, number, scores)
@@ -201,16 +198,10 @@ class _Row:
         return None
 
     def place(self) -> Place | None:
-        if self.options.desa:
-            return Place(code=self.options.desa)
-        code = text(self.cell("kode_desa"))
-        if code:
-            return Place(code=dotted(code))
-        name = text(self.cell("desa"))
-        if name and self.options.kecamatan:
-            return Place(name=name)
-        self.fail("Kode Desa", "desa kosong / no desa")
-        return None
+        place = place_of(self.cells, self.columns, self.options)
+        if place is None:
+            self.fail("Kode Desa", "desa kosong / no desa")
+        return place
 
     def identity(self, born: date, male: bool) -> Any:
         nik = re.sub(r"\D", "", text(self.cell("nik")))

@@ -19,7 +19,15 @@ from collections import Counter
 from datetime import date
 
 from intake.parsing import BadCell, BadFile, Table, is_blank, text
-from sources.aggregate import Aggregate, Options, Place, cell_at, find_columns, parse_date
+from sources.aggregate import (
+    Aggregate,
+    Options,
+    Place,
+    cell_at,
+    find_header,
+    parse_date,
+    year_of,
+)
 
 KIND = "opensid"
 SOURCE = "OpenSID"
@@ -61,18 +69,13 @@ def reference_date(period: str, today: date) -> date:
 
 
 def read(table: Table, options: Options) -> Aggregate:
-    columns = find_columns(table.header, COLUMNS, required=REQUIRED)
+    table, columns = find_header(table, COLUMNS, required=REQUIRED)
     if not options.desa:
         raise BadFile(
             "Ekspor penduduk OpenSID tidak menyebut desanya: berikan --desa KODE. / "
             "An OpenSID export does not name its desa: give --desa CODE."
         )
-    period = options.period or str(options.today.year)
-    if not re.fullmatch(r"\d{4}", period) or int(period) > options.today.year:
-        raise BadFile(
-            f"Periode {period!r}: data penduduk per tahun (YYYY, bukan masa depan). / "
-            "Population is per year (YYYY, not in the future)."
-        )
+    period = year_of(options)
     on = reference_date(period, options.today)
     place = Place(code=options.desa)
     result = Aggregate(kind=KIND, source=SOURCE)

@@ -13,9 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from datavalues.writing import file_transaction
+from intake import apbdes
+from intake.apbdes import ApbdesPlan, plan_apbdes, write_apbdes
 from intake.importing import (
     Fate,
     ImportRefused,
@@ -29,10 +32,13 @@ from intake.importing import (
 )
 from intake.models import Status, Upload
 from intake.parsing import BadFile, open_table
+from planning.models import Stage
 from regions.crosswalk import stored_resolutions
 from regions.models import Level, Region
+from sources import siskeudes
 from sources.adapters import ADAPTERS
 from sources.aggregate import Aggregate, Options, Place
+from sources.siskeudes import Budget
 
 __all__ = [
     "BadFile",
@@ -41,8 +47,12 @@ __all__ = [
     "Plan",
     "SourcePlan",
     "commit",
+    "commit_budget",
+    "plan_budget",
     "plan_source",
+    "read_budget",
     "read_source",
+    "receive_budget",
 ]
 
 
@@ -62,12 +72,53 @@ class SourcePlan:
 def read_source(kind: str, stream: IO[bytes], *, size: int, options: Options) -> Aggregate:
     """Run the adapter of `kind` over a file; raises BadFile for a file it cannot read."""
     adapter = ADAPTERS.get(kind)
-    if adapter is None:
+    if adapter is None or adapter.target != "values":
         raise BadFile(
             f"Jenis sumber {kind!r} tidak dikenal; pilih: {', '.join(sorted(ADAPTERS))}. / "
             "Unknown source kind."
         )
-    return adapter.read(open_table(stream, size=size), options)
+    result: Aggregate = adapter.read(open_table(stream, size=size), options)
+    return result
+
+
+# --- budget lines (Siskeudes → intake.apbdes) ----------------------------------------------
+
+
+def read_budget(stream: IO[bytes], *, size: int, desa: str, year: str) -> Budget:
+    return siskeudes.read(open_table(stream, size=size), desa, year)
+
+
+def plan_budget(budget: Budget, *, stage: str = Stage.FINAL) -> ApbdesPlan:
+    """The APBDes plan of the summed lines (checked like an `importapbdes` file)."""
+    if budget.errors:
+        plan = ApbdesPlan(rows=budget.rows)
+        plan.problems = [Problem(e.row, e.column, e.message) for e in budget.errors]
+        return plan
+    content = budget.to_csv()
+    return plan_apbdes(io.BytesIO(content), size=len(content), stage=stage)
+
+
+def receive_budget(budget: Budget, *, file_name: str, by: Any) -> Upload:
+    """An APBDes upload of the summed lines, planned for the APBDes preview page (the
+    source file itself is never stored)."""
+    content = budget.to_csv()
+    upload = receive(
+        name=f"{file_name} ({budget.source}, baris APBDes)",
+        stream=io.BytesIO(content),
+        size=len(content),
+        by=by,
+        kind=apbdes.KIND,
+        budget_stage=Stage.FINAL,
+    )
+    apbdes.record_plan(upload, apbdes.plan_upload(upload, by=by))
+    return upload
+
+
+def commit_budget(plan: ApbdesPlan, *, stage: str, audit: Callable[[], object]) -> None:
+    """Write the lines and their audit event in one transaction, or nothing."""
+    with transaction.atomic():
+        write_apbdes(plan, stage=stage)
+        audit()
 
 
 def values_file(aggregate: Aggregate) -> bytes:

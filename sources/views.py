@@ -21,7 +21,14 @@ from intake.access import require_writer
 from intake.parsing import max_upload_bytes
 from sources.adapters import ADAPTERS
 from sources.aggregate import Options
-from sources.pipeline import BadFile, check_upload, read_source, receive_counts
+from sources.pipeline import (
+    BadFile,
+    check_upload,
+    read_budget,
+    read_source,
+    receive_budget,
+    receive_counts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +91,8 @@ def _source_upload(request: HttpRequest) -> HttpResponse:
                 period=data["period"].strip(),
                 today=timezone.localdate(),
             )
+            if ADAPTERS[data["kind"]].target == "apbdes":
+                return _budget_upload(request, form, sent, options)
             try:
                 aggregate = read_source(data["kind"], sent, size=sent.size, options=options)
             except BadFile as exc:
@@ -97,6 +106,28 @@ def _source_upload(request: HttpRequest) -> HttpResponse:
                     check_upload(upload, by=request.user)
                     log.info("source upload %s (%s) by %s", upload.pk, data["kind"], request.user)
                     return redirect("intake-preview", pk=upload.pk)
+    return _page(request, form, problems, notes)
+
+
+def _budget_upload(
+    request: HttpRequest, form: SourceForm, sent: Any, options: Options
+) -> HttpResponse:
+    """Siskeudes: the summed APBDes lines go to the APBDes preview page."""
+    try:
+        budget = read_budget(sent, size=sent.size, desa=options.desa, year=options.period)
+    except BadFile as exc:
+        form.add_error("file", str(exc))
+        return _page(request, form, [], [])
+    if budget.errors:
+        return _page(request, form, budget.errors, budget.notes)
+    upload = receive_budget(budget, file_name=sent.name, by=request.user)
+    log.info("source upload %s (siskeudes) by %s", upload.pk, request.user)
+    return redirect("intake-apbdes-preview", pk=upload.pk)
+
+
+def _page(
+    request: HttpRequest, form: SourceForm, problems: list[Any], notes: list[str]
+) -> HttpResponse:
     return render(
         request,
         "sources/upload.html",

@@ -165,6 +165,8 @@ def test_indicators_list_says_what_each_figure_means(api):
             }
         ],
         "no_target_reason": "",
+        "time_rule": "level",
+        "reporters": "both",
         "is_local": False,
     }
     assert {r["sector"] for r in rows} >= {

@@ -70,3 +70,18 @@ def test_a_year_below_the_threshold_is_marked_when_chosen(
 def test_the_threshold_is_a_setting(cast: Cast, early_upload: list[str], settings: Any) -> None:
     settings.COVERAGE_THRESHOLD_PCT = 5
     assert '<option value="2025" selected>' in page(cast.client(Role.KECAMATAN))
+
+
+def test_the_report_of_a_year_below_the_threshold_says_how_few_desa_reported(
+    cast: Cast, early_upload: list[str]
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    client = cast.client(Role.KECAMATAN)
+    response = client.get(f"/kecamatan/{KECAMATAN}/laporan.pdf?periode=2025")
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert f"1 dari {len(early_upload)} desa melapor" in text
+    full = client.get(f"/kecamatan/{KECAMATAN}/laporan.pdf?periode=2024")
+    assert "desa melapor" not in PdfReader(io.BytesIO(full.content)).pages[0].extract_text()

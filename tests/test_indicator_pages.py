@@ -107,3 +107,11 @@ def test_the_headline_and_the_desa_page_give_the_people_behind_the_percentage(
     desa = get(reader, "/desa/91.01.01.2001/?periode=2025&sektor=kesehatan&indikator=K01")
     assert '<a href="/indikator/K01/">' in desa
     assert "90 ibu hamil mendapat ANC sesuai standar dari 100 ibu hamil (sasaran)" in text_of(desa)
+
+
+@pytest.mark.usefixtures("known")
+def test_the_headline_formula_names_the_data_not_element_codes(reader: Client) -> None:
+    html = get(reader, "/kecamatan/91.01.01/?periode=2025&sektor=kesehatan&indikator=K01")
+    headline = text_of(html[html.index('id="h-indikator"') : html.index('id="h-peta"')])
+    assert "Rumus: Ibu hamil mendapat ANC sesuai standar ÷ Ibu hamil (sasaran) × 100" in headline
+    assert "BUMIL_ANC" not in headline

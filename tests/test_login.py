@@ -36,7 +36,8 @@ def test_it_logs_in_with_the_username_and_a_desa_operator_lands_on_their_desa(
 
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert client.get("/")["Location"] == "/desa/34.04.01.2001/"
+    home = client.get("/").content.decode()  # the work menu, its dashboard one tap away
+    assert "Tugas saya" in home and 'class="button" href="/desa/34.04.01.2001/"' in home
     event = AuditEvent.objects.get(action=Action.LOGIN)
     assert (event.username, event.user_id, event.ip_address) == (
         "desa",

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from accounts.models import Role
 from datavalues.models import DataValue
 from regions.crosswalk import norm_name
 from regions.models import CodeChangeKind, RegionCodeChange
+from tests.cast import Cast, cast_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +107,7 @@ def test_a_later_plain_import_uses_the_stored_match_and_says_so_per_row(
         out.getvalue()
     )
     again = run(path)
-    assert again["unmatched"] == 0 and again["unchanged"] == 5
+    assert again["unmatched"] == 0 and again["unchanged"] == 6  # IKS, IKE, IKL, IDM, maju, kelas
     assert RegionCodeChange.objects.count() == 1
 
 
@@ -157,3 +159,26 @@ def test_the_national_file_with_match_names_leaves_at_most_550_unknown_codes(
     assert {r["how"] for r in again["resolved"]} == {"padanan tersimpan, cocok nama"}
     assert again["unknown_codes"] == summary["unknown_codes"]
     assert again["created"] == 0 and again["updated"] == 0
+
+
+def test_old_codes_and_names_are_found_by_the_region_search_and_shown_on_the_region_page(
+    cast: Cast,
+) -> None:
+    RegionCodeChange.objects.create(
+        old_code="34.04.19.2001",
+        old_name="BALECATUR LAMA",
+        region_id="34.04.01.2001",
+        kind=CodeChangeKind.MOVE,
+        edition="Kemendes IDM 2024",
+        source="test",
+        name_match=True,
+    )
+    client = cast.client(Role.KECAMATAN)  # Gamping: Balecatur is in scope
+    by_code = client.get("/wilayah/cari", {"q": "3404192001"}).content.decode()
+    assert "34.04.19.2001" in by_code and "/wilayah/34.04.01.2001/" in by_code
+    by_name = client.get("/wilayah/cari", {"q": "balecatur lama"}).content.decode()
+    assert "BALECATUR LAMA" in by_name
+    outside = cast.client(Role.VIEWER).get("/wilayah/cari", {"q": "balecatur lama"})
+    assert "BALECATUR LAMA" not in outside.content.decode()  # not in the viewer's scope
+    page = client.get("/wilayah/34.04.01.2001/").content.decode()
+    assert "34.04.19.2001" in page and "Kemendes IDM 2024" in page

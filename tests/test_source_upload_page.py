@@ -92,3 +92,27 @@ def test_a_desa_outside_the_users_area_is_refused(staff: Cast) -> None:
     )
     assert response.status_code == 200 and "di luar wilayah" in response.content.decode()
     assert not Upload.objects.exists()
+
+
+def test_a_siskeudes_rab_export_goes_to_the_apbdes_preview_and_is_confirmed_there(
+    staff: Cast,
+) -> None:
+    from planning.models import BudgetLine
+    from tests.test_source_adapters import SISKEUDES
+
+    body = "\n".join(";".join(row) for row in SISKEUDES).encode()
+    client = staff.client(Role.KECAMATAN)
+    response = client.post(
+        "/impor/sumber/",
+        {
+            "kind": "siskeudes",
+            "file": SimpleUploadedFile("rab.csv", body),
+            "desa": "34.04.01.2001",
+        },
+    )
+    upload = Upload.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/impor/apbdes/{upload.pk}/"
+    assert upload.kind == "apbdes" and b"Honor kader" not in bytes(upload.content)
+    assert not BudgetLine.objects.exists()
+    client.post(f"/impor/apbdes/{upload.pk}/konfirmasi/")
+    assert BudgetLine.objects.filter(desa_id="34.04.01.2001", year=2025).count() == 4

@@ -133,3 +133,15 @@ def test_the_daily_job_emails_new_notices_and_one_digest_a_day(cast: Cast, setti
     again = notices.daily()
     assert again == {"notices": 0, "emails": 0, "digests": 0}
     assert DigestSent.objects.count() == 1
+
+
+def test_the_worker_runs_the_daily_notices_job_once_a_day(cast: Cast, settings: Any) -> None:
+    from jobs import daily
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    follow_up(1)
+    day = timezone.localdate() + dt.timedelta(days=1000)  # a day no other test used
+    assert daily.run_due(day) == ["cycle.notices.daily"]
+    assert daily.run_due(day) == []
+    assert Notice.objects.filter(user=cast.users[Role.DESA]).exists()
+    assert DigestSent.objects.count() == 1

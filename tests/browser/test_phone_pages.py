@@ -61,3 +61,21 @@ def test_the_entry_form_shows_every_input_with_its_label_on_a_phone(
     assert "Periode lalu" in label
     assert phone_problems(page) == []
     page.context.close()
+
+
+@pytest.mark.usefixtures("gamping_with_data")
+def test_map_statuses_are_patterns_that_survive_black_and_white_print(
+    live_server: Any, browser: Any
+) -> None:
+    page = phone_as(browser, live_server, user_with(Role.KECAMATAN, GAMPING))
+    page.goto(f"{live_server.url}/kecamatan/{GAMPING}/?periode=2025&sektor=kesehatan&indikator=K01")
+    fills = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+             'figure.map .area.st-bad, figure.map .area.st-track, figure.map .area.st-none'))
+           .map(a => [a.getAttribute('class'), getComputedStyle(a).fill])"""
+    )
+    assert fills, "no area behind target, on track or without data"
+    for css, fill in fills:
+        status = css.split("st-")[1].split()[0]
+        assert f"#pat-{status}" in fill, (css, fill)
+    page.context.close()

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.audit import record_command_import
+from planning.models import Stage
 from sources.adapters import ADAPTERS
 from sources.aggregate import Options
 from sources.pipeline import (
@@ -20,7 +21,10 @@ from sources.pipeline import (
     ImportRefused,
     SourcePlan,
     commit,
+    commit_budget,
+    plan_budget,
     plan_source,
+    read_budget,
     read_source,
 )
 
@@ -52,6 +56,9 @@ class Command(BaseCommand):
         with path.open("rb") as stream:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
+        if ADAPTERS[kind].target == "apbdes":
+            self._budget(path, size, digest.hexdigest(), options)
+            return
         settings = Options(
             desa=options["desa"],
             kecamatan=options["kecamatan"],
@@ -108,6 +115,65 @@ class Command(BaseCommand):
             self._finish(planned, "", options)
             raise CommandError(f"{exc}: tidak ada yang disimpan / nothing written") from None
         self._finish(planned, f"{written} nilai disimpan / values written", options)
+
+    def _budget(self, path: Path, size: int, sha256: str, options: dict[str, Any]) -> None:
+        """Siskeudes: the RAB detail summed into APBDes lines, checked and written like an
+        `importapbdes` file."""
+        with path.open("rb") as stream:
+            try:
+                budget = read_budget(
+                    stream, size=size, desa=options["desa"], year=options["period"]
+                )
+            except BadFile as exc:
+                self._finish(None, str(exc), options)
+                raise CommandError(str(exc)) from None
+        plan = plan_budget(budget)
+        if not plan.problems and not options["dry_run"]:
+
+            def audit() -> None:
+                record_command_import(
+                    command=f"importsource {options['kind']}",
+                    path=path,
+                    sha256=sha256,
+                    counts={
+                        "baris_sumber": budget.rows,
+                        "baris": plan.rows,
+                        "baru": plan.created,
+                        "berubah": plan.updated,
+                        "tetap": plan.unchanged,
+                    },
+                    region_code=options["desa"],
+                )
+
+            commit_budget(plan, stage=Stage.FINAL, audit=audit)
+        summary = {
+            "kind": options["kind"],
+            "source_rows": budget.rows,
+            "rows": plan.rows,
+            "lines": len(plan.lines),
+            "counts": {"baru": plan.created, "berubah": plan.updated, "tetap": plan.unchanged},
+            "dry_run": options["dry_run"],
+            "notes": budget.notes,
+            "problems": [
+                {"row": p.row, "column": p.column, "message": p.message} for p in plan.problems
+            ],
+        }
+        if options["json"]:
+            json.dump(summary, self.stdout, ensure_ascii=False, indent=1)
+            self.stdout.write("")
+        else:
+            self.stdout.write(
+                f"{options['kind']}: {budget.rows} baris sumber → {len(plan.lines)} baris APBDes: "
+                f"baru {plan.created}, berubah {plan.updated}, tetap {plan.unchanged}"
+            )
+            for note in budget.notes:
+                self.stdout.write(f"  catatan / note: {note}")
+            for p in plan.problems[:200]:
+                self.stdout.write(f"baris {p.row} kolom {p.column}: {p.message}")
+        if plan.problems:
+            raise CommandError(
+                f"{len(plan.problems)} galat: tidak ada yang disimpan / nothing written"
+            )
 
     def _finish(self, planned: SourcePlan | None, message: str, options: dict[str, Any]) -> None:
         if options["json"]:
