@@ -444,6 +444,7 @@ MATRIX: dict[str, Entry] = {
             ("kabupaten-report", "laporan.pdf?periode=2024"),
         )
     },
+    "province-oversight": page("/provinsi/34/pengawasan/", **ADMIN_ONLY),
     # Usulan Musrenbang (planning/proposal_views.py): the camat's list like the follow-ups,
     # the berita acara like the report (a PDF body cannot show the code), the kabupaten's
     # view by OPD, the OPD decision (kabupaten and admin only), the desa's proposals.
