@@ -132,7 +132,9 @@ class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
             "follow_up": forms.HiddenInput,
             "evidence_year": forms.HiddenInput,
         }
-        error_messages = dict.fromkeys(("desa", "problem", "activity", "volume", "unit", "cost_rp", "opd", "year"), REQUIRED)
+        error_messages = dict.fromkeys(
+            ("desa", "problem", "activity", "volume", "unit", "cost_rp", "opd", "year"), REQUIRED
+        )
 
     def __init__(self, *args: Any, kecamatan: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
