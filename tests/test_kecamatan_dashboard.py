@@ -116,7 +116,10 @@ def test_the_first_screen_names_the_worst_problem_with_desa_people_and_recommend
     worst = section(html, "h-masalah")
     assert html.index('id="h-masalah"') < html.index('id="h-sektor"')
     text = text_of(worst)
-    assert "Pelayanan kesehatan ibu hamil sesuai standar di Beta : 150 orang/RT tertinggal (75,0 poin)" in text
+    assert (
+        "Pelayanan kesehatan ibu hamil sesuai standar di Beta : 150 orang/RT tertinggal (75,0 poin)"
+        in text
+    )
     assert 'href="/desa/91.01.01.2002/rekomendasi/?periode=2025"' in worst
 
 
