@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -21,11 +22,12 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts import audit
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
+from catalog.periods import BadPeriod, PeriodType
 from intake import importing, tasks, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
-from intake.templates_files import template_csv, template_xlsx
+from intake.templates_files import period_types_by_sector, template_csv, template_xlsx
 from jobs import limits, progress
 from regions.models import Level
 
@@ -88,6 +90,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
             "uploads": uploads,
             "limit_mb": max_upload_bytes() // 1048576,
             "sectors": Sector.objects.order_by("order"),
+            "template_sectors": template_sectors(),
             "template_regions": scope_of(request.user).roots,
         },
     )
@@ -180,6 +183,30 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+PERIOD_WORDS = {
+    PeriodType.MONTH: gettext_lazy("bulanan"),
+    PeriodType.QUARTER: gettext_lazy("triwulanan"),
+    PeriodType.SEMESTER: gettext_lazy("semesteran"),
+    PeriodType.YEAR: gettext_lazy("tahunan"),
+}
+
+
+def template_sectors() -> list[tuple[Sector, list[tuple[str, str]]]]:
+    """Each sector with its template variants: one per reporting period type when its
+    elements mix them (the gizi sector: monthly and yearly), else the sector as a whole."""
+    kinds = period_types_by_sector()
+    out = []
+    for sector in Sector.objects.order_by("order"):
+        types = kinds.get(sector.code, [])
+        variants = (
+            [(f"&jenis={t.slug}", str(PERIOD_WORDS[t])) for t in types]
+            if len(types) > 1
+            else [("", "")]
+        )
+        out.append((sector, variants))
+    return out
+
+
 def template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     region = region_for_user_or_404(request, code)
     require_writer(request)
@@ -189,13 +216,17 @@ def template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse
     sector = "".join(
         ch for ch in request.GET.get("sektor", "") if ch.isascii() and (ch.isalnum() or ch == "_")
     )[:40]
+    period_type = None
+    with contextlib.suppress(BadPeriod):
+        period_type = PeriodType.from_slug(request.GET.get("jenis", "")[:10])
     if fmt == "xlsx":
-        body = template_xlsx(region=region, sector=sector)
+        body = template_xlsx(region=region, sector=sector, period_type=period_type)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = template_csv(region=region, sector=sector)
+        body = template_csv(region=region, sector=sector, period_type=period_type)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
-    name = f"templat-{region.code}{'-' + sector if sector else ''}.{fmt}"
+    kind = f"-{period_type.slug}" if period_type is not None else ""
+    name = f"templat-{region.code}{'-' + sector if sector else ''}{kind}.{fmt}"
     response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response

@@ -153,6 +153,25 @@ def test_templates_list_the_desa_of_the_kecamatan_with_codes_and_element_headers
     assert sheet is not None and sheet["A2"].value == "34.04.01.2001"
 
 
+def test_the_gizi_template_comes_as_a_monthly_and_a_yearly_file(staff: Cast) -> None:
+    client = staff.client(Role.KECAMATAN)
+    page = client.get("/impor/").content.decode()
+    assert '?sektor=gizi&amp;jenis=month">Gizi dan stunting (bulanan)</a>' in page
+    assert '?sektor=gizi&amp;jenis=year">Gizi dan stunting (tahunan)</a>' in page
+    assert '?sektor=kesehatan">Kesehatan</a>' in page  # one period type: one file
+
+    def header(kind: str) -> str:
+        url = f"/impor/templat/34.04.01.csv?sektor=gizi&jenis={kind}"
+        return client.get(url).content.decode("utf-8-sig").splitlines()[0]
+
+    monthly, yearly = header("month"), header("year")
+    assert "BALITA_STUNTING (" in monthly and "BAYI_IDL (" in monthly
+    assert "BALITA_SASARAN" not in monthly and "BUMIL_KEK (" not in monthly
+    assert "BUMIL_KEK (" in yearly and "BALITA_STUNTING" not in yearly
+    response = client.get("/impor/templat/34.04.01.xlsx?sektor=gizi&jenis=month")
+    assert "templat-34.04.01-gizi-month.xlsx" in response["Content-Disposition"]
+
+
 def test_a_filled_template_imports(staff: Cast) -> None:
     client = staff.client(Role.KECAMATAN)
     response = client.get("/impor/templat/34.04.01.xlsx?sektor=kesehatan")
