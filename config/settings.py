@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "catalog",
     "datavalues",
     "analytics",
+    "facilities",
     "api",
     "planning",
     "dashboard",

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("dashboard.urls")),
     path("", include("intake.urls")),
     path("", include("sources.urls")),
+    path("", include("facilities.urls")),
     path("", include("datavalues.urls")),
     path("", include("planning.urls")),
     path("", include("reports.urls")),

@@ -40,6 +40,8 @@ from dashboard.samples import sample_data_under
 from dashboard.spending import desa_budget
 from dashboard.statuses import ORDER, look_of
 from datavalues.approval import State, state_of
+from facilities import summary as facilities_summary
+from facilities.layer import LAYER, facility_layer
 from regions.maps import region_map
 from regions.models import Level, Region
 
@@ -245,6 +247,12 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     )
     chosen = [by_key[(p.code, filters.indicator.code)] for p in child_places]
     coloured, legend = choropleth.colour(region_map(children, hrefs), chosen)
+    if place.level == Level.KECAMATAN:
+        shown = params.get("lapisan") == LAYER
+        context.update(
+            layer=facility_layer(coloured, [p.code for p in child_places]) if shown else None,
+            layer_href=filters.query(lapisan="" if shown else LAYER),
+        )
     trend_years = sorted(set(years) | set(table.years(parent.code) if parent else []))
     series = [(place.name, "self", _yearly(table, place, filters.indicator, trend_years))]
     if parent:
@@ -351,6 +359,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         "sample": sample_data_under(region.code),
         "kecamatan": kecamatan,
         "kabupaten": kabupaten,
+        **facilities_summary.desa_context(region.code),
     }
     sectors, indicators = visible_catalogue(user, region.code)
     if not indicators:

@@ -204,6 +204,17 @@ UPLOAD_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "desa")}
 REPORT_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r != "kecamatan"}
 
 
+def _facility_at(code: str, cast: Any, role: str) -> str:
+    """The edit page of a facility registered at the desa at or below `code`."""
+    from facilities.models import Facility
+
+    page = _desa_page(code, cast, role)
+    facility = Facility.objects.create(
+        desa_id=page.split("/")[2], kind="sd", name="SD uji", status_date="2024-01-01"
+    )
+    return f"{page}fasilitas/{facility.pk}/"
+
+
 def _desa_subpage(suffix: str) -> Callable[..., str]:
     def url(code: str, cast: Any, role: str) -> str:
         return _desa_page(code, cast, role) + suffix
@@ -320,6 +331,12 @@ MATRIX: dict[str, Entry] = {
         desa=NOT_FOUND,
     ),
     "dashboard-desa": page(_desa_page, scoped=True),
+    # Facilities register and population profile (facilities/urls.py): readers see the
+    # register and the profile; writers of the desa add and edit facilities.
+    "facility-list": page(_desa_subpage("fasilitas/"), scoped=True),
+    "facility-add": page(_desa_subpage("fasilitas/tambah/"), scoped=True, viewer=NOT_FOUND),
+    "facility-edit": page(_facility_at, scoped=True, viewer=NOT_FOUND),
+    "population-profile": page(_desa_subpage("penduduk/"), scoped=True),
     "dashboard-kabupaten": page("/kabupaten/34.04/", NOT_FOUND, admin=OK, kabupaten=OK),
     "dashboard-province": page("/provinsi/34/", **ADMIN_ONLY),
     "dashboard-national": page("/nasional/", **ADMIN_ONLY),

@@ -1,0 +1,97 @@
+"""Changing the facilities register: the facility and the counts it feeds, together.
+
+`save_facility` writes the facility, recounts the active facilities of its type (and of
+its former type, if it changed) in its desa, and saves those counts for the current year
+through `datavalues.writing.save_values` — all in one transaction, so a count that the
+values path rejects (a locked period, say) leaves the register unchanged too. Every change
+is recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import Action
+from catalog.models import DataElement
+from datavalues.models import How
+from datavalues.writing import SaveResult, ValueInput, save_values
+from facilities.models import ELEMENT_OF, Facility
+
+SOURCE = "Register fasilitas"
+
+
+def sector_of(kind: str) -> str | None:
+    """The sector of the data element counting facilities of `kind` (None if not loaded)."""
+    return (
+        DataElement.objects.filter(code=ELEMENT_OF[kind])
+        .values_list("sector__code", flat=True)
+        .first()
+    )
+
+
+def counts(desa_code: str, kinds: set[str], year: int) -> list[ValueInput]:
+    """The number of active facilities of each kind in the desa, as values of `year`."""
+    found = dict(
+        Facility.objects.filter(desa_id=desa_code, kind__in=kinds, active=True)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return [
+        ValueInput(desa_code, ELEMENT_OF[kind], str(year), float(found.get(kind, 0)), SOURCE)
+        for kind in sorted(kinds)
+    ]
+
+
+def save_facility(
+    facility: Facility,
+    *,
+    by: Any,
+    request: HttpRequest | None = None,
+    former_kind: str | None = None,
+) -> SaveResult:
+    """Save `facility` and the counts of its desa; raises ValuesRejected (nothing saved)
+    when the values path refuses a count."""
+    created = facility.pk is None
+    kinds = {facility.kind} | ({former_kind} if former_kind else set())
+    year = timezone.localdate().year
+    with transaction.atomic():
+        facility.save()
+        result = save_values(
+            values=counts(facility.desa_id, kinds, year), by=by, how=How.FORM, source=SOURCE
+        )
+        audit.record(
+            Action.EDIT,
+            request=request,
+            user=by,
+            region_code=facility.desa_id,
+            summary=(
+                f"{'Fasilitas ditambah' if created else 'Fasilitas diubah'}: "
+                f"{facility.get_kind_display()} {facility.name}"
+            ),
+            detail={
+                "facility": facility.pk,
+                "kind": facility.kind,
+                "active": facility.active,
+                "status_date": facility.status_date.isoformat(),
+                "created": created,
+            },
+        )
+    return result
+
+
+def recount(desa_code: str, *, by: Any = None, year: int | None = None) -> SaveResult:
+    """Save the counts of every facility kind of a desa (after an import of facilities)."""
+    kinds = set(
+        Facility.objects.filter(desa_id=desa_code).values_list("kind", flat=True).distinct()
+    )
+    if not kinds:
+        return SaveResult()
+    values = counts(desa_code, kinds, year or timezone.localdate().year)
+    return save_values(values=values, by=by, how=How.FILE, source=SOURCE)

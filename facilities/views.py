@@ -1,0 +1,95 @@
+"""Pages of the facilities register and the population profile of a desa."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.scoping import region_for_user_or_404, scope_of
+from datavalues.writing import ValuesRejected
+from facilities import population as pop
+from facilities.forms import FacilityForm
+from facilities.models import Facility, FacilityType
+from facilities.register import save_facility, sector_of
+from regions.models import Level, Region
+
+
+def _desa(request: HttpRequest, code: str) -> Region:
+    region = region_for_user_or_404(request, code)
+    if region.level != Level.DESA:
+        raise Http404("not a desa")
+    return region
+
+
+def writable_kinds(request: HttpRequest, code: str) -> list[str]:
+    """The facility kinds whose counts the user may write at desa `code`."""
+    scope = scope_of(request.user)
+    return [k for k in FacilityType.values if scope.may_write(code, sector_of(k))]
+
+
+def facility_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = _desa(request, code)
+    facilities = list(Facility.objects.filter(desa=region))
+    kinds = writable_kinds(request, code)
+    by_kind = [
+        (label, [f for f in facilities if f.kind == kind]) for kind, label in FacilityType.choices
+    ]
+    context = {
+        "region": region,
+        "by_kind": by_kind,
+        "kinds": set(kinds),
+        "may_add": bool(kinds),
+        "active": sum(1 for f in facilities if f.active),
+        "total": len(facilities),
+    }
+    return render(request, "facilities/list.html", context)
+
+
+def _form_page(request: HttpRequest, region: Region, facility: Facility) -> HttpResponse:
+    kinds = writable_kinds(request, region.code)
+    if not kinds or (facility.pk is not None and facility.kind not in kinds):
+        raise Http404("no write right for this facility")
+    former = facility.kind if facility.pk is not None else None
+    form = FacilityForm(request.POST or None, instance=facility, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = form.save(commit=False)
+            save_facility(saved, by=request.user, request=request, former_kind=former)
+        except ValuesRejected as rejected:
+            for error in rejected.errors:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Fasilitas disimpan; jumlah per jenis diperbarui."))
+            return redirect("facility-list", region.code)
+    context = {"region": region, "form": form, "facility": facility}
+    return render(request, "facilities/form.html", context)
+
+
+def facility_add(request: HttpRequest, code: str) -> HttpResponse:
+    region = _desa(request, code)
+    return _form_page(request, region, Facility(desa=region))
+
+
+def facility_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = _desa(request, code)
+    facility = get_object_or_404(Facility, pk=pk, desa=region)
+    return _form_page(request, region, facility)
+
+
+def population(request: HttpRequest, code: str) -> HttpResponse:
+    region = _desa(request, code)
+    years = pop.years_of(code)
+    chosen = request.GET.get("tahun", "")
+    year = int(chosen) if chosen.isdigit() and int(chosen) in years else None
+    profile = pop.profile_of(code, year)
+    context = {
+        "region": region,
+        "years": years,
+        "profile": profile,
+        "pyramid": pop.pyramid(profile) if profile else None,
+        "targets": pop.targets(code, profile) if profile else [],
+        "tolerance": round(pop.TOLERANCE * 100),
+    }
+    return render(request, "facilities/population.html", context)
