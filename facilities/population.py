@@ -89,44 +89,16 @@ def _codes() -> list[str]:
     return [f"PDDK_{sex}_{group}" for sex in "LP" for group in GROUPS]
 
 
-def years_of(desa_code: str) -> list[int]:
-    """The years in which the desa has a population profile, newest first."""
-    return sorted(
-        set(
-            DataValue.objects.filter(
-                region_id=desa_code, element__code__in=_codes(), period__type=PeriodType.YEAR
-            ).values_list("period__year", flat=True)
-        ),
-        reverse=True,
-    )
-
-
-def profile_of(desa_code: str, year: int | None = None) -> Profile | None:
-    """The profile of the desa in `year` (the latest year that has one when None)."""
-    if year is None:
-        years = years_of(desa_code)
-        if not years:
-            return None
-        year = years[0]
-    found = dict(
-        DataValue.objects.filter(
-            region_id=desa_code,
-            element__code__in=_codes(),
-            period__type=PeriodType.YEAR,
-            period__year=year,
-        ).values_list("element__code", "value")
-    )
-    if not found:
-        return None
-    groups = tuple(
-        AgeGroup(
-            group,
-            round(found.get(f"PDDK_L_{group}", 0.0)),
-            round(found.get(f"PDDK_P_{group}", 0.0)),
-        )
-        for group in GROUPS
-    )
-    return Profile(year=year, groups=groups)
+def _yearly_values(desa_code: str) -> dict[int, dict[str, float]]:
+    """The yearly values of the profile and of the derived targets, by year (one query)."""
+    by_year: dict[int, dict[str, float]] = {}
+    for year, code, value in DataValue.objects.filter(
+        region_id=desa_code,
+        element__code__in=[*_codes(), *DERIVED],
+        period__type=PeriodType.YEAR,
+    ).values_list("period__year", "element__code", "value"):
+        by_year.setdefault(year, {})[code] = value
+    return by_year
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,21 +119,42 @@ class Target:
         return off is not None and off > TOLERANCE
 
 
-def targets(desa_code: str, profile: Profile) -> list[Target]:
-    """Each derived target population beside the value stored for the same desa and year."""
-    stored = dict(
-        DataValue.objects.filter(
-            region_id=desa_code,
-            element__code__in=list(DERIVED),
-            period__type=PeriodType.YEAR,
-            period__year=profile.year,
-        ).values_list("element__code", "value")
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the values say of a desa's population: the years with a profile, the profile
+    of the chosen year and its derived targets beside the stored ones."""
+
+    years: list[int]
+    profile: Profile | None
+    targets: list[Target]
+
+    @property
+    def disagreements(self) -> list[Target]:
+        return [t for t in self.targets if t.disagrees]
+
+
+def read(desa_code: str, year: int | None = None) -> Reading:
+    """The profile of the desa in `year` (the latest year that has one when None or when
+    `year` has none)."""
+    by_year = _yearly_values(desa_code)
+    codes = set(_codes())
+    years = sorted((y for y, found in by_year.items() if codes & found.keys()), reverse=True)
+    if not years:
+        return Reading([], None, [])
+    if year not in years:
+        year = years[0]
+    found = by_year[year]
+    groups = tuple(
+        AgeGroup(
+            group,
+            round(found.get(f"PDDK_L_{group}", 0.0)),
+            round(found.get(f"PDDK_P_{group}", 0.0)),
+        )
+        for group in GROUPS
     )
-    return [Target(code, profile.derived(code), stored.get(code)) for code in DERIVED]
-
-
-def disagreements(desa_code: str, profile: Profile) -> list[Target]:
-    return [t for t in targets(desa_code, profile) if t.disagrees]
+    profile = Profile(year=year, groups=groups)
+    targets = [Target(code, profile.derived(code), found.get(code)) for code in DERIVED]
+    return Reading(years, profile, targets)
 
 
 # --- The pyramid, drawn 360 units wide: 12-unit text is 12 px on a 360 px phone. ---

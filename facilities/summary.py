@@ -34,11 +34,12 @@ def facility_counts(desa_code: str) -> list[KindCount]:
 
 def desa_context(desa_code: str) -> dict[str, Any]:
     """The context of the facilities and population sections of the desa page."""
-    profile = pop.profile_of(desa_code)
+    reading = pop.read(desa_code)
     return {
         "facility_counts": facility_counts(desa_code),
-        "profile": profile,
-        "pyramid": pop.pyramid(profile) if profile else None,
-        "targets": pop.targets(desa_code, profile) if profile else [],
+        "profile": reading.profile,
+        "pyramid": pop.pyramid(reading.profile) if reading.profile else None,
+        "targets": reading.targets,
+        "disagreements": reading.disagreements,
         "tolerance": round(pop.TOLERANCE * 100),
     }

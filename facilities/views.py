@@ -80,16 +80,15 @@ def facility_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def population(request: HttpRequest, code: str) -> HttpResponse:
     region = _desa(request, code)
-    years = pop.years_of(code)
     chosen = request.GET.get("tahun", "")
-    year = int(chosen) if chosen.isdigit() and int(chosen) in years else None
-    profile = pop.profile_of(code, year)
+    reading = pop.read(code, int(chosen) if chosen.isdigit() else None)
     context = {
         "region": region,
-        "years": years,
-        "profile": profile,
-        "pyramid": pop.pyramid(profile) if profile else None,
-        "targets": pop.targets(code, profile) if profile else [],
+        "years": reading.years,
+        "profile": reading.profile,
+        "pyramid": pop.pyramid(reading.profile) if reading.profile else None,
+        "targets": reading.targets,
+        "disagreements": reading.disagreements,
         "tolerance": round(pop.TOLERANCE * 100),
     }
     return render(request, "facilities/population.html", context)
