@@ -182,3 +182,19 @@ def test_the_kecamatan_map_draws_facilities_only_when_the_layer_is_on(cast: Cast
     on = client.get("/kecamatan/34.04.01/?lapisan=fasilitas").content.decode()
     assert "Sembunyikan lapisan fasilitas" in on
     assert "2 tanpa koordinat tidak digambar" in on or "tanpa koordinat" in on
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_facility_in_an_approved_year_is_refused_and_nothing_is_written(cast: Cast) -> None:
+    from datavalues.approval import LOCKED_MESSAGE, step
+    from regions.models import Region
+
+    desa = Region.objects.get(code=DESA)
+    step(region=desa, period=YEAR, action="ajukan", by=None)
+    step(region=desa, period=YEAR, action="setujui", by=None)
+    response = cast.client("desa").post(f"/desa/{DESA}/fasilitas/tambah/", form())
+    assert response.status_code == 200
+    assert LOCKED_MESSAGE.split("/")[0].strip()[:30] in response.content.decode()
+    assert not Facility.objects.exists()
+    assert not DataValue.objects.exists()
+    assert not AuditEvent.objects.filter(action="edit").exists()
