@@ -9,6 +9,7 @@ is recorded in the audit log.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -95,3 +96,33 @@ def recount(desa_code: str, *, by: Any = None, year: int | None = None) -> SaveR
         return SaveResult()
     values = counts(desa_code, kinds, year or timezone.localdate().year)
     return save_values(values=values, by=by, how=How.FILE, source=SOURCE)
+
+
+def register_from_source(rows: list[tuple[str, str, str, str]], *, source: str, since: date) -> int:
+    """Create or update facilities named in a source file, found again by `(source, key)`:
+    rows of (desa code, kind, key, name). The counts come with the file's own values, so
+    none are written here. Returns the number of rows created or changed."""
+    existing = {
+        f.source_key: f
+        for f in Facility.objects.filter(source=source, source_key__in=[r[2] for r in rows])
+    }
+    changed = 0
+    for desa, kind, key, name in rows:
+        found = existing.get(key)
+        if found is None:
+            Facility.objects.create(
+                desa_id=desa,
+                kind=kind,
+                name=name[:200],
+                status_date=since,
+                source=source,
+                source_key=key,
+            )
+            changed += 1
+        elif (found.desa_id, found.kind, found.name, found.active) != (desa, kind, name, True):
+            found.desa_id, found.kind, found.name = desa, kind, name[:200]
+            if not found.active:
+                found.active, found.status_date = True, since
+            found.save()
+            changed += 1
+    return changed

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from intake.parsing import BadCell, BadFile, Cell, Table, normalise_header, text
 
@@ -44,6 +45,15 @@ class Options:
     today: date = field(default_factory=date.today)
 
 
+class SourceFacility(NamedTuple):
+    """A facility named in a source file (a Dapodik school): no personal data."""
+
+    place: Place
+    kind: str  # facilities.models.FacilityType
+    key: str  # its identifier in the source (NPSN)
+    name: str
+
+
 @dataclass
 class Aggregate:
     kind: str
@@ -53,6 +63,7 @@ class Aggregate:
     first_rows: dict[tuple[Place, str], tuple[int, int]] = field(default_factory=dict)
     errors: list[SourceProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # rows left out on purpose, and why
+    facilities: list[SourceFacility] = field(default_factory=list)  # for the register
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(SourceProblem(row, column, message))

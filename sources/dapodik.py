@@ -10,6 +10,8 @@ desa is matched by name inside the kecamatan given (`--kecamatan`).
 Per desa named in the file and year (`--period`): PAUD_SATUAN (TK, KB, TPA, SPS),
 SD_SATUAN, SMP_SATUAN, KESETARAAN_SATUAN (PKBM, SKB) and PAUD_ADA (yes when a PAUD unit
 is there). Other forms (SMA, SMK, SLB, courses) are counted in a note, not stored.
+PAUD units, SD and SMP also become rows of the facilities register (by NPSN), when the
+import is written by `importsource`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sources.aggregate import (
     Aggregate,
     Options,
     Place,
+    SourceFacility,
     cell_at,
     find_header,
     place_of,
@@ -51,6 +54,8 @@ FORMS = {
 }
 OTHER_FORMS = {"SMA", "SMK", "SLB", "SDLB", "SMPLB", "SMALB", "KURSUS", "LKP", "MA", "MI"}
 ELEMENTS = ("PAUD_SATUAN", "SD_SATUAN", "SMP_SATUAN", "KESETARAAN_SATUAN")
+# Schools that also become rows of the facilities register (facilities.models).
+REGISTER_KINDS = {"PAUD_SATUAN": "paud", "SD_SATUAN": "sd", "SMP_SATUAN": "smp"}
 
 
 def read(table: Table, options: Options) -> Aggregate:
@@ -88,6 +93,9 @@ def read(table: Table, options: Options) -> Aggregate:
                 )
             continue
         counts.setdefault(place, Counter())[element] += 1
+        if element in REGISTER_KINDS:
+            name = text(cell_at(cells, columns.get("nama"))) or f"NPSN {npsn}"
+            result.facilities.append(SourceFacility(place, REGISTER_KINDS[element], npsn, name))
         result.seen(place, period, number)
     if others:
         listed = ", ".join(f"{form} {n}" for form, n in sorted(others.items()))

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from datavalues.writing import file_transaction
+from facilities.register import register_from_source
 from intake import apbdes
 from intake.apbdes import ApbdesPlan, plan_apbdes, write_apbdes
 from intake.importing import (
@@ -24,6 +25,7 @@ from intake.importing import (
     ImportRefused,
     Plan,
     Problem,
+    _Regions,
     plan_upload,
     plan_values,
     receive,
@@ -63,6 +65,7 @@ class SourcePlan:
     aggregate: Aggregate
     plan: Plan
     table: bytes = field(repr=False)  # the counts as a long values file
+    kecamatan: str = ""  # where desa names are matched
 
     @property
     def errors(self) -> list[Problem]:
@@ -154,11 +157,11 @@ def plan_source(
         plan = Plan(layout=f"sumber {aggregate.kind}", rows=aggregate.rows)
         plan.problems = [Problem(e.row, e.column, e.message) for e in aggregate.errors]
         plan.counts[Fate.ERROR] = len({e.row for e in aggregate.errors})
-        return SourcePlan(aggregate, plan, content)
+        return SourcePlan(aggregate, plan, content, kecamatan)
     table = open_table(io.BytesIO(content), size=len(content))
     plan = plan_values(table, by=by, kecamatan=kecamatan, stage=stage)
     plan.layout = f"sumber {aggregate.kind}"
-    return SourcePlan(aggregate, plan, content)
+    return SourcePlan(aggregate, plan, content, kecamatan)
 
 
 def _resolve_old_codes(aggregate: Aggregate) -> None:
@@ -207,12 +210,31 @@ def commit(
         with file_transaction():
             upload = _record(planned, file_name=file_name, sha256=sha256, size=size, by=by)
             written = write_plan(plan, by=by, accept_warnings=accept_warnings, upload=upload)
+            _register_facilities(planned)
             if audit is not None:
                 audit(upload)
     finally:
         if plan.stage is not None:
             plan.stage.discard()
     return upload, written
+
+
+def _register_facilities(planned: SourcePlan) -> None:
+    """Facilities named in the file (Dapodik schools) into the register, in the same
+    transaction as the counts; a desa is found as the values import finds it."""
+    named = planned.aggregate.facilities
+    if not named:
+        return
+    regions = _Regions()
+    regions.load_codes({f.place.code for f in named if f.place.code})
+    rows = []
+    for f in named:
+        code: str | None = f.place.code if f.place.code in regions.kinds else None
+        if code is None and planned.kecamatan and f.place.name:
+            code, _why = regions.by_name(planned.kecamatan, f.place.name)
+        if code is not None:
+            rows.append((code, f.kind, f.key, f.name))
+    register_from_source(rows, source=planned.aggregate.source, since=timezone.localdate())
 
 
 def _record(planned: SourcePlan, *, file_name: str, sha256: str, size: int, by: Any) -> Upload:

@@ -198,3 +198,26 @@ def test_a_facility_in_an_approved_year_is_refused_and_nothing_is_written(cast: 
     assert not Facility.objects.exists()
     assert not DataValue.objects.exists()
     assert not AuditEvent.objects.filter(action="edit").exists()
+
+
+@pytest.mark.usefixtures("catalogue", "diy_regions")
+def test_a_dapodik_import_registers_its_schools_once(tmp_path: Any) -> None:
+    from tests.test_source_adapters import DAPODIK, csv_file, run
+
+    rows = [list(r) for r in DAPODIK]
+    rows[7][2] = "69912347"
+    path = csv_file(tmp_path, "dapodik.csv", rows)
+    run("dapodik", path, "--kecamatan", "34.04.01", "--period", "2025")
+    registered = {
+        (f.desa_id, f.kind, f.name, f.source, f.source_key) for f in Facility.objects.all()
+    }
+    assert registered == {
+        (DESA, "paud", "TK ABA Balecatur", "Dapodik", "69912345"),
+        (DESA, "paud", "KB Melati", "Dapodik", "69912346"),
+        (DESA, "sd", "SD Negeri Balecatur 1", "Dapodik", "20400001"),
+        (DESA, "sd", "SD Negeri Balecatur 2", "Dapodik", "20400002"),
+        (OTHER, "smp", "SMP Negeri 1 Gamping", "Dapodik", "20400003"),
+    }
+    stamps = list(Facility.objects.order_by("pk").values_list("pk", "updated_at"))
+    run("dapodik", path, "--kecamatan", "34.04.01", "--period", "2025")
+    assert list(Facility.objects.order_by("pk").values_list("pk", "updated_at")) == stamps
