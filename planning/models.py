@@ -19,7 +19,7 @@ from regions.models import Region
 
 SAMPLE_SOURCE = "contoh"
 
-kegiatan_code_validator = RegexValidator(
+kegiatan_code_validator: RegexValidator = RegexValidator(
     r"^[1-5]\.[0-9]{1,2}\.[0-9]{2}$",
     _("Kode kegiatan Permendagri 20/2018 berbentuk bidang.subbidang.kegiatan, mis. 2.2.02."),
 )
