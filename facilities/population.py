@@ -5,8 +5,9 @@ elements `PDDK_L_<group>` and `PDDK_P_<group>`; nothing is stored twice. From th
 - the pyramid drawn on the desa page (server-side SVG, `pyramid`);
 - the target populations that `DERIVED` declares, each a weighted sum of age groups (a
   share of a five-year group assumes the ages in it are equally many);
-- a check (`disagreements`) that flags a stored sector denominator differing from the
-  derived one by more than `TOLERANCE`.
+- a check (`Reading.disagreements`) that flags a stored sector denominator differing from
+  the derived one by more than `TOLERANCE`;
+- on request of a writer, the derived targets saved as values (`derived_inputs`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from catalog.periods import PeriodType
 from datavalues.models import DataValue
+from datavalues.writing import ValueInput
 
 GROUPS = (
     "0_4",
@@ -46,6 +48,7 @@ DERIVED: dict[str, tuple[tuple[str, float], ...]] = {
 
 # A stored denominator more than this share away from the derived one is flagged.
 TOLERANCE = 0.2
+SOURCE = "Profil penduduk"
 
 
 def label_of(group: str) -> str:
@@ -219,3 +222,15 @@ def pyramid(profile: Profile) -> Pyramid:
         right_heading_x=_n(half + MID_W),
         bar_h=_n(ROW_H - 2),
     )
+
+
+def derived_inputs(desa_code: str, reading: Reading, codes: set[str]) -> list[ValueInput]:
+    """The derived targets of `codes` as values of the profile's year (whole people)."""
+    if reading.profile is None:
+        return []
+    year = str(reading.profile.year)
+    return [
+        ValueInput(desa_code, t.code, year, float(round(t.derived)), SOURCE)
+        for t in reading.targets
+        if t.code in codes
+    ]

@@ -5,10 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts import audit
+from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
-from datavalues.writing import ValuesRejected
+from catalog.models import DataElement
+from datavalues.models import How
+from datavalues.writing import ValuesRejected, save_values
 from facilities import population as pop
 from facilities.forms import FacilityForm
 from facilities.models import Facility, FacilityType
@@ -80,8 +86,7 @@ def facility_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def population(request: HttpRequest, code: str) -> HttpResponse:
     region = _desa(request, code)
-    chosen = request.GET.get("tahun", "")
-    reading = pop.read(code, int(chosen) if chosen.isdigit() else None)
+    reading = pop.read(code, _year(request.GET.get("tahun", "")))
     context = {
         "region": region,
         "years": reading.years,
@@ -90,5 +95,47 @@ def population(request: HttpRequest, code: str) -> HttpResponse:
         "targets": reading.targets,
         "disagreements": reading.disagreements,
         "tolerance": round(pop.TOLERANCE * 100),
+        "may_save_targets": scope_of(request.user).may_write_any_sector(code),
     }
     return render(request, "facilities/population.html", context)
+
+
+@require_POST
+def save_targets(request: HttpRequest, code: str) -> HttpResponse:
+    """Save the target populations derived from the profile, for the sectors the user
+    may write (through the one write path, with history)."""
+    region = _desa(request, code)
+    scope = scope_of(request.user)
+    sectors = dict(
+        DataElement.objects.filter(code__in=list(pop.DERIVED)).values_list("code", "sector__code")
+    )
+    allowed = {c for c, sector in sectors.items() if scope.may_write(code, sector)}
+    if not allowed:
+        raise Http404("no write right for these targets")
+    reading = pop.read(code, _year(request.POST.get("tahun", "")))
+    values = pop.derived_inputs(code, reading, allowed)
+    if not values:
+        messages.error(request, _("Belum ada profil penduduk untuk diturunkan."))
+        return redirect("population-profile", code)
+    try:
+        result = save_values(values=values, by=request.user, how=How.FORM, source=pop.SOURCE)
+    except ValuesRejected as rejected:
+        for error in rejected.errors:
+            messages.error(request, error.message)
+    else:
+        audit.record(
+            Action.EDIT,
+            request=request,
+            region_code=code,
+            summary=f"Sasaran dari profil penduduk {reading.profile.year if reading.profile else ''}",
+            detail={"codes": sorted(v.element for v in values)},
+        )
+        messages.success(
+            request,
+            _("Sasaran disimpan: %(n)s nilai berubah.") % {"n": result.created + result.updated},
+        )
+    return redirect(f"{reverse('population-profile', args=[region.code])}?tahun={values[0].period}")
+
+
+def _year(text: str) -> int | None:
+    return int(text) if text.isdigit() else None

@@ -81,3 +81,30 @@ def test_the_profile_page_lists_every_group_and_says_when_there_is_none(cast: Ca
     page = client.get(f"/desa/{DESA}/penduduk/").content.decode()
     assert '<td>75+</td><td class="num">7</td><td class="num">11</td>' in page
     assert client.get("/desa/34.04.02.2001/penduduk/").status_code == 404
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_writer_saves_the_derived_targets_and_a_viewer_cannot(cast: Cast) -> None:
+    from accounts.models import AuditEvent
+
+    store_profile(2025, {"0_4": 60, "5_9": 50, "10_14": 40, "15_19": 30}, {"0_4": 40})
+    save_values(values=[ValueInput(DESA, "BALITA_SASARAN", "2025", 150)], how="form")
+    viewer_desa = "34.04.02.2001"
+    viewer = cast.client("viewer")
+    assert (
+        viewer.post(f"/desa/{viewer_desa}/penduduk/sasaran/", {"tahun": "2025"}).status_code == 404
+    )
+    client = cast.client("desa")
+    assert "Simpan sasaran dari profil" in client.get(f"/desa/{DESA}/penduduk/").content.decode()
+    response = client.post(f"/desa/{DESA}/penduduk/sasaran/", {"tahun": "2025"})
+    assert response.status_code == 302
+    stored = {
+        v.element.code: v.value
+        for v in DataValue.objects.filter(region_id=DESA, period__code="2025")
+        .exclude(element__code__startswith="PDDK_L_")
+        .exclude(element__code__startswith="PDDK_P_")
+    }
+    # 0.4·50 = 20; 0.6·50 + 40 + 0.2·30 = 76; 0.6·50 + 40 + 0.8·30 = 94.
+    assert stored == {"BALITA_SASARAN": 100, "PDDK_5_6": 20, "PDDK_7_15": 76, "PDDK_7_18": 94}
+    assert pop.read(DESA).disagreements == []
+    assert AuditEvent.objects.filter(action="edit", region_code=DESA).exists()
