@@ -27,13 +27,15 @@ from facilities.models import ELEMENT_OF, Facility
 SOURCE = "Register fasilitas"
 
 
-def sector_of(kind: str) -> str | None:
-    """The sector of the data element counting facilities of `kind` (None if not loaded)."""
-    return (
-        DataElement.objects.filter(code=ELEMENT_OF[kind])
-        .values_list("sector__code", flat=True)
-        .first()
+def sectors_of_kinds() -> dict[str, str | None]:
+    """Each facility kind → the sector of the data element counting it (None if the
+    element is not in the loaded catalogue: then only an all-sector writer may write)."""
+    by_element = dict(
+        DataElement.objects.filter(code__in=set(ELEMENT_OF.values())).values_list(
+            "code", "sector__code"
+        )
     )
+    return {kind: by_element.get(element) for kind, element in ELEMENT_OF.items()}
 
 
 def counts(desa_code: str, kinds: set[str], year: int) -> list[ValueInput]:

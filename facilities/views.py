@@ -18,7 +18,7 @@ from datavalues.writing import ValuesRejected, save_values
 from facilities import population as pop
 from facilities.forms import FacilityForm
 from facilities.models import Facility, FacilityType
-from facilities.register import save_facility, sector_of
+from facilities.register import save_facility, sectors_of_kinds
 from regions.models import Level, Region
 
 
@@ -32,7 +32,8 @@ def _desa(request: HttpRequest, code: str) -> Region:
 def writable_kinds(request: HttpRequest, code: str) -> list[str]:
     """The facility kinds whose counts the user may write at desa `code`."""
     scope = scope_of(request.user)
-    return [k for k in FacilityType.values if scope.may_write(code, sector_of(k))]
+    sectors = sectors_of_kinds()
+    return [k for k in FacilityType.values if scope.may_write(code, sectors[k])]
 
 
 def facility_list(request: HttpRequest, code: str) -> HttpResponse:
