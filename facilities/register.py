@@ -64,40 +64,40 @@ def save_facility(
     created = facility.pk is None
     kinds = {facility.kind} | ({former_kind} if former_kind else set())
     year = timezone.localdate().year
-    with transaction.atomic():
-        facility.save()
-        result = save_values(
-            values=counts(facility.desa_id, kinds, year), by=by, how=How.FORM, source=SOURCE
-        )
-        audit.record(
-            Action.EDIT,
-            request=request,
-            user=by,
-            region_code=facility.desa_id,
-            summary=(
-                f"{'Fasilitas ditambah' if created else 'Fasilitas diubah'}: "
-                f"{facility.get_kind_display()} {facility.name}"
-            ),
-            detail={
-                "facility": facility.pk,
-                "kind": facility.kind,
-                "active": facility.active,
-                "status_date": facility.status_date.isoformat(),
-                "created": created,
-            },
-        )
+    try:
+        with transaction.atomic():
+            facility.save()
+            result = save_values(
+                values=counts(facility.desa_id, kinds, year), by=by, how=How.FORM, source=SOURCE
+            )
+            _audit(facility, by=by, request=request, created=created)
+    except Exception:
+        if created:
+            # Rolled back: the facility is still new.
+            facility.pk = None
+            facility._state.adding = True
+        raise
     return result
 
 
-def recount(desa_code: str, *, by: Any = None, year: int | None = None) -> SaveResult:
-    """Save the counts of every facility kind of a desa (after an import of facilities)."""
-    kinds = set(
-        Facility.objects.filter(desa_id=desa_code).values_list("kind", flat=True).distinct()
+def _audit(facility: Facility, *, by: Any, request: HttpRequest | None, created: bool) -> None:
+    audit.record(
+        Action.EDIT,
+        request=request,
+        user=by,
+        region_code=facility.desa_id,
+        summary=(
+            f"{'Fasilitas ditambah' if created else 'Fasilitas diubah'}: "
+            f"{facility.get_kind_display()} {facility.name}"
+        ),
+        detail={
+            "facility": facility.pk,
+            "kind": facility.kind,
+            "active": facility.active,
+            "status_date": facility.status_date.isoformat(),
+            "created": created,
+        },
     )
-    if not kinds:
-        return SaveResult()
-    values = counts(desa_code, kinds, year or timezone.localdate().year)
-    return save_values(values=values, by=by, how=How.FILE, source=SOURCE)
 
 
 def register_from_source(rows: list[tuple[str, str, str, str]], *, source: str, since: date) -> int:

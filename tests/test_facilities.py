@@ -221,3 +221,15 @@ def test_a_dapodik_import_registers_its_schools_once(tmp_path: Any) -> None:
     stamps = list(Facility.objects.order_by("pk").values_list("pk", "updated_at"))
     run("dapodik", path, "--kecamatan", "34.04.01", "--period", "2025")
     assert list(Facility.objects.order_by("pk").values_list("pk", "updated_at")) == stamps
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_refused_new_facility_stays_new_in_the_form(cast: Cast) -> None:
+    from datavalues.approval import step
+    from regions.models import Region
+
+    desa = Region.objects.get(code=DESA)
+    step(region=desa, period=YEAR, action="ajukan", by=None)
+    step(region=desa, period=YEAR, action="setujui", by=None)
+    page = cast.client("desa").post(f"/desa/{DESA}/fasilitas/tambah/", form()).content.decode()
+    assert "<h1>Tambah fasilitas</h1>" in page and "Ubah fasilitas" not in page
