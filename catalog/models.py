@@ -42,6 +42,31 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("makin rendah makin baik")
 
 
+class TimeRule(models.TextChoices):
+    """How a figure for a period shorter than a year is judged against the annual target."""
+
+    LEVEL = "level", _("tingkat: dibandingkan langsung dengan target tahunan")
+    CUMULATIVE = (
+        "cumulative",
+        _("kumulatif: dibandingkan dengan bagian target tahunan yang jatuh dalam periode"),
+    )
+    # A prevalence measured in some months (stunting in the February and August weighing):
+    # numerator and denominator of a longer period come from the same month, the latest
+    # month of the period in which the desa reported both.
+    SAME_MONTH = (
+        "same_month",
+        _("bulan yang sama: pembilang dan penyebut dari bulan terakhir yang memuat keduanya"),
+    )
+
+
+class Reporters(models.TextChoices):
+    """Which villages report an indicator: the 'expected' of its coverage."""
+
+    BOTH = "both", _("desa dan kelurahan")
+    DESA = "desa", _("hanya desa")
+    KELURAHAN = "kelurahan", _("hanya kelurahan")
+
+
 class Sector(models.Model):
     code = models.SlugField(_("kode"), max_length=20, unique=True)
     name_id = models.CharField(_("nama"), max_length=100)
@@ -164,6 +189,16 @@ class Indicator(models.Model):
     # The "on track" band: within this many units of the target (see analytics/status.py).
     on_track_band = models.FloatField(_("pita 'on track'"), default=10)
     description = models.TextField(_("keterangan"), blank=True)
+    description_en = models.TextField(_("keterangan (Inggris)"), blank=True)
+    # Why the indicator has no target (no numeric target in any regulation, a context
+    # figure, a ceiling rather than a target, ...): shown wherever a target would be.
+    no_target_reason = models.TextField(_("alasan tanpa target"), blank=True)
+    time_rule = models.CharField(
+        _("aturan waktu"), max_length=12, choices=TimeRule.choices, default=TimeRule.LEVEL
+    )
+    reporters = models.CharField(
+        _("pelapor"), max_length=10, choices=Reporters.choices, default=Reporters.BOTH
+    )
     is_local = models.BooleanField(_("tambahan lokal"), default=False)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -220,6 +255,10 @@ class Target(models.Model):
     legal_basis = models.CharField(_("dasar hukum"), max_length=300)
     valid_from = models.PositiveSmallIntegerField(_("berlaku dari tahun"))
     valid_to = models.PositiveSmallIntegerField(_("berlaku sampai tahun"), null=True, blank=True)
+    # False when the number could not be checked against the regulation's text (it is
+    # then interpolated or taken from secondary material; docs/TARGETS.md says which).
+    verified = models.BooleanField(_("angka terverifikasi"), default=True)
+    source_url = models.URLField(_("sumber"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["indicator", "valid_from"]
@@ -333,7 +372,9 @@ __all__ = [
     "Direction",
     "Indicator",
     "Period",
+    "Reporters",
     "Sector",
     "Target",
+    "TimeRule",
     "ValueType",
 ]

@@ -12,7 +12,7 @@ from accounts import audit
 from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.periods import BadPeriod, parse_period
-from datavalues import approval
+from datavalues import approval, review
 from regions.models import Level
 
 
@@ -26,6 +26,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     except BadPeriod:
         raise Http404("no such period") from None
     if request.method == "POST":
+        if not review.allowed(request.user, region.code, request.POST.get("action", "")):
+            raise Http404("this role may not decide on this period")
         try:
             approval.step(
                 region=region,
@@ -44,6 +46,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
                 summary=f"{request.POST.get('action', '')} {period}",
             )
             messages.success(request, _("Tersimpan."))
+        if request.POST.get("next") == "queue":
+            return redirect("approval-queue")
         return redirect("approval", code=region.code, period=period)
     record = approval.PeriodApproval.objects.filter(region=region, period__code=period).first()
     state = record.state if record else approval.State.DRAFT
@@ -62,6 +66,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "record": record,
             "steps": record.steps.select_related("by") if record else [],
             "actions": actions,
+            "review": review.review(region=region, period=period),
+            "sector_limited": scope_of(request.user).sectors_at(region.code) is not None,
         },
     )
 
@@ -120,6 +126,7 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "fields": fields,
             "outcome": outcome,
             "has_warnings": any(f.warnings for f in fields),
+            "locked": review.approved_covering(region, period),
         },
     )
 
@@ -130,6 +137,8 @@ def completeness_page(request: HttpRequest, code: str, period: str) -> HttpRespo
     from datavalues.completeness import completeness
 
     region = region_for_user_or_404(request, code)
+    if region.level == Level.KABUPATEN:
+        return redirect("kabupaten-completeness", code, period)
     if region.level != Level.KECAMATAN:
         raise Http404("completeness is shown per kecamatan")
     try:

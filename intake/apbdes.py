@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.scoping import Scope, scope_of
+from intake import retention
 from intake.importing import Fate, Problem, RowFate
 from intake.models import Status, Upload
 from intake.parsing import (
@@ -354,7 +355,7 @@ def plan_upload(upload: Upload, *, by: Any) -> ApbdesPlan:
     year, stage = upload_options(upload)
     try:
         plan = plan_apbdes(
-            io.BytesIO(bytes(upload.content)),
+            io.BytesIO(retention.content_of(upload)),
             size=upload.size,
             year=year,
             stage=stage,

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.scoping import WRITER_ROLES, Scope, scope_of
 from catalog.models import DataElement
+from config.text import plain_text
 from datavalues.batch import (
     CHUNK_ROWS,
     PREVIEW_ROWS,
@@ -44,6 +45,7 @@ from datavalues.writing import (
     catalogue_state,
     file_transaction,
 )
+from intake import retention
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
     BadFile,
@@ -225,21 +227,24 @@ def plan_values(
     if plan.errors:
         return plan
     with _few_collections(big=False) as collections:
-        _plan_rows(
-            table,
-            plan,
-            elements,
-            scope,
-            today,
-            long,
-            columns,
-            value_columns,
-            period,
-            kecamatan,
-            progress,
-            stage,
-            collections,
-        )
+        try:
+            _plan_rows(
+                table,
+                plan,
+                elements,
+                scope,
+                today,
+                long,
+                columns,
+                value_columns,
+                period,
+                kecamatan,
+                progress,
+                stage,
+                collections,
+            )
+        except BadFile as exc:  # a row the reader cannot read (e.g. a 128 KiB CSV field)
+            plan.problems.append(Problem(0, "", str(exc)))
     return plan
 
 
@@ -317,7 +322,11 @@ def _plan_rows(
             region = matched
         row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
+        source = (
+            plain_text(text(cell(cells, source_col)), multiline=False).strip()[:60]
+            if source_col is not None
+            else ""
+        )
         if long:
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
@@ -340,7 +349,7 @@ def plan_upload(
     """Plan the stored file of an upload (header-level refusals become one problem);
     `stage=True` keeps the values to write for `write_plan`."""
     try:
-        table = open_table(io.BytesIO(bytes(upload.content)), size=upload.size)
+        table = open_table(io.BytesIO(retention.content_of(upload)), size=upload.size)
     except BadFile as exc:
         return Plan(problems=[Problem(0, "", str(exc))])
     return plan_values(
@@ -362,6 +371,8 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
             f"Berkas melebihi batas {max_upload_bytes() // 1048576} MB. / "
             "The file exceeds the size limit."
         )
+    retention.expire_contents()
+    retention.check_quota(by, size)
     content = stream.read(max_upload_bytes() + 1)
     return Upload.objects.create(
         file_name=name[:200],

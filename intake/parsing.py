@@ -139,19 +139,39 @@ def _open_csv(stream: IO[bytes]) -> Table:
     delimiter = max(counts, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         delimiter = ","
-    header = next(csv.reader([header_line], delimiter=delimiter))
+    try:
+        header = next(csv.reader([header_line], delimiter=delimiter))
+    except csv.Error as exc:
+        raise _csv_refusal(1, exc) from None
 
-    # csv.reader already yields a fresh list per row: no copy, no generator frame per row.
-    rows = cast(
-        Iterator[tuple[int, list[Cell]]],
-        enumerate(csv.reader(lines, delimiter=delimiter), start=2),
-    )
+    rows = _csv_rows(csv.reader(lines, delimiter=delimiter))
     return Table(
         kind="csv",
         header=[h.strip() for h in header],
         rows=rows,
         decimal_comma={";": True, ",": False}.get(delimiter),
     )
+
+
+def _csv_refusal(line: int, exc: csv.Error) -> BadFile:
+    if "field limit" in str(exc):
+        return BadFile(
+            f"Baris {line}: satu isian lebih dari {csv.field_size_limit() // 1024} KiB "
+            "(mungkin tanda kutip yang tidak ditutup). / "
+            f"Line {line}: a field is longer than {csv.field_size_limit() // 1024} KiB "
+            "(perhaps an unclosed quote)."
+        )
+    return BadFile(f"Baris {line}: CSV rusak. / Line {line}: malformed CSV ({exc}).")
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[Cell]]]:
+    """(file row, cells) from 2 on; a malformed row (a field over csv's 128 KiB limit, as
+    an unclosed quote swallows the rest of the file) is a BadFile, not a crash."""
+    try:
+        # csv.reader already yields a fresh list per row; `yield from` adds no frame per row.
+        yield from cast(Iterator[tuple[int, list[Cell]]], enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise _csv_refusal(getattr(reader, "line_num", 0) + 1, exc) from None
 
 
 # --- XLSX ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django_tasks import task
 from intake import importing
 from intake.models import Status, Upload
 from intake.parsing import text
-from jobs import progress
+from jobs import limits, progress
 
 STAGES = {
     "memeriksa": _("Memeriksa setiap baris"),
@@ -31,9 +31,22 @@ STAGES = {
 }
 
 
+# Imports run before reports: someone waits for the import, a report can wait (jobs.worker).
+IMPORT_PRIORITY = 10
+
+
 def in_background(upload: Upload) -> bool:
     """Whether this file is checked and imported by the worker rather than in the request."""
     return upload.size >= int(settings.INTAKE_BACKGROUND_KB) * 1024
+
+
+def check_capacity(user: Any) -> None:
+    """jobs.limits.Busy when `user` already has too many files being checked or imported."""
+    limits.check_unfinished(
+        Upload.objects.filter(
+            uploaded_by_id=user.pk, status__in=[Status.CHECKING, Status.IMPORTING]
+        ).count()
+    )
 
 
 def progress_name(upload: Upload | int) -> str:
@@ -114,7 +127,7 @@ def _failed(exc: BaseException, what: str) -> str:
     )
 
 
-@task()
+@task(priority=IMPORT_PRIORITY)
 def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
     """Plan the stored file (writes no value) and keep its counts and preview on the row."""
     upload = Upload.objects.get(pk=upload_id)
@@ -137,7 +150,7 @@ def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
     return dict(plan.counts)
 
 
-@task()
+@task(priority=IMPORT_PRIORITY)
 def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) -> dict[str, int]:
     """Import a checked upload: all of it in one transaction, or nothing."""
     upload = Upload.objects.get(pk=upload_id)

@@ -21,6 +21,7 @@ from accounts.models import Action, Role
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.periods import BadPeriod, PeriodType, parse_period
 from dashboard.numbers import number, percent, rupiah
+from dashboard.samples import sample_data_under
 from planning.escalations import escalations
 from planning.evaluation import ApbdesEvaluation, evaluate
 from planning.followups import FollowUp, Status, change_status, create_follow_up
@@ -77,7 +78,14 @@ def recommendations(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "planning/recommendations.html",
-        {"region": desa, "year": year, "notice": notice, "rec": result, "number": number},
+        {
+            "region": desa,
+            "sample": sample_data_under(code),
+            "year": year,
+            "notice": notice,
+            "rec": result,
+            "number": number,
+        },
     )
 
 
@@ -124,6 +132,7 @@ def apbdes_evaluation(request: HttpRequest, code: str) -> HttpResponse:
         "planning/evaluation.html",
         {
             "region": desa,
+            "sample": sample_data_under(code),
             "year": year,
             "budget_year": budget_year,
             "notice": notice or budget_notice,
@@ -195,6 +204,7 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
         "planning/followups.html",
         {
             "region": kecamatan,
+            "sample": sample_data_under(code),
             "items": items,
             "today": today,
             "overdue": FollowUp.objects.under(code).in_sectors(sectors).overdue(today).count(),
@@ -248,6 +258,7 @@ def escalation_list(request: HttpRequest, code: str) -> HttpResponse:
         "planning/escalations.html",
         {
             "region": kecamatan,
+            "sample": sample_data_under(code),
             "year": year,
             "notice": notice,
             "groups": escalations(kecamatan=kecamatan, year=year, sectors=_sectors(request, code)),

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.text import plain_text
 from regions.codes import ancestor_codes_of, level_of, parent_code_of, within_code
 
 __all__ = [
@@ -63,7 +64,8 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.filter(parent_id=code)
 
     def search(self, text: str) -> RegionQuerySet:
-        text = text.strip()
+        # Typed text: control characters (NUL is refused by PostgreSQL) are not searched for.
+        text = plain_text(text, multiline=False).strip()
         if text[:1].isdigit():
             # Undotted codes as printed in many spreadsheets ("3402012001") work too.
             digits = "".join(ch for ch in text if ch.isdigit())
@@ -155,6 +157,43 @@ class RegionNameChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}: {self.old_name} → {self.new_name}"
+
+
+class CodeChangeKind(models.TextChoices):
+    RENAME = "rename", _("ganti nama/kode")
+    MOVE = "move", _("pindah induk")
+    SPLIT = "split", _("pemekaran")
+    MERGE = "merge", _("penggabungan")
+
+
+class RegionCodeChange(models.Model):
+    """A code of an earlier edition and the region that carries it now (the crosswalk).
+
+    A merge is several old codes → one region; a split is one old code → several regions
+    (importers resolve only an old code with exactly one region). `name_match` marks a
+    match found by the same name in the same kabupaten/kota, not by an official list."""
+
+    old_code = models.CharField(_("kode lama"), max_length=13, db_index=True)
+    old_name = models.CharField(_("nama lama"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="former_codes", verbose_name=_("wilayah")
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=CodeChangeKind.choices)
+    edition = models.CharField(_("edisi kode lama"), max_length=60)
+    source = models.CharField(_("sumber"), max_length=200)
+    name_match = models.BooleanField(_("cocok nama"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perubahan kode wilayah")
+        verbose_name_plural = _("perubahan kode wilayah")
+        ordering = ["old_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["old_code", "region"], name="regioncodechange_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.region_id} ({self.kind})"
 
 
 class Boundary(models.Model):

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from accounts.models import Role
-from catalog.loading import load_catalogue
 from catalog.models import DataElement
 from catalog.periods import parse_period
 from datavalues.completeness import completeness, due_date
@@ -20,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 

@@ -96,6 +96,32 @@ def test_the_camat_creates_a_follow_up_and_it_is_audited(camat: Client) -> None:
     assert AuditEvent.objects.filter(summary__contains=f"#{item.pk} dibuat").exists()
 
 
+def test_control_characters_typed_or_pasted_into_a_follow_up_are_normalised(
+    camat: Client,
+) -> None:
+    response = camat.post(
+        URL, form(problem="baris satu\vbaris dua\x01", cause="a\u2028b", action="\x07PMT\f")
+    )
+    assert response.status_code == 302
+    item = FollowUp.objects.get()
+    assert (item.problem, item.cause, item.action) == ("baris satu\nbaris dua", "a\nb", "PMT")
+
+    camat.post(f"/tindak-lanjut/{item.pk}/status/", {"status": "berjalan", "note": "ok\x0b\x02"})
+    item.refresh_from_db()
+    assert item.evidence.endswith(": ok")
+    assert item.changes.latest("id").note == "ok"
+
+
+def test_control_characters_are_normalised_outside_the_forms_too(planned: None) -> None:
+    item = make(timezone.localdate(), problem="x\x1by", action="a\vb")
+
+    change_status(follow_up=item, status="berjalan", note="n\x00", by="camat")
+
+    item.refresh_from_db()
+    assert (item.problem, item.action) == ("xy", "a\nb")
+    assert item.evidence.endswith(": n")
+
+
 def test_an_action_without_owner_is_refused_with_a_clear_message(camat: Client) -> None:
     response = camat.post(URL, form(owner=""))
     assert response.status_code == 400
