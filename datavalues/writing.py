@@ -37,6 +37,7 @@ from datavalues.bulk import (
 from datavalues.bulk import file_transaction as file_transaction
 from datavalues.checks import ValueChecker
 from datavalues.models import DataValue, How, ValueChange
+from regions.codes import CODE_WIDTH, code_at
 from regions.models import Level, Region
 
 
@@ -383,13 +384,13 @@ def _areas(kecamatan: set[str]) -> list[str]:
     """The smallest area holding the changed kecamatan, one per province."""
     by_province: dict[str, set[str]] = {}
     for code in kecamatan:
-        by_province.setdefault(code[:2], set()).add(code)
+        by_province.setdefault(code_at(code, 1), set()).add(code)
     areas: list[str] = []
     for province, codes in sorted(by_province.items()):
         if len(codes) == 1:
             areas.append(next(iter(codes)))
-        elif len({c[:5] for c in codes}) == 1:
-            areas.append(next(iter(codes))[:5])
+        elif len({code_at(c, 2) for c in codes}) == 1:
+            areas.append(code_at(next(iter(codes)), 2))
         else:
             areas.append(province)
     return areas
@@ -487,7 +488,8 @@ def _write_chunk(
     result.unchanged += unchanged
     result.created += len(to_create)
     result.updated += len(to_update)
-    written.kecamatan = {h[0][:8] for h in history}
+    kecamatan = CODE_WIDTH[3]
+    written.kecamatan = {h[0][:kecamatan] for h in history}
     # In key order, so each index page is visited once per chunk rather than once per row.
     to_create.sort()
     history.sort()  # keys are unique: the comparison never reaches the old value
