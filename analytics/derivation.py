@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from catalog.expressions import Expression
-from catalog.models import Aggregation, DataElement, Indicator
+from catalog.models import Aggregation, DataElement, Indicator, TimeRule
 from catalog.periods import PeriodSpec, PeriodType
 
 Points = Mapping[PeriodSpec, float]
@@ -42,6 +42,9 @@ class IndicatorInfo:
     denominator: Expression | None
     elements: frozenset[str]
     finest: PeriodType
+    # Declared time rule "same_month": a longer period pairs numerator and denominator from
+    # the latest month (of the finest type) in which the desa reported every element.
+    same_month: bool = False
 
 
 @dataclass
@@ -59,7 +62,9 @@ class Catalogue:
         elements (one query: what a figure request needs)."""
         rows: Collection[Indicator]
         if indicators is None:
-            rows = list(Indicator.objects.only("id", "code", "numerator", "denominator"))
+            rows = list(
+                Indicator.objects.only("id", "code", "numerator", "denominator", "time_rule")
+            )
             element_rows = DataElement.objects.all()
         else:
             rows = indicators
@@ -87,6 +92,7 @@ class Catalogue:
                 denominator=ind.denominator_expression(),
                 elements=codes,
                 finest=min(elements[c].period_type for c in codes),
+                same_month=ind.time_rule == TimeRule.SAME_MONTH,
             )
         catalogue = cls(elements=elements, indicators=indicators_info)
         for info in indicators_info.values():
@@ -184,6 +190,8 @@ def contribution(
     """
     if period.type < indicator.finest:
         return None
+    if indicator.same_month and period.type > indicator.finest:
+        return _same_month(indicator, points, period)
     sums: dict[str, float] = {}
     for code in indicator.elements:
         info = catalogue.elements[code]
@@ -200,6 +208,29 @@ def contribution(
         if value is None:
             return None
         sums[code] = value
+    counts = dict.fromkeys(sums, 1)
+    numerator = indicator.numerator.evaluate(sums, counts)
+    denominator = indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0
+    return numerator, denominator
+
+
+def _same_month(
+    indicator: IndicatorInfo, points: Mapping[str, Points], period: PeriodSpec
+) -> tuple[float, float] | None:
+    """The pair of the latest sub-period of `period` in which every element was reported."""
+    common: set[PeriodSpec] | None = None
+    for code in indicator.elements:
+        stored = points.get(code)
+        if not stored:
+            return None
+        inside = {p for p in stored if p.type == indicator.finest and period.contains(p)}
+        common = inside if common is None else common & inside
+        if not common:
+            return None
+    if not common:
+        return None
+    month = max(common)
+    sums = {code: points[code][month] for code in indicator.elements}
     counts = dict.fromkeys(sums, 1)
     numerator = indicator.numerator.evaluate(sums, counts)
     denominator = indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0

@@ -10,17 +10,19 @@ want of a denominator.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analytics.derivation import Catalogue, contribution
 from analytics.models import NATIONAL, IndicatorRollup, RegionSize
-from analytics.rollups import fetch_points
+from analytics.reading import fetch_points
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
 from analytics.status import Status, status_of
-from catalog.models import Direction, Indicator, Target
+from analytics.time_rules import target_due
+from catalog.models import Direction, Indicator, Reporters, Target
 from catalog.periods import PeriodSpec
-from regions.models import Level, Region, within_code
+from regions.models import Kind, Level, Region, within_code
 
 NO_DATA = "tidak ada desa yang melapor / no desa reported"
 ZERO_DENOMINATOR = "penyebut nol / the denominator is zero"
@@ -105,6 +107,46 @@ def expected_desa(places: Sequence[Place]) -> dict[str, int]:
     return sizes
 
 
+def kelurahan_under(places: Sequence[Place]) -> dict[str, int]:
+    """Kelurahan under each place above desa (one query): with expected_desa, the expected
+    reporters of an indicator only desa (or only kelurahan) report."""
+    above = [p for p in places if p.level < Level.DESA]
+    if not above:
+        return {}
+    rows = Region.objects.filter(level=Level.DESA, kind=Kind.KELURAHAN)
+    if all(p.code != NATIONAL for p in above):
+        # The deepest code every place lies in ("34.04" for the kecamatan of Sleman).
+        parts = [p.code.split(".") for p in above]
+        common: list[str] = []
+        for segment in zip(*parts, strict=False):
+            if len(set(segment)) != 1:
+                break
+            common.append(segment[0])
+        if len(common) == min(len(x) for x in parts):
+            common = common[:-1]  # a place is itself the common prefix: look under its parent
+        if common:
+            rows = rows.filter(within_code(".".join(common)))
+    codes = list(rows.values_list("code", flat=True))
+    by_length: dict[int, Counter[str]] = {}
+    for place in above:
+        if place.code != NATIONAL and len(place.code) not in by_length:
+            by_length[len(place.code)] = Counter(c[: len(place.code)] for c in codes)
+    return {
+        p.code: len(codes) if p.code == NATIONAL else by_length[len(p.code)][p.code] for p in above
+    }
+
+
+def expected_for(
+    indicator: Indicator, place: Place, expected: dict[str, int], kelurahan: dict[str, int]
+) -> int:
+    """How many desa/kelurahan under `place` are expected to report `indicator`."""
+    total = expected.get(place.code, 0)
+    if place.level == Level.DESA or indicator.reporters == Reporters.BOTH:
+        return total
+    kel = kelurahan.get(place.code, 0)
+    return kel if indicator.reporters == Reporters.KELURAHAN else total - kel
+
+
 Sums = dict[tuple[str, str, PeriodSpec], tuple[float, float, int]]
 
 
@@ -183,6 +225,11 @@ def compute_figures(
         catalogue = Catalogue.load(indicators)  # not in the catalogue as stored: read afresh
     sums = _sums(catalogue, indicators, list(every.values()), [period, previous])
     expected = expected_desa(list(places))
+    kelurahan = (
+        kelurahan_under(list(places))
+        if any(i.reporters != Reporters.BOTH for i in indicators)
+        else {}
+    )
     figures: list[Figure] = []
     for indicator in indicators:
         higher = indicator.direction == Direction.HIGHER
@@ -201,7 +248,7 @@ def compute_figures(
             before, _ = _value(indicator, sums.get((place.code, indicator.code, previous)))
             status, status_reason = status_of(
                 value,
-                target=target.value if target else None,
+                target=target_due(indicator, target, period),
                 higher_is_better=higher,
                 band=indicator.on_track_band,
                 decimals=indicator.decimals,
@@ -222,7 +269,7 @@ def compute_figures(
                         denominator if reporting and indicator.denominator.strip() else None
                     ),
                     reporting=reporting,
-                    expected=expected.get(place.code, 0),
+                    expected=expected_for(indicator, place, expected, kelurahan),
                     reason=reason,
                     status=status,
                     status_reason=status_reason,

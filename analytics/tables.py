@@ -20,6 +20,7 @@ from analytics.derivation import Catalogue
 from analytics.figures import Figure, Place, _sums, _value
 from analytics.models import IndicatorRollup
 from analytics.status import status_of
+from analytics.time_rules import target_due
 from catalog.models import Direction, Indicator
 from catalog.periods import PeriodSpec, PeriodType
 from regions.models import Level
@@ -72,7 +73,7 @@ class Table:
         target = indicator.target_for(period.year)
         status, status_reason = status_of(
             value,
-            target=target.value if target else None,
+            target=target_due(indicator, target, period),
             higher_is_better=indicator.direction == Direction.HIGHER,
             band=indicator.on_track_band,
             decimals=indicator.decimals,

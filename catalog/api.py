@@ -17,6 +17,8 @@ class TargetOut(Schema):
     legal_basis: str
     valid_from: int
     valid_to: int | None
+    verified: bool
+    source_url: str
 
 
 class IndicatorOut(Schema):
@@ -32,7 +34,12 @@ class IndicatorOut(Schema):
     period_type: str
     decimals: int
     on_track_band: float
+    description: str
+    description_en: str
     targets: list[TargetOut]
+    no_target_reason: str
+    time_rule: str
+    reporters: str
     is_local: bool
 
 
@@ -69,15 +76,22 @@ def indicator_list(request: HttpRequest, sector: str = "") -> list[IndicatorOut]
             period_type=PeriodType(i.period_type).slug,
             decimals=i.decimals,
             on_track_band=i.on_track_band,
+            description=i.description,
+            description_en=i.description_en,
             targets=[
                 TargetOut(
                     value=t.value,
                     legal_basis=t.legal_basis,
                     valid_from=t.valid_from,
                     valid_to=t.valid_to,
+                    verified=t.verified,
+                    source_url=t.source_url,
                 )
                 for t in i.targets.all()
             ],
+            no_target_reason=i.no_target_reason,
+            time_rule=i.time_rule,
+            reporters=i.reporters,
             is_local=i.is_local,
         )
         for i in rows

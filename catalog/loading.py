@@ -16,20 +16,25 @@ from django.db import transaction
 
 from catalog.expressions import BadExpression, parse_expression
 from catalog.models import (
+    MAX_VALUE_LIMIT,
     Aggregation,
     CatalogueLoad,
     CatalogueStamp,
     DataElement,
     Direction,
     Indicator,
+    Reporters,
     Sector,
     Target,
+    TimeRule,
     ValueType,
 )
 from catalog.periods import BadPeriod, PeriodType
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yaml"
 SECTOR_CODES = ("kesehatan", "gizi", "pendidikan", "air_sanitasi", "sosial", "adminduk")
+# Every indicator of the file has a target in force in this year or says why it has none.
+TARGETS_REQUIRED_FROM = 2025
 
 
 class CatalogueError(ValueError):
@@ -108,11 +113,22 @@ def parse_catalogue(text: str) -> dict[str, Any]:
             errors.append(f"{where}: value_type {row.get('value_type')!r} tidak dikenal.")
         if row.get("aggregation") not in Aggregation.values:
             errors.append(f"{where}: aggregation {row.get('aggregation')!r} tidak dikenal.")
+        max_value = row.get("max_value")
+        if max_value is not None and (
+            isinstance(max_value, bool)
+            or not isinstance(max_value, int | float)
+            or not 0 < max_value <= MAX_VALUE_LIMIT
+        ):
+            errors.append(
+                f"{where}: max_value harus bilangan > 0 dan ≤ {MAX_VALUE_LIMIT:g} / "
+                f"must be a number above 0, at most {MAX_VALUE_LIMIT:g}."
+            )
+            max_value = None
         elements[code] = {
             **{key: row.get(key, "") for key in _ELEMENT_FIELDS},
             "sector": row.get("sector"),
             "period_type": _period_type(row.get("period_type"), where, errors),
-            "max_value": row.get("max_value"),
+            "max_value": float(max_value) if max_value is not None else None,
         }
 
     indicator_defaults = doc.get("indicator_defaults") or {}
@@ -150,6 +166,8 @@ def parse_catalogue(text: str) -> dict[str, Any]:
                 valid_from = int(target["from"])
                 valid_to = int(target["to"]) if target.get("to") is not None else None
                 basis = str(target["basis"])
+                verified = bool(target.get("verified", True))
+                source = str(target.get("source") or "")
             except (KeyError, TypeError, ValueError):
                 errors.append(
                     f"{where}: target perlu value, basis, from / needs value, basis, from."
@@ -157,7 +175,32 @@ def parse_catalogue(text: str) -> dict[str, Any]:
                 continue
             if valid_to is not None and valid_to < valid_from:
                 errors.append(f"{where}: target berakhir sebelum mulai / ends before it starts.")
-            targets.append((value, basis, valid_from, valid_to))
+            if source and not source.startswith(("https://", "http://")):
+                errors.append(
+                    f"{where}: sumber target harus URL / a target's source must be a URL."
+                )
+            targets.append((value, basis, valid_from, valid_to, verified, source))
+        time_rule = str(row.get("time_rule") or TimeRule.LEVEL)
+        if time_rule not in TimeRule.values:
+            errors.append(
+                f"{where}: time_rule harus level/cumulative/same_month / "
+                "must be level, cumulative or same_month."
+            )
+        reporters = str(row.get("reporters") or Reporters.BOTH)
+        if reporters not in Reporters.values:
+            errors.append(
+                f"{where}: reporters harus both/desa/kelurahan / must be both, desa or kelurahan."
+            )
+        no_target = str(row.get("no_target") or "")
+        in_force = any(
+            f <= TARGETS_REQUIRED_FROM and (t is None or t >= TARGETS_REQUIRED_FROM)
+            for _, _, f, t, _, _ in targets
+        )
+        if not in_force and not no_target:
+            errors.append(
+                f"{where}: tanpa target berlaku {TARGETS_REQUIRED_FROM} dan tanpa alasan "
+                f"'no_target' / no target in force in {TARGETS_REQUIRED_FROM} and no reason why."
+            )
         indicators[code] = {
             **{key: row.get(key, "") for key in _INDICATOR_FIELDS},
             "numerator": numerator,
@@ -166,6 +209,10 @@ def parse_catalogue(text: str) -> dict[str, Any]:
             "decimals": int(row.get("decimals", 1)),
             "on_track_band": float(row.get("on_track_band", 10)),
             "description": str(row.get("description", "")),
+            "description_en": str(row.get("description_en", "")),
+            "no_target_reason": no_target,
+            "time_rule": time_rule,
+            "reporters": reporters,
             "sector": row.get("sector"),
             "period_type": _period_type(row.get("period_type"), where, errors),
             "order": order,
@@ -201,13 +248,22 @@ def load_catalogue(*, path: Path = CATALOGUE_PATH) -> CatalogueSummary:
             indicator = _upsert(Indicator, code, values, summary, "indicators")
             after = summary.updated.get("indicators", 0) + summary.created.get("indicators", 0)
             current = sorted(
-                (t.value, t.legal_basis, t.valid_from, t.valid_to) for t in indicator.targets.all()
+                (t.value, t.legal_basis, t.valid_from, t.valid_to, t.verified, t.source_url)
+                for t in indicator.targets.all()
             )
             if current != targets:
                 indicator.targets.all().delete()
                 Target.objects.bulk_create(
-                    Target(indicator=indicator, value=v, legal_basis=b, valid_from=f, valid_to=t)
-                    for v, b, f, t in targets
+                    Target(
+                        indicator=indicator,
+                        value=v,
+                        legal_basis=b,
+                        valid_from=f,
+                        valid_to=t,
+                        verified=ok,
+                        source_url=url,
+                    )
+                    for v, b, f, t, ok, url in targets
                 )
                 _count(summary.updated, "targets")
             if after != before:

@@ -42,6 +42,31 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("makin rendah makin baik")
 
 
+class TimeRule(models.TextChoices):
+    """How a figure for a period shorter than a year is judged against the annual target."""
+
+    LEVEL = "level", _("tingkat: dibandingkan langsung dengan target tahunan")
+    CUMULATIVE = (
+        "cumulative",
+        _("kumulatif: dibandingkan dengan bagian target tahunan yang jatuh dalam periode"),
+    )
+    # A prevalence measured in some months (stunting in the February and August weighing):
+    # numerator and denominator of a longer period come from the same month, the latest
+    # month of the period in which the desa reported both.
+    SAME_MONTH = (
+        "same_month",
+        _("bulan yang sama: pembilang dan penyebut dari bulan terakhir yang memuat keduanya"),
+    )
+
+
+class Reporters(models.TextChoices):
+    """Which villages report an indicator: the 'expected' of its coverage."""
+
+    BOTH = "both", _("desa dan kelurahan")
+    DESA = "desa", _("hanya desa")
+    KELURAHAN = "kelurahan", _("hanya kelurahan")
+
+
 class Sector(models.Model):
     code = models.SlugField(_("kode"), max_length=20, unique=True)
     name_id = models.CharField(_("nama"), max_length=100)
@@ -59,6 +84,27 @@ class Sector(models.Model):
 
 _INFINITY = float("inf")
 _WHOLE = frozenset({ValueType.COUNT, ValueType.RUPIAH})
+
+# The largest value one desa may report for one element and period, when the element
+# declares no `max_value` of its own (catalogue.yaml `max_value`, or the admin). Above it a
+# value is a typing or unit error (a 1e308 in a file made every roll-up above the desa
+# infinite), refused as an error on every path. With these caps every sum the roll-ups
+# keep stays a finite double, whole-number sums up to a province exact (below 2**53).
+VALUE_CAPS: dict[str, float] = {
+    ValueType.COUNT: 1e8,  # people, families, households, services
+    ValueType.RUPIAH: 1e12,  # Rp 1 triliun: a thousand times a large APBDes
+    ValueType.SCORE: 1e8,
+    ValueType.YESNO: 1.0,
+}
+# The highest `max_value` an element may declare: whole numbers stay exact doubles.
+MAX_VALUE_LIMIT = 1e15
+
+
+def format_limit(limit: float) -> str:
+    """A maximum as people read it: 1000000000000 → "1.000.000.000.000"."""
+    if limit.is_integer():
+        return f"{limit:,.0f}".replace(",", ".")
+    return f"{limit:g}"
 
 
 class DataElement(models.Model):
@@ -99,9 +145,26 @@ class DataElement(models.Model):
             return "harus bilangan bulat / must be a whole number"
         if self.value_type == ValueType.YESNO and value not in (0, 1):
             return "harus 0 (tidak) atau 1 (ya) / must be 0 (no) or 1 (yes)"
-        if self.max_value is not None and value > self.max_value:
-            return f"melebihi batas {self.max_value:g} / exceeds the maximum {self.max_value:g}"
+        if value > (limit := self.limit):
+            shown = format_limit(limit)
+            return f"melebihi batas {shown} / exceeds the maximum {shown}"
         return None
+
+    def clean(self) -> None:
+        if self.max_value is not None and not 0 < self.max_value <= MAX_VALUE_LIMIT:
+            raise ValidationError(
+                {
+                    "max_value": f"Harus di atas 0 dan paling besar {MAX_VALUE_LIMIT:g}. / "
+                    f"Must be above 0 and at most {MAX_VALUE_LIMIT:g}."
+                }
+            )
+
+    @property
+    def limit(self) -> float:
+        """The largest value accepted: the element's own `max_value`, or its type's cap."""
+        if self.max_value is not None:
+            return self.max_value
+        return VALUE_CAPS.get(self.value_type, VALUE_CAPS[ValueType.COUNT])
 
 
 class Indicator(models.Model):
@@ -126,6 +189,16 @@ class Indicator(models.Model):
     # The "on track" band: within this many units of the target (see analytics/status.py).
     on_track_band = models.FloatField(_("pita 'on track'"), default=10)
     description = models.TextField(_("keterangan"), blank=True)
+    description_en = models.TextField(_("keterangan (Inggris)"), blank=True)
+    # Why the indicator has no target (no numeric target in any regulation, a context
+    # figure, a ceiling rather than a target, ...): shown wherever a target would be.
+    no_target_reason = models.TextField(_("alasan tanpa target"), blank=True)
+    time_rule = models.CharField(
+        _("aturan waktu"), max_length=12, choices=TimeRule.choices, default=TimeRule.LEVEL
+    )
+    reporters = models.CharField(
+        _("pelapor"), max_length=10, choices=Reporters.choices, default=Reporters.BOTH
+    )
     is_local = models.BooleanField(_("tambahan lokal"), default=False)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -182,6 +255,10 @@ class Target(models.Model):
     legal_basis = models.CharField(_("dasar hukum"), max_length=300)
     valid_from = models.PositiveSmallIntegerField(_("berlaku dari tahun"))
     valid_to = models.PositiveSmallIntegerField(_("berlaku sampai tahun"), null=True, blank=True)
+    # False when the number could not be checked against the regulation's text (it is
+    # then interpolated or taken from secondary material; docs/TARGETS.md says which).
+    verified = models.BooleanField(_("angka terverifikasi"), default=True)
+    source_url = models.URLField(_("sumber"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["indicator", "valid_from"]
@@ -295,7 +372,9 @@ __all__ = [
     "Direction",
     "Indicator",
     "Period",
+    "Reporters",
     "Sector",
     "Target",
+    "TimeRule",
     "ValueType",
 ]

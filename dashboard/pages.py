@@ -21,12 +21,18 @@ from analytics.figures import (
     Figure,
     Place,
     compute_figures,
+    expected_for,
     indicators_with_targets,
+    kelurahan_under,
 )
+from analytics.focus import SECTOR_VIEW, THEMES, theme_named
+from analytics.idm import class_counts, class_of_score, official_class
+from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
 from analytics.tables import Table, desa_table, expected_from, yearly_table
-from catalog.models import Direction, Indicator, Sector
+from catalog.meaning import named_expression
+from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
-from dashboard import charts, choropleth, scorecard
+from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
 from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
@@ -52,12 +58,14 @@ def dashboard_url(place: Place, query: str = "") -> str:
     return path + query
 
 
-def visible_catalogue(user: Any, code: str | None) -> tuple[list[Sector], list[Indicator]]:
-    """Indicators (with targets) of the sectors this user may see at this region."""
+def visible_catalogue(
+    user: Any, code: str | None, snapshot: CatalogueSnapshot | None = None
+) -> tuple[list[Sector], list[Indicator]]:
+    """Indicators (with targets) of the sectors this user may see at this region.
+    `snapshot`: the catalogue this request already holds (else it is looked up)."""
     allowed = scope_of(user).sectors_at(code) if code else None
-    indicators = [
-        i for i in indicators_with_targets() if allowed is None or i.sector.code in allowed
-    ]
+    every = snapshot.indicators if snapshot is not None else indicators_with_targets()
+    indicators = [i for i in every if allowed is None or i.sector.code in allowed]
     sectors: dict[int, Sector] = {}
     for indicator in indicators:
         sectors.setdefault(indicator.sector_id, indicator.sector)
@@ -125,6 +133,17 @@ def breadcrumbs(ancestors: Sequence[Region], user: Any) -> list[tuple[str, str |
     return crumbs
 
 
+def _desa_expected(place: Place, children: Sequence[Region]) -> int:
+    """Desa expected to report under a place: its children for a kecamatan (no query),
+    else the stored region size."""
+    if place.level == Level.KECAMATAN:
+        return len(children)
+    from analytics.models import RegionSize
+
+    found = RegionSize.objects.filter(region_code=place.code).values_list("desa", flat=True)
+    return next(iter(found), 0)
+
+
 def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) -> dict[str, Any]:
     place = Place.of(region) if region else INDONESIA
     ancestors = region.ancestors() if region else []
@@ -148,7 +167,8 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     if context["sample"] and place.level < Level.KECAMATAN:
         example = context["sample"][:8]
         context["sample_href"] = reverse("dashboard-kecamatan", args=[example])
-    sectors, indicators = visible_catalogue(user, region.code if region else None)
+    snapshot = catalogue_snapshot()  # one look at the catalogue stamp for the whole page
+    sectors, indicators = visible_catalogue(user, region.code if region else None, snapshot)
     if not indicators:
         context["empty"] = _("Katalog indikator belum dimuat.")
         return context
@@ -156,12 +176,18 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     refs = [place, *([parent] if parent else [])]
     table = yearly_table(indicators=indicators, places=refs, also=_also(params))
     years = table.years(place.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, place.code, _desa_expected(place, children)),
+    )
     period = filters.period
     in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
     child_places = [Place.of(r) for r in children]
     child_figures = (
-        compute_figures(indicators=in_sector, places=child_places, period=period)
+        compute_figures(indicators=in_sector, places=child_places, period=period, snapshot=snapshot)
         if child_places
         else []
     )
@@ -173,7 +199,27 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
 
     keep = filters.query(indikator="", urut="")
     hrefs = {p.code: dashboard_url(p, keep) for p in child_places}
-    own = {i.code: table.figure(place, i, period, expected) for i in indicators}
+    theme = theme_named(filters.focus) or SECTOR_VIEW
+    if theme.is_sector_view:
+        ranked = priorities(child_places, child_figures, hrefs)
+    else:
+        themed = [i for i in indicators if theme.covers(i.code)]
+        ranked = priorities(
+            child_places,
+            compute_figures(
+                indicators=themed, places=child_places, period=period, snapshot=snapshot
+            )
+            if child_places
+            else [],
+            hrefs,
+            theme,
+        )
+    kelurahan = kelurahan_under([place]) if place.level < Level.DESA else {}
+    totals = {place.code: expected}
+    own = {
+        i.code: table.figure(place, i, period, expected_for(i, place, totals, kelurahan))
+        for i in indicators
+    }
     parent_own = {i.code: table.figure(parent, i, period) for i in in_sector} if parent else {}
 
     cards = [
@@ -207,6 +253,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         )
     target = filters.indicator.target_for(period.year)
     current = own[filters.indicator.code]
+    elements = counted_elements()
     context.update(
         filters=filters,
         sectors=sectors,
@@ -228,12 +275,26 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         series=series,
         current=current,
         current_cell=scorecard.cell(current),
+        current_counts=scorecard.counts_text(current, elements),
+        formula_numerator=named_expression(filters.indicator.numerator, elements),
+        formula_denominator=named_expression(filters.indicator.denominator, elements),
         current_target=scorecard.target_text(filters.indicator, current),
         parent_cell=scorecard.cell(parent_own[filters.indicator.code]) if parent else None,
         looks=ORDER,
         unsort_href=filters.query(urut=""),
-        coverage=percent(current.reporting / expected * 100 if expected else None),
-        priorities=priorities(child_places, child_figures, hrefs),
+        coverage=percent(current.reporting / current.expected * 100 if current.expected else None),
+        priorities=ranked,
+        themes=THEMES,
+        worst=[
+            (
+                w,
+                reverse("recommendations", args=[w.place.code]) + f"?periode={period.year}"
+                if w.place.level == Level.DESA
+                else "",
+            )
+            for w in ranked.worst_problems()
+        ],
+        idm_classes=class_counts(place.code, period.year),
         has_data=any(f.reporting for f in own.values()),
         budget_href=reverse("budget-alignment", args=[place.code]) + keep
         if place.level == Level.KECAMATAN
@@ -242,30 +303,18 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     return context
 
 
+def counted_elements() -> dict[str, DataElement]:
+    """Data elements by code with what counts_text needs (one small query a page)."""
+    rows = DataElement.objects.only("code", "name_id", "name_en", "value_type")
+    return {e.code: e for e in rows}
+
+
 def _yearly(
     table: Table, place: Place, indicator: Indicator, years: Sequence[int]
 ) -> dict[int, float | None]:
     return {
         y: table.value(place.code, indicator.code, PeriodSpec(y, 1, PeriodType.YEAR)) for y in years
     }
-
-
-# IDM status thresholds on the composite score (Permendes 2/2016 Pasal 5).
-IDM_CLASSES = (
-    (0.4907, "Sangat Tertinggal"),
-    (0.5989, "Tertinggal"),
-    (0.7072, "Berkembang"),
-    (0.8155, "Maju"),
-)
-
-
-def idm_status(score: float | None) -> str | None:
-    if score is None:
-        return None
-    for upper, label in IDM_CLASSES:
-        if score <= upper:
-            return label
-    return "Mandiri"
 
 
 @dataclass
@@ -277,6 +326,7 @@ class IndicatorLine:
     kabupaten: scorecard.Cell
     rank: str
     change: str
+    counts: str = ""
 
 
 @dataclass
@@ -308,14 +358,20 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         return context
     table = yearly_table(indicators=indicators, places=[kecamatan, kabupaten], also=_also(params))
     years = table.years(kecamatan.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
-    period = filters.period
     siblings = [
         Place.of(r)
         for r in Region.objects.children_of(kecamatan.code).only(
             "code", "name", "level", "parent_id"
         )
     ]
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, kecamatan.code, len(siblings)),
+    )
+    period = filters.period
     figures = {
         f.indicator.code: f
         for f in compute_figures(
@@ -323,6 +379,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         )
     }
     blocks = []
+    elements = counted_elements()
     for sector in sectors:
         lines = []
         for indicator in (i for i in indicators if i.sector_id == sector.id):
@@ -336,6 +393,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
                     kabupaten=scorecard.cell(table.figure(kabupaten, indicator, period)),
                     rank=f"{figure.rank}/{figure.rank_of}" if figure.rank else "–",
                     change=scorecard.change_text(figure),
+                    counts=scorecard.counts_text(figure, elements),
                 )
             )
         reported = sum(1 for line in lines if figures[line.indicator.code].value is not None)
@@ -355,6 +413,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     ]
     target = filters.indicator.target_for(period.year)
     idm = figures.get("IDM_SKOR")
+    official = official_class(region.code, period.year)
     scope = scope_of(user)
     context.update(desa_budget(region.code, period.year, {s.code: s.name_id for s in sectors}))
     state = state_of(region=region.code, period=period.code)
@@ -373,7 +432,8 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         total=len(all_figures),
         behind=sum(1 for f in all_figures if look_of(f.status).key == "bad"),
         idm_score=number(idm.value, 4) if idm and idm.value is not None else None,
-        idm_status=idm_status(idm.value if idm else None),
+        idm_status=official or class_of_score(idm.value if idm else None),
+        idm_official=official is not None,
         trend=charts.trend(
             filters.indicator, trend_years, series, target.value if target else None
         ),

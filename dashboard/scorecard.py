@@ -5,14 +5,19 @@ Everything a template prints is prepared here as text, so templates only output 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 from analytics.figures import Figure, Place
-from catalog.models import Direction, Indicator, Sector
+from analytics.time_rules import target_due
+from catalog.expressions import SUM, parse_expression
+from catalog.models import DataElement, Direction, Indicator, Sector, ValueType
 from dashboard.numbers import number, percent, signed
 from dashboard.statuses import NO_DATA, ORDER, Look, look_of
 
@@ -22,6 +27,12 @@ class Cell:
     text: str
     look: Look
     title: str  # numerator / denominator and coverage, for the tooltip and screen readers
+    href: str = ""  # the indicator page: what the figure means
+
+
+@functools.cache
+def indicator_href(code: str) -> str:
+    return reverse("indicator-detail", args=[code])
 
 
 def unit_suffix(indicator: Indicator) -> str:
@@ -39,7 +50,7 @@ def cell(figure: Figure) -> Cell:
         parts.append(f"{number(figure.numerator, 0)} / {number(figure.denominator, 0)}")
     if figure.expected > 1:
         parts.append(f"{figure.reporting}/{figure.expected} desa melapor")
-    return Cell(text, look, " · ".join(parts))
+    return Cell(text, look, " · ".join(parts), indicator_href(indicator.code))
 
 
 def target_text(indicator: Indicator, figure: Figure | None) -> str:
@@ -49,7 +60,14 @@ def target_text(indicator: Indicator, figure: Figure | None) -> str:
     sign = "≥" if indicator.direction == Direction.HIGHER else "≤"
     # Targets are round numbers: "≥ 90%" reads faster than "≥ 90,0%".
     decimals = 0 if target.value == round(target.value) else indicator.decimals
-    return f"{sign} {number(target.value, decimals)}{unit_suffix(indicator)}"
+    annual = f"{number(target.value, decimals)}{unit_suffix(indicator)}"
+    due = target_due(indicator, target, figure.period) if figure else None
+    if figure is not None and due is not None and due != target.value:
+        # A cumulative count in part of a year: judged against the share due so far.
+        months = figure.period.type.months
+        shown = f"{number(due, max(indicator.decimals, 1))}{unit_suffix(indicator)}"
+        return f"{sign} {shown} ({annual} × {months}/12)"
+    return f"{sign} {annual}"
 
 
 @dataclass
@@ -65,9 +83,9 @@ class Row:
         template loop over them costs more than the rest of the page (docs/PERFORMANCE.md)."""
         return format_html_join(
             "",
-            '<td class="st-{}" title="{}"><span aria-hidden="true">{}</span> {}'
-            '<span class="sr-only"> {}</span></td>',
-            ((c.look.key, c.title, c.look.icon, c.text, c.look.word) for c in self.cells),
+            '<td class="st-{}" title="{}"><a href="{}"><span aria-hidden="true">{}</span> {}'
+            '<span class="sr-only"> {}</span></a></td>',
+            ((c.look.key, c.title, c.href, c.look.icon, c.text, c.look.word) for c in self.cells),
         )
 
 
@@ -171,3 +189,38 @@ def change_text(figure: Figure) -> str:
         if figure.change is not None
         else "–"
     )
+
+
+def _plain(name: str) -> str:
+    """ "Balita stunting" → "balita stunting"; an acronym ("KK masih …") keeps its case."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def counts_text(figure: Figure, elements: dict[str, DataElement]) -> str:
+    """The people behind a percentage: "17 balita stunting (TB/U < −2 SD) dari 120 balita
+    diukur tinggi/panjang badan"; empty when the figure is no percentage of counted people."""
+    indicator = figure.indicator
+    if indicator.unit != "%" or figure.numerator is None:
+        return ""
+    english = get_language() == "en"
+
+    def single(expression: str) -> DataElement | None:
+        if not expression.strip():
+            return None
+        terms = parse_expression(expression).terms
+        if len(terms) != 1 or terms[0][1] != 1 or terms[0][0].kind != SUM:
+            return None
+        element = elements.get(terms[0][0].element)
+        return element if element and element.value_type == ValueType.COUNT else None
+
+    top = single(indicator.numerator)
+    if top is None:
+        return ""
+    text = f"{number(figure.numerator, 0)} {_plain(top.name_en if english else top.name_id)}"
+    bottom = single(indicator.denominator)
+    if bottom is not None and figure.denominator is not None:
+        name = _plain(bottom.name_en if english else bottom.name_id)
+        text += f" {gettext('dari')} {number(figure.denominator, 0)} {name}"
+    return text

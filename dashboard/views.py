@@ -16,6 +16,7 @@ from django_htmx.http import push_url
 
 from accounts.scoping import landing_region_code, region_for_user_or_404, scope_of
 from dashboard.budget import budget_page
+from dashboard.indicator_pages import catalogue_page, indicator_page
 from dashboard.pages import area_page, desa_page
 from dashboard.samples import sample_data_under
 from regions.models import Level, Region
@@ -100,3 +101,11 @@ def budget_alignment(request: HttpRequest, code: str) -> HttpResponse:
     region = _region_at(request, code, Level.KECAMATAN)
     context = budget_page(user=request.user, region=region, params=request.GET)
     return _render(request, "budget", context)
+
+
+def indicator_catalogue(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/indicators.html", catalogue_page())
+
+
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "dashboard/indicator.html", indicator_page(code))

@@ -102,6 +102,9 @@ RATES: dict[str, tuple[str, float, float]] = {
     "PENDUDUK_PADAN": ("PENDUDUK_JUMLAH", 0.97, 0.005),
 }
 
+# Upper bounds of the IDM classes Sangat Tertinggal … Maju (Permendes 2/2016 Pasal 5).
+IDM_BANDS = (0.4907, 0.5989, 0.7072, 0.8155)
+
 SECTOR_OF_PREFIX = {
     "BUMIL": "kesehatan",
     "BULIN": "kesehatan",
@@ -171,11 +174,13 @@ def sample_values(
             values["IDM_IKS"], values["IDM_IKE"], values["IDM_IKL"] = (round(v, 4) for v in idm)
             values["IDM_SKOR"] = round(sum(idm) / 3, 4)
             values["IDM_MAJU_MANDIRI"] = 1 if values["IDM_SKOR"] > 0.7072 else 0
+            # Sample data has no published status: the class of the score's band.
+            values["IDM_KELAS"] = 1 + sum(values["IDM_SKOR"] > t for t in IDM_BANDS)
             if d.is_kelurahan:
                 # A kelurahan has no APBDes, hence no BLT Desa and no IDM.
                 for code in ("BLT_KPM", "BLT_KPM_DTSEN", "IDM_IKS", "IDM_IKE", "IDM_IKL"):
                     values.pop(code)
-                for code in ("IDM_SKOR", "IDM_MAJU_MANDIRI"):
+                for code in ("IDM_SKOR", "IDM_MAJU_MANDIRI", "IDM_KELAS"):
                     values.pop(code)
             else:
                 values["BLT_REALISASI_RP"] = values["BLT_KPM"] * 300_000 * yr.randint(9, 12)

@@ -117,18 +117,35 @@ def rules() -> Rules:
     )
 
 
-def robust_outlier(value: float, history: Sequence[float], *, threshold: float) -> bool:
-    """True when `value` lies more than `threshold` robust deviations from the median.
+# A value within this share of the desa's previous value is never an outlier, whatever the
+# spread of its history: a small change from last time is not a typo.
+SMALL_CHANGE = 0.1
 
-    The MAD is scaled by 1.4826 to estimate a standard deviation; a zero MAD (a flat
-    history) makes any different value an outlier only if it differs by more than half
-    the median, so one small change in a constant series is not flagged.
+
+def robust_outlier(value: float, history: Sequence[float], *, threshold: float) -> bool:
+    """True when `value` lies more than `threshold` robust deviations from what the desa's
+    own history (oldest first) leads one to expect.
+
+    The expectation follows the trend: a Theil–Sen line (the median of the pairwise slopes)
+    through the history, extended one step, so a steadily growing population is not
+    flagged for growing. Deviations are measured from that line; their MAD, scaled by
+    1.4826, estimates a standard deviation. A value within SMALL_CHANGE of the last one is
+    never flagged. A zero MAD (a history exactly on its line, e.g. flat) makes any other
+    value an outlier only if it misses the expectation by more than half of it.
     """
-    median = statistics.median(history)
-    mad = statistics.median(abs(h - median) for h in history) * 1.4826
+    last = history[-1]
+    if abs(value - last) <= max(abs(last) * SMALL_CHANGE, 1.0):
+        return False
+    n = len(history)
+    slopes = [(history[j] - history[i]) / (j - i) for i in range(n) for j in range(i + 1, n)]
+    slope = statistics.median(slopes) if slopes else 0.0
+    intercept = statistics.median(h - slope * i for i, h in enumerate(history))
+    expected = intercept + slope * n
+    mad = statistics.median(abs(h - (intercept + slope * i)) for i, h in enumerate(history))
+    mad *= 1.4826
     if mad == 0:
-        return abs(value - median) > max(abs(median) * 0.5, 1.0)
-    return abs(value - median) > threshold * mad
+        return abs(value - expected) > max(abs(expected) * 0.5, 1.0)
+    return abs(value - expected) > threshold * mad
 
 
 def check_batch(
@@ -304,7 +321,7 @@ def _outliers(
         if past is None or len(past) < r.outlier_min_history:
             continue
         before = bisect_left(codes, c.period)  # periods placed before it are earlier
-        values = [v for at, v in past if at < before]
+        values = [v for at, v in sorted(past) if at < before]  # oldest first
         if len(values) < r.outlier_min_history:
             continue
         if robust_outlier(c.value, values, threshold=r.outlier_threshold):

@@ -1,5 +1,8 @@
 """Planning and committing a values file: every row's fate first, then all of it or nothing.
 
+(The batch itself — checks, fates, the spool and `write_plan` — is datavalues.batch; its
+names stay importable from here.)
+
 `plan_values` reads a table (intake.parsing), resolves each row to (desa, data element,
 period, value), applies the checks of the write path and the validation rules, and says
 for every row what would happen: new, changed (old → new), unchanged, warning or error.
@@ -10,53 +13,72 @@ same transaction as the upload record, so a killed process leaves nothing behind
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
-import pickle
 import re
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import IO, Any
 
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import Scope, scope_of
-from catalog.models import DataElement, Period
-from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
-from datavalues import approval, validation
-from datavalues.models import DataValue, How
+from accounts.scoping import WRITER_ROLES, Scope, scope_of
+from catalog.models import DataElement
+from config.text import plain_text
+from datavalues.batch import (
+    CHUNK_ROWS,
+    PREVIEW_ROWS,
+    Fate,
+    ImportRefused,
+    Item,
+    Plan,
+    Problem,
+    RowFate,
+    _Collections,
+    _few_collections,
+    _Planner,
+    _Row,
+    write_plan,
+)
+from datavalues.checks import check_period, type_name
 from datavalues.writing import (
-    CatalogueState,
-    SaveResult,
-    ValueInput,
-    ValuesRejected,
     catalogue_state,
     file_transaction,
-    save_value_chunks,
-    save_values,
 )
+from intake import retention
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
-    BadCell,
     BadFile,
     Cell,
     Table,
     is_blank,
     normalise_header,
     open_table,
-    parse_number,
     parse_period_cell,
     text,
 )
-from regions.models import Kind, Level, Region
+from regions.models import Level, Region
 
-WRITER_ROLES = {Role.ADMIN, Role.KABUPATEN, Role.KECAMATAN, Role.DESA}
+# Names other modules import from here (some now live in datavalues and accounts).
+__all__ = [
+    "CHUNK_ROWS",
+    "PREVIEW_ROWS",
+    "WRITER_ROLES",
+    "Fate",
+    "ImportRefused",
+    "Item",
+    "Plan",
+    "Problem",
+    "RowFate",
+    "import_commit",
+    "iter_report",
+    "plan_upload",
+    "plan_values",
+    "receive",
+    "record_plan",
+    "write_plan",
+]
+
 REGION_COLUMNS = ("kode_wilayah", "kode_desa", "kode")
 NAME_COLUMNS = ("nama_desa", "desa", "nama_wilayah", "nama")
 KECAMATAN_COLUMNS = ("kode_kecamatan",)
@@ -74,79 +96,6 @@ META_COLUMNS = {
     "catatan",
     "keterangan",
 }
-PREVIEW_ROWS = 1000
-# Rows checked together: one query per chunk for old values, locks and the rules.
-CHUNK_ROWS = 20_000
-
-
-class Fate(StrEnum):
-    NEW = "baru"
-    CHANGED = "berubah"
-    UNCHANGED = "tetap"
-    WARNING = "peringatan"
-    ERROR = "galat"
-
-
-@dataclass(slots=True)
-class Problem:
-    row: int  # 1-based row of the file (the header is row 1 of a CSV)
-    column: str
-    message: str
-    severity: str = validation.ERROR
-
-
-@dataclass(slots=True, eq=False)  # many: no per-instance dict; hashed by identity
-class Item:
-    """One value from one row (a wide row carries several); checked by the validation
-    rules as it is (`key` is the item itself)."""
-
-    row: int
-    column: str
-    region: str
-    element: str
-    period: str
-    value: float
-    source: str
-    old: float | None = None
-
-    @property
-    def key(self) -> Item:
-        return self
-
-
-@dataclass
-class RowFate:
-    row: int
-    fate: Fate
-    cells: list[Cell]
-    reasons: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Plan:
-    layout: str = ""
-    header: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    rows: int = 0
-    # How many values the plan would write (new or changed), and where they wait for the
-    # commit (None for a plan that is only shown).
-    values: int = 0
-    stage: _Stage | None = field(default=None, repr=False, compare=False)
-    # The catalogue the rows were checked against (the commit re-checks only on a change).
-    catalogue: CatalogueState = field(default_factory=dict, repr=False, compare=False)
-    counts: dict[str, int] = field(default_factory=lambda: {f.value: 0 for f in Fate})
-    # Fates of the first PREVIEW_ROWS rows and of every row with a problem (for the page and
-    # the error report); counts cover all rows.
-    fates: list[RowFate] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == validation.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != validation.ERROR]
 
 
 def _norm_name(name: str) -> str:
@@ -200,12 +149,6 @@ class _Regions:
         )
 
 
-def _may_write(scope: Scope | None, code: str) -> bool:
-    if scope is None:  # a management command run by the server's operator
-        return True
-    return scope.covers(code) and bool(scope.roles_at(code) & WRITER_ROLES)
-
-
 def _columns(header: list[str]) -> dict[str, int]:
     return {normalise_header(h): i for i, h in enumerate(header) if h.strip()}
 
@@ -213,26 +156,6 @@ def _columns(header: list[str]) -> dict[str, int]:
 def _element_code(header_cell: str) -> str:
     """`"BUMIL_ANC (Ibu hamil …)"` → `BUMIL_ANC`: template headers carry the name too."""
     return re.split(r"[\s(]", header_cell.strip(), maxsplit=1)[0].upper()
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a file is planned or written.
-
-    A big file allocates millions of small objects that live for a chunk (rows, items,
-    tuples), and the collector, run every 700 allocations, walks them again and again:
-    measured on 1,000,000 rows, the plan took twice as long with it on. Nothing of a plan
-    forms cycles that need it: a collection of the young objects after every chunk found
-    3 objects in a whole 1,000,000-row import, and cost 1.6 s walking the live rows. So
-    what other code leaves behind is collected once, when the file is done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.collect()
 
 
 def plan_values(
@@ -253,7 +176,7 @@ def plan_values(
     scope = scope_of(by) if by is not None else None
     today = today or timezone.localdate()
     columns = _columns(table.header)
-    elements = {e.code: e for e in DataElement.objects.all()}
+    elements = {e.code: e for e in DataElement.objects.select_related("sector")}
     plan.catalogue = catalogue_state(elements.values())
     long = {"kode_data", "nilai"} <= columns.keys()
     region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
@@ -303,21 +226,25 @@ def plan_values(
         )
     if plan.errors:
         return plan
-    with _few_collections():
-        _plan_rows(
-            table,
-            plan,
-            elements,
-            scope,
-            today,
-            long,
-            columns,
-            value_columns,
-            period,
-            kecamatan,
-            progress,
-            stage,
-        )
+    with _few_collections(big=False) as collections:
+        try:
+            _plan_rows(
+                table,
+                plan,
+                elements,
+                scope,
+                today,
+                long,
+                columns,
+                value_columns,
+                period,
+                kecamatan,
+                progress,
+                stage,
+                collections,
+            )
+        except BadFile as exc:  # a row the reader cannot read (e.g. a 128 KiB CSV field)
+            plan.problems.append(Problem(0, "", str(exc)))
     return plan
 
 
@@ -334,6 +261,7 @@ def _plan_rows(
     kecamatan: str,
     progress: Callable[[int], None] | None,
     stage: bool,
+    collections: _Collections | None = None,
 ) -> None:
     region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
     name_col = next((columns[c] for c in NAME_COLUMNS if c in columns), None)
@@ -348,7 +276,11 @@ def _plan_rows(
         long=long,
         decimal_comma=table.decimal_comma,
         stage=stage,
+        collections=collections,
     )
+    # Desa by name (with aliases), sharing the planner's table of desa kinds.
+    regions = _Regions()
+    regions.kinds, regions.parents = planner.checker.kinds, planner.checker.parents
 
     def cell(cells: list[Cell], index: int | None) -> Cell:
         return cells[index] if index is not None and index < len(cells) else None
@@ -383,14 +315,18 @@ def _plan_rows(
                     ),
                 )
                 continue
-            matched, why = planner.regions.by_name(kec, name)
+            matched, why = regions.by_name(kec, name)
             if matched is None:
                 planner.refuse(number, cells, Problem(number, "nama_desa", why))
                 continue
             region = matched
         row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
+        source = (
+            plain_text(text(cell(cells, source_col)), multiline=False).strip()[:60]
+            if source_col is not None
+            else ""
+        )
         if long:
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
@@ -399,363 +335,8 @@ def _plan_rows(
     planner.finish()
 
 
-@dataclass(slots=True)
-class _Row:
-    """A data row between reading and its fate (a chunk of them at a time)."""
-
-    number: int
-    cells: list[Cell]
-    region: str
-    entries: list[tuple[str, str, Cell]]  # (element code, column, value cell)
-    period: str
-    source: str
-    items: list[Item] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-class _Planner:
-    """Rows in, fates out, CHUNK_ROWS at a time: the memory of a plan does not grow with
-    the file except for its counts, its kept fates and problems, one small integer per
-    value for duplicates across the whole file, and the rows that carry a paired element
-    (numerator ≤ denominator), which wait for the end of the file so that both sides of
-    a pair are compared wherever they are in the file."""
-
-    def __init__(
-        self,
-        plan: Plan,
-        *,
-        elements: dict[str, DataElement],
-        scope: Scope | None,
-        today: date,
-        long: bool,
-        decimal_comma: bool | None,
-        stage: bool,
-    ) -> None:
-        self.plan = plan
-        self.elements = elements
-        self.scope = scope
-        self.today = today
-        self.long = long
-        self.decimal_comma = decimal_comma
-        self.regions = _Regions()
-        self.rules = validation.rules()
-        self.paired = {p.numerator for p in self.rules.pairs} | {
-            p.denominator for p in self.rules.pairs
-        }
-        self.preview_last = 0
-        self.pending: list[_Row] = []
-        self.deferred: list[_Row] = []
-        self.pair_values: dict[tuple[str, str, str], float] = {}
-        # Duplicates across the file: (desa, element, period) packed into one int → row.
-        self.seen: dict[int, int] = {}
-        self.region_index: dict[str, int] = {}
-        self.element_index = {code: i for i, code in enumerate(elements)}
-        self.types = {code: e.period_type_enum for code, e in elements.items()}
-        self.period_index: dict[str, int] = {}
-        self.periods_ok: dict[str, tuple[str, str, PeriodSpec | None, int]] = {}
-        self.region_checks: dict[str, tuple[str, str, int]] = {}
-        self.period_ids: dict[str, int | None] = {}
-        self.locks: dict[str, list[tuple[int, int, int]]] = {}
-        self.locks_loaded: set[str] = set()
-        self.stage = _Stage() if stage else None
-        plan.stage = self.stage
-
-    # -- rows ---------------------------------------------------------------------------
-
-    def refuse(self, number: int, cells: list[Cell], problem: Problem) -> None:
-        """A row refused before it is resolved (its desa cannot be found)."""
-        row = _Row(number, cells, "", [], "", "", problems=[problem])
-        self.pending.append(row)
-
-    def add(self, row: _Row) -> None:
-        self.pending.append(row)
-        if len(self.pending) >= CHUNK_ROWS:
-            self._chunk(self.pending)
-            self.pending = []
-
-    def finish(self) -> None:
-        if self.pending:
-            self._chunk(self.pending)
-            self.pending = []
-        # The rows with paired elements, now that every value of the file is known.
-        for start in range(0, len(self.deferred), CHUNK_ROWS):
-            self._settle(self.deferred[start : start + CHUNK_ROWS], context=self.pair_values)
-        self.deferred = []
-        plan = self.plan
-        plan.fates.sort(key=lambda f: f.row)
-        plan.problems.sort(key=lambda p: p.row)
-        if self.stage is not None:
-            self.stage.close()
-
-    def _chunk(self, rows: list[_Row]) -> None:
-        self.regions.load_codes({r.region for r in rows if r.region})
-        new_regions = {r.region for r in rows if r.region} - self.locks_loaded
-        if new_regions:
-            self.locks.update(approval.locked_keys(new_regions))
-            self.locks_loaded |= new_regions
-        ready: list[_Row] = []
-        for row in rows:
-            if not row.problems:
-                self._check(row)
-            row.entries = []  # read: only the cells stay, for the preview and the report
-            if any(i.element in self.paired for i in row.items):
-                for item in row.items:
-                    if item.element in self.paired:
-                        self.pair_values[(item.region, item.element, item.period)] = item.value
-                self.deferred.append(row)
-            else:
-                ready.append(row)
-        self._settle(ready, context=None)
-
-    def _check(self, row: _Row) -> None:
-        """The checks of one row that need no other row (and duplicates)."""
-        number, region, problems = row.number, row.region, row.problems
-        checked_region = self.region_checks.get(region)
-        if checked_region is None:
-            checked_region = self.region_checks[region] = self._check_region(region)
-        kind, region_problem, region_index = checked_region
-        if region_problem:
-            problems.append(Problem(number, "kode_wilayah", region_problem))
-            return
-        checked = self.periods_ok.get(row.period)
-        if checked is None:
-            checked = self.periods_ok[row.period] = self._check_period(row.period)
-        period_code, period_problem, spec, period_index = checked
-        if period_problem:
-            problems.append(Problem(number, "periode", period_problem))
-            return
-        assert spec is not None
-        locked = region in self.locks and approval.is_locked(self.locks, region, period_code)
-        elements, seen, element_index, items = self.elements, self.seen, self.element_index, []
-        for code, column, value_cell in row.entries:
-            if not self.long and is_blank(value_cell):
-                continue
-            element = elements.get(code)
-            if element is None:
-                problems.append(
-                    Problem(
-                        number, "kode_data", f"kode data {code!r} tidak dikenal / unknown element"
-                    )
-                )
-                continue
-            if kind == Kind.KELURAHAN and code in self.rules.desa_only:
-                problems.append(
-                    Problem(
-                        number,
-                        column,
-                        f"{code} hanya untuk desa; {region} adalah kelurahan / "
-                        "only for desa, not kelurahan",
-                    )
-                )
-                continue
-            expected = self.types[code]
-            if spec.type != expected:
-                problems.append(
-                    Problem(
-                        number,
-                        "periode",
-                        f"{code} dilaporkan per {_type_name(expected)}, bukan {period_code} / "
-                        f"reported per {expected.slug}",
-                    )
-                )
-                continue
-            if is_blank(value_cell):
-                problems.append(Problem(number, column, "nilai kosong / empty value"))
-                continue
-            try:
-                value = parse_number(value_cell, decimal_comma=self.decimal_comma)
-            except BadCell as exc:
-                problems.append(Problem(number, column, str(exc)))
-                continue
-            if problem := element.check_value(value):
-                problems.append(Problem(number, column, f"{value:g}: {problem}"))
-                continue
-            key = (region_index * 4096 + element_index[code]) * 65536 + period_index
-            first = seen.setdefault(key, number)
-            if first != number:
-                problems.append(
-                    Problem(
-                        number,
-                        column,
-                        f"{region} {code} {period_code} sudah ada di baris {first} / "
-                        f"duplicate of row {first}",
-                    )
-                )
-                continue
-            if locked:
-                problems.append(Problem(number, "periode", approval.LOCKED_MESSAGE))
-                continue
-            items.append(Item(number, column, region, code, period_code, value, row.source))
-        row.items = items
-
-    def _check_region(self, region: str) -> tuple[str, str, int]:
-        """(kind, why the rows of `region` are refused or "", its index for duplicates)."""
-        kind = self.regions.kinds.get(region)
-        if kind is None:
-            return "", f"{region!r} bukan kode desa/kelurahan yang dikenal / unknown desa code", 0
-        if not _may_write(self.scope, region):
-            return kind, f"{region} di luar wilayah yang boleh Anda isi / outside your scope", 0
-        return kind, "", self.region_index.setdefault(region, len(self.region_index))
-
-    def _check_period(self, period: str) -> tuple[str, str, PeriodSpec | None, int]:
-        """(period code, why it is refused or "", its spec, its index for duplicates)."""
-        code, problem = _check_period(period, self.today)
-        if problem:
-            return code, problem, None, 0
-        return (
-            code,
-            "",
-            parse_period(code),
-            self.period_index.setdefault(code, len(self.period_index)),
-        )
-
-    def _settle(
-        self, rows: list[_Row], *, context: dict[tuple[str, str, str], float] | None
-    ) -> None:
-        """Old values, cross-value rules and the fate of each row of a chunk."""
-        items = [item for row in rows for item in row.items]
-        self._attach_old_values(items)
-        findings = validation.check_batch(
-            items,
-            context=context,
-            outlier_keys={it for it in items if it.old != it.value},
-        )
-        by_item: dict[int, list[Problem]] = {}
-        for finding in findings:
-            item = finding.key
-            by_item.setdefault(id(item), []).append(
-                Problem(item.row, item.column, finding.message, finding.severity)
-            )
-        plan = self.plan
-        staged: list[Item] = []
-        for row in rows:
-            problems = row.problems
-            row_items = row.items
-            if by_item:
-                for item in row_items:
-                    problems.extend(by_item.get(id(item), ()))
-            if problems:
-                errors = any(p.severity == validation.ERROR for p in problems)
-                fate = Fate.ERROR if errors else Fate.WARNING
-            else:
-                fate = Fate.UNCHANGED
-                for item in row_items:
-                    if item.old is None:
-                        fate = Fate.NEW
-                    elif item.old != item.value:
-                        fate = Fate.CHANGED
-                        break
-            plan.counts[fate.value] += 1
-            plan.problems.extend(problems)
-            if fate is not Fate.ERROR:
-                for item in row_items:
-                    if item.old != item.value:
-                        staged.append(item)
-            if problems or row.number <= self.preview_last:
-                plan.fates.append(
-                    RowFate(
-                        row=row.number,
-                        fate=fate,
-                        cells=row.cells,
-                        reasons=[f"{p.column}: {p.message}" for p in problems],
-                        changes=[
-                            f"{i.element} {i.period}: "
-                            + ("—" if i.old is None else f"{i.old:g}")
-                            + f" → {i.value:g}"
-                            for i in row.items
-                            if i.old != i.value
-                        ],
-                    )
-                )
-        plan.values += len(staged)
-        if self.stage is not None and not plan.errors:
-            self.stage.write(staged)
-
-    def _attach_old_values(self, items: list[Item]) -> None:
-        """The stored value of each item, for its fate (new, changed or unchanged)."""
-        if not items:
-            return
-        unknown = {i.period for i in items} - self.period_ids.keys()
-        if unknown:
-            found = dict(Period.objects.filter(code__in=unknown).values_list("code", "id"))
-            for code in unknown:
-                self.period_ids[code] = found.get(code)
-        element_ids = {self.elements[i.element].id: i.element for i in items}
-        period_codes = {
-            self.period_ids[i.period]: i.period for i in items if self.period_ids[i.period]
-        }
-        stored: dict[tuple[str, str, str], float] = {}
-        if period_codes:
-            regions = sorted({i.region for i in items})
-            for start in range(0, len(regions), 500):
-                for region, element_id, period_id, value in DataValue.objects.filter(
-                    region_id__in=regions[start : start + 500],
-                    element_id__in=element_ids,
-                    period_id__in=period_codes,
-                ).plain_rows("region_id", "element_id", "period_id", "value"):
-                    stored[(region, element_ids[element_id], period_codes[period_id])] = value
-        for item in items:
-            item.old = stored.get((item.region, item.element, item.period))
-
-
-class _Stage:
-    """The values a plan would write, spooled to a temporary file in chunks, so that the
-    commit writes them without reading the file again and without holding them all."""
-
-    def __init__(self) -> None:
-        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self.closed = False
-
-    def write(self, items: list[Item]) -> None:
-        if items:
-            pickle.dump(
-                [(i.region, i.element, i.period, i.value, i.source, i.row) for i in items],
-                self.file,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-
-    def close(self) -> None:
-        self.file.flush()
-
-    def chunks(self) -> Iterator[list[ValueInput]]:
-        self.file.seek(0)
-        batch: list[ValueInput] = []
-        while True:
-            try:
-                # Only ever our own spool, written just above in this process.
-                rows = pickle.load(self.file)  # noqa: S301
-            except EOFError:
-                break
-            batch.extend(map(ValueInput._make, rows))
-            if len(batch) >= CHUNK_ROWS:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    def discard(self) -> None:
-        self.file.close()
-
-
-def _type_name(period_type: PeriodType) -> str:
-    return {
-        PeriodType.MONTH: "bulan",
-        PeriodType.QUARTER: "triwulan",
-        PeriodType.SEMESTER: "semester",
-        PeriodType.YEAR: "tahun",
-    }[period_type]
-
-
-def _check_period(code: str, today: date) -> tuple[str, str]:
-    if not code:
-        return "", "periode kosong / empty period"
-    try:
-        spec = parse_period(code)
-    except BadPeriod as exc:
-        return "", str(exc)
-    if date(spec.year, spec.first_month, 1) > today:
-        return "", f"periode {spec.code} belum dimulai / the period is in the future"
-    return spec.code, ""
+_type_name = type_name
+_check_period = check_period
 
 
 def plan_upload(
@@ -768,7 +349,7 @@ def plan_upload(
     """Plan the stored file of an upload (header-level refusals become one problem);
     `stage=True` keeps the values to write for `write_plan`."""
     try:
-        table = open_table(io.BytesIO(bytes(upload.content)), size=upload.size)
+        table = open_table(io.BytesIO(retention.content_of(upload)), size=upload.size)
     except BadFile as exc:
         return Plan(problems=[Problem(0, "", str(exc))])
     return plan_values(
@@ -790,6 +371,8 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
             f"Berkas melebihi batas {max_upload_bytes() // 1048576} MB. / "
             "The file exceeds the size limit."
         )
+    retention.expire_contents()
+    retention.check_quota(by, size)
     content = stream.read(max_upload_bytes() + 1)
     return Upload.objects.create(
         file_name=name[:200],
@@ -815,49 +398,19 @@ def record_plan(upload: Upload, plan: Plan) -> None:
     upload.save()
 
 
-class ImportRefused(ValueError):
-    def __init__(self, plan: Plan, message: str) -> None:
-        self.plan = plan
-        super().__init__(message)
-
-
-def write_plan(
-    plan: Plan, *, by: Any, accept_warnings: bool, how: How = How.FILE, upload: Any = None
-) -> int:
-    """Save the planned values; the caller holds the transaction.
-
-    Files go through `save_value_chunks` a chunk at a time (history rows carry `upload`);
-    the API's few values through `save_values`."""
-    if plan.errors:
-        raise ImportRefused(plan, f"{len(plan.errors)} galat; tidak ada yang disimpan")
-    if plan.warnings and not accept_warnings:
-        raise ImportRefused(plan, f"{len(plan.warnings)} peringatan perlu dikonfirmasi")
-    if plan.stage is None:
-        raise ValueError("write_plan needs a plan made with stage=True")
-    try:
-        with _few_collections():
-            result = _write_staged(plan, plan.stage, by=by, how=how, upload=upload)
-    except ValuesRejected as exc:  # the state changed since the plan: refuse, never half
-        raise ImportRefused(plan, str(exc)) from exc
-    return result.created + result.updated
-
-
-def _write_staged(plan: Plan, stage: _Stage, *, by: Any, how: How, upload: Any) -> SaveResult:
-    if how == How.FILE:
-        return save_value_chunks(
-            chunks=stage.chunks(), by=by, how=how, upload=upload, checked=plan.catalogue
-        )
-    return save_values(values=(v for chunk in stage.chunks() for v in chunk), by=by, how=how)
-
-
 def import_commit(
     *,
     upload: Upload,
     by: Any,
     accept_warnings: bool = False,
     progress: Callable[[int], None] | None = None,
+    request: Any = None,
+    background: bool = False,
 ) -> Plan:
-    """Re-plan the stored file and write it all, or nothing (status and counts recorded)."""
+    """Re-plan the stored file and write it all, or nothing (status and counts recorded).
+
+    The audit event of the import is written in the same transaction as its values: a
+    process killed after the commit cannot leave an import without its event."""
     plan = plan_upload(upload, by=by, progress=progress, stage=True)
     if progress is not None:
         progress(plan.rows)  # every row checked: the writing starts
@@ -869,6 +422,7 @@ def import_commit(
             upload.committed_at = timezone.now()
             upload.committed_by = by if getattr(by, "pk", None) else None
             upload.save()
+            _audit_import(upload, plan, by=by, request=request, background=background)
     except ImportRefused:
         Upload.objects.filter(pk=upload.pk).update(
             status=Status.REJECTED if plan.errors else Status.PREVIEWED
@@ -878,6 +432,24 @@ def import_commit(
         if plan.stage is not None:
             plan.stage.discard()
     return plan
+
+
+def _audit_import(upload: Upload, plan: Plan, *, by: Any, request: Any, background: bool) -> None:
+    from accounts import audit
+    from accounts.models import Action
+
+    detail: dict[str, Any] = {"upload": upload.pk, "sha256": upload.sha256}
+    if background:
+        detail["background"] = True
+    audit.record(
+        Action.IMPORT,
+        request=request,
+        user=by if getattr(by, "pk", None) else None,
+        region_code=upload.kecamatan_id or "",
+        summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
+        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
+        detail=detail,
+    )
 
 
 def iter_report(plan: Plan) -> Iterator[list[str]]:

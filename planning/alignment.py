@@ -5,7 +5,7 @@ The measures, as the page explains them (DOMAIN.md §3.3, proposals 1 and 2):
 - **Share of a sector** = Σ budget of the kegiatan mapped to the sector
   (planning/budget_sectors.yaml) ÷ total APBDes spending of the desa, for budget and for
   realisation, split by source of funds.
-- **Gap of a sector** = the desa's priority score in that sector (dashboard/priorities.py):
+- **Gap of a sector** = people behind in that sector (dashboard/priorities.people_behind):
   people still to be reached for every target of the sector to be met.
 - **Quadrant**: need (gap) against spending (share), cut at the kecamatan medians. A desa
   whose gap is above the median while the sector gets no allocation at all is flagged

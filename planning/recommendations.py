@@ -1,7 +1,9 @@
 """Recommendations per desa for the coming planning year (RKPDes/APBDes).
 
-The desa's largest gaps come from the same score as the priorities of the kecamatan page
-(dashboard/priorities.py: people behind = gap to target × denominator), summed per sector.
+The desa's gaps are counted in people behind (dashboard/priorities.people_behind: gap to
+target × denominator), summed per sector. (The kecamatan page ranks desa differently: by
+the share behind relative to the area's other desa, so that one large target population
+does not decide; here the desa is compared with its own targets only.)
 Each gap sector is paired with what can be done about it, from the declared mapping
 (planning/activities.yaml): kegiatan the desa can budget itself, and the kabupaten OPD to
 which the supply side of the problem belongs.

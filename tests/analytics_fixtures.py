@@ -87,6 +87,25 @@ def brute_rollups(stored: dict[tuple[str, str, str], float]):
             for year in years:
                 for q in periods_of(year, finest):
                     vals = {}
+                    if ind.time_rule == "same_month" and q.type > finest:
+                        # Numerator and denominator from the latest month with both.
+                        months = [
+                            {p for p in by_element.get(c, {}) if p.type == finest and q.contains(p)}
+                            for c in codes
+                        ]
+                        both = set.intersection(*months) if months else set()
+                        if both:
+                            month = max(both)
+                            vals = {c: by_element[c][month] for c in codes}
+                            num = linear(ind.numerator_expression(), vals)
+                            den_expr = ind.denominator_expression()
+                            den = linear(den_expr, vals) if den_expr else 0.0
+                            for place in places:
+                                acc = indicator_out[(place, ind.code, q.code)]
+                                acc[0] += num
+                                acc[1] += den
+                                acc[2] += 1
+                        continue
                     for c in codes:
                         e = elements[c]
                         v = brute_value(

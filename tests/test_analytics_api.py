@@ -152,14 +152,21 @@ def test_indicators_list_says_what_each_figure_means(api):
         "period_type": "year",
         "decimals": 1,
         "on_track_band": 10.0,
+        "description": k01["description"],
+        "description_en": k01["description_en"],
         "targets": [
             {
                 "value": 100.0,
                 "legal_basis": "PP 2/2018; Permenkes 6/2024 (SPM kesehatan)",
                 "valid_from": 2019,
                 "valid_to": None,
+                "verified": True,
+                "source_url": "https://meridianhukum.com/peraturan/permenkes-no-6-tahun-2024",
             }
         ],
+        "no_target_reason": "",
+        "time_rule": "level",
+        "reporters": "both",
         "is_local": False,
     }
     assert {r["sector"] for r in rows} >= {

@@ -107,7 +107,7 @@ def test_a_large_gap_without_allocation_is_flagged(reader: Client) -> None:
 def test_the_page_explains_the_measures(reader: Client) -> None:
     text = text_of(reader.get(URL).content.decode())
     assert "Porsi sektor = Σ anggaran kegiatan APBDes yang termasuk sektor ini" in text
-    assert "Kesenjangan = skor prioritas desa pada sektor ini" in text
+    assert "Kesenjangan = orang tertinggal di sektor ini" in text
     assert "median desa sekecamatan" in text
     assert "DD = Dana Desa" in text and "ADD = Alokasi Dana Desa" in text
 

@@ -132,3 +132,12 @@ def test_an_empty_or_oversized_batch_is_refused_with_400(staff: Cast) -> None:
     assert post(staff, Role.KECAMATAN, {"values": []}).status_code == 400
     many = [item("34.04.01.2001", "BUMIL_SASARAN", "2024", 1)] * 1001
     assert post(staff, Role.KECAMATAN, {"values": many}).status_code == 400
+
+
+def test_control_characters_in_the_source_are_normalised_on_the_way_in(staff: Cast) -> None:
+    sent = item("34.04.01.2001", "BUMIL_SASARAN", "2024", 12) | {"sumber": "Puskesmas\vII\x01"}
+
+    response = post(staff, Role.KECAMATAN, {"values": [sent]})
+
+    assert response.status_code == 200, response.content
+    assert DataValue.objects.get().source == "Puskesmas II"

@@ -58,3 +58,43 @@ def test_a_monthly_value_is_compared_with_the_same_month_of_earlier_years(setup:
     assert "(median 10)" in message
     [message] = history_warnings("BALITA_DITIMBANG", "2024-02", 10)
     assert "(median 100)" in message
+
+
+@pytest.fixture
+def seeded(diy_regions: None, catalogue: None) -> None:
+    """The demo data of Kabupaten Sleman, 2021–2025 (five years of history per desa)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seeddemo", "--years", "2021-2025", stdout=StringIO())
+
+
+def test_on_demo_data_values_one_percent_above_last_year_draw_no_warning(seeded: None) -> None:
+    import random
+
+    from catalog.models import DataElement
+    from catalog.periods import PeriodType
+    from datavalues.models import DataValue
+
+    yearly = set(
+        DataElement.objects.filter(period_type=PeriodType.YEAR, value_type="count").values_list(
+            "code", flat=True
+        )
+    )
+    last_year = list(
+        DataValue.objects.filter(period__code="2025", element__code__in=yearly, value__gte=20)
+        .order_by("region_id", "element__code")
+        .values_list("region_id", "element__code", "value")
+    )
+    sample = random.Random(15).sample(last_year, 120)
+    batch = [
+        Candidate(i, region, element, "2026", round(value * 1.01))
+        for i, (region, element, value) in enumerate(sample)
+    ]
+    findings = check_batch(batch)
+    assert [f.message for f in findings if "riwayat desa" in f.message] == []
+    # A tenfold typo in the same file is still caught.
+    region, element, value = sample[0]
+    typo = check_batch([Candidate("typo", region, element, "2026", value * 10)])
+    assert any("riwayat desa" in f.message for f in typo)

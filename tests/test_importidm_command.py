@@ -82,14 +82,14 @@ def test_the_diy_file_imports_392_desa_whose_statuses_equal_the_recap(
     path = real_data / "idm" / "idm_2024_desa_34_diy.csv"
     summary = run(path)
     assert summary["rows"] == 392 and summary["unmatched"] == 0 and summary["skipped"] == []
-    assert DataValue.objects.filter(period__code="2024").count() == 392 * 5
+    assert DataValue.objects.filter(period__code="2024").count() == 392 * 6
     assert stored_status_counts() == {"34": (355 + 37, 0)}
     check_against_recap(real_data, path, set())
     jangkaran = DataValue.objects.get(region_id="34.01.01.2001", element__code="IDM_SKOR")
     assert jangkaran.value == pytest.approx(0.8783) and jangkaran.source == "Kemendes IDM"
     history = ValueChange.objects.count()
     again = run(path)
-    assert again["unchanged"] == 392 * 5 and ValueChange.objects.count() == history
+    assert again["unchanged"] == 392 * 6 and ValueChange.objects.count() == history
     assert Upload.objects.filter(kind="idm").count() == 2
 
 
@@ -167,7 +167,7 @@ def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
     assert event.detail["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert event.detail["counts"] == {
         "baris": 2,
-        "baru": 5,
+        "baru": 6,  # IKS, IKE, IKL, score, maju-or-mandiri, official class
         "berubah": 0,
         "tetap": 0,
         "tidak_dikenal": 1,

@@ -220,7 +220,8 @@ def test_the_status_uses_the_target_of_the_periods_year(catalogue):
     assert in_2024.target is not None and in_2024.target.value == 14
     assert in_2024.status == Status.ON_TRACK  # 18 ≤ 14 + 5
     in_2025 = figure_for(g01, place(desa[0]), parse_period("2025"))
-    assert in_2025.status is None and in_2025.status_reason == NO_TARGET
+    assert in_2025.target is not None and in_2025.target.value == 18.8  # RPJMN 2025–2029
+    assert in_2025.status == Status.ACHIEVED  # 18 ≤ 18.8
 
 
 def test_all_indicators_of_a_kecamatan_take_a_bounded_number_of_queries(

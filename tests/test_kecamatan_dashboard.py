@@ -94,16 +94,33 @@ def test_the_delta_ranking_lists_the_most_improved_first(reader: Client) -> None
 
 
 @pytest.mark.usefixtures("known")
-def test_priorities_follow_gap_times_people_and_show_the_formula(reader: Client) -> None:
+def test_priorities_weigh_the_share_behind_against_the_area_and_show_the_formula(
+    reader: Client,
+) -> None:
     block = section(get(reader, URL), "h-prioritas")
     text = text_of(block)
-    assert "Skor prioritas = Σ" in text
-    assert "kesenjangan terhadap target (poin persen) ÷ 100 × sasaran (penyebut)" in text
+    assert "Skor prioritas = 100 × Σ (bobot × keparahan) ÷ Σ bobot" in text
+    assert "kesenjangan terbesar di antara desa wilayah ini" in text
     ranked = re.findall(r"<li><a [^>]+>(\w+)</a> — <strong>([\d.]+)</strong>", block)
-    # Beta: 75 points × 200 ÷ 100 = 150; Alpha: 10 × 100 ÷ 100 = 10; Gamma met the target.
-    assert ranked == [("Beta", "150"), ("Alpha", "10"), ("Gamma", "0")]
-    assert "75,0 poin × 200 sasaran ÷ 100 = 150" in text
+    # Shares behind on K01: Beta 75 %, Alpha 10 % (÷ 75 = 0,13), Gamma met the target.
+    assert ranked == [("Beta", "100"), ("Alpha", "13"), ("Gamma", "0")]
+    assert "75,0 poin; 150 dari 200 sasaran tertinggal" in text
     assert "Tanpa data, perlu dilengkapi: Delta" in text
+
+
+@pytest.mark.usefixtures("known")
+def test_the_first_screen_names_the_worst_problem_with_desa_people_and_recommendations(
+    reader: Client,
+) -> None:
+    html = get(reader, URL)
+    worst = section(html, "h-masalah")
+    assert html.index('id="h-masalah"') < html.index('id="h-sektor"')
+    text = text_of(worst)
+    assert (
+        "Pelayanan kesehatan ibu hamil sesuai standar di Beta : 150 orang/RT tertinggal (75,0 poin)"
+        in text
+    )
+    assert 'href="/desa/91.01.01.2002/rekomendasi/?periode=2025"' in worst
 
 
 @pytest.mark.usefixtures("known")
