@@ -6,9 +6,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 # Tests and lint run with production-like settings (DEBUG off) on plain HTTP.
-TEST_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$
+TEST_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$-0123456789abcdefghijklmnopqrstuvwxyz
+# Test processes in parallel (pytest-xdist): one per core; TEST_JOBS=0 runs in this process.
+TEST_JOBS ?= auto
 
-.PHONY: serve test lint bench lock screenshots clean
+.PHONY: serve test test-fast lint bench lock screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 tidak ditemukan / Python 3.11 not found ($(PYTHON))"; exit 1; }
@@ -34,7 +36,11 @@ serve: $(VENV)/.base-installed
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
+
+# The edit-test loop: the suite without the real-browser tests and the national master list.
+test-fast: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

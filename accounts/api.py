@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -98,8 +97,8 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Any
             summary=f"api assignment refused: {payload.username} {payload.role}",
         )
         return Status(404, ErrorOut(detail="Not Found"))
-    user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
-    if user is None:
+    user = assigning.assignable_user(request.user, payload.username)
+    if user is None or not user.is_active:  # unknown or out of reach: the same answer
         return Status(400, ErrorOut(detail="Unknown username"))
     try:
         assignment, created = assigning.grant(

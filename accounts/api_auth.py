@@ -26,7 +26,18 @@ class TokenAuth(HttpBearer):
 
 
 class VerifiedSessionAuth(SessionAuth):
-    """The logged-in browser session (CSRF-checked), if its second factor was verified."""
+    """The logged-in browser session (CSRF-checked), if its second factor was verified.
+
+    A request that carries a bearer token chose token authentication: a wrong token is then
+    401, not a CSRF refusal (403) from the session fallback. (Other schemes, such as the Basic
+    credentials a browser repeats for a password-protected staging site, leave the session.)
+    """
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        scheme = request.headers.get("Authorization", "").split(" ", 1)[0]
+        if scheme.lower() == "bearer":
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
         user = super().authenticate(request, key)

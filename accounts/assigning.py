@@ -1,7 +1,8 @@
 """Granting and revoking assignments, for the page, the `assign` command and the API.
 
 Administrators manage every assignment. A kabupaten user manages the kecamatan, desa and
-viewer assignments inside their own kabupaten, and nothing else.
+viewer assignments inside their own kabupaten, and nothing else, for accounts they created or
+that already hold a role there (`assignable_user`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import Action, Assignment, Role
-from accounts.scoping import Scope, forget_scope, is_within_or_equal, scope_of, subtree_q
+from accounts.models import Action, Assignment, AuditEvent, Role
+from accounts.scoping import Scope, forget_scope, scope_of
+from regions.codes import is_within_or_equal, subtree_q
 
 # The actor recorded when a change comes from a management command (no user).
 COMMAND_ACTOR = "manage.py"
@@ -57,6 +59,34 @@ def manageable(manager: Any) -> Any:
     for root in roots:
         condition |= Q(region_id=root) | subtree_q("region_id", root)
     return rows.filter(condition, role__in=KABUPATEN_GRANTS)
+
+
+def assignable_user(manager: Any, username: str) -> Any | None:
+    """The user `manager` may give a role to, or None.
+
+    Administrators (and commands, `manager=None`) reach every account. A kabupaten user
+    reaches only accounts they created or that already hold a role inside their kabupaten;
+    any other existing account is answered exactly like an unknown username, so the page and
+    the API do not tell which usernames exist elsewhere.
+    """
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None or manager is None:
+        return user
+    roots = managed_roots(scope_of(manager))
+    if roots is None:
+        return user
+    area = Q(pk__in=[])
+    for root in roots:
+        area |= Q(region_id=root) | subtree_q("region_id", root)
+    holds_role_here = Assignment.objects.filter(area, user=user).exists()
+    created_by_manager = AuditEvent.objects.filter(
+        action=Action.USER_CREATED, user_id=manager.pk, detail__user_id=user.pk
+    ).exists()
+    return user if holds_role_here or created_by_manager else None
+
+
+def username_taken(username: str) -> bool:
+    return get_user_model().objects.filter(username__iexact=username).exists()
 
 
 def new_password() -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.login import resolve_login_name
 from accounts.models import ApiToken, Role, Sector
+from config.text import PlainTextField
 
 
 class LoginForm(AuthenticationForm):
@@ -43,7 +44,7 @@ class CodeForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Nama token"), max_length=100)
+    name = PlainTextField(label=_("Nama token"), max_length=100, multiline=False)
     days = forms.IntegerField(
         label=_("Berlaku (hari)"), min_value=1, max_value=ApiToken.MAX_DAYS, initial=90
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_cache_control
 
 from accounts.login import is_verified, totp_required
 
@@ -58,3 +59,21 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     def get_login_url(self, view_func: Callable[..., Any]) -> str:
         # Always the application's login page, even for views (the admin's) that name another.
         return str(settings.LOGIN_URL)
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a signed-in user or an API token may be stored by a cache or browser.
+
+    Every response to an authenticated request (session or `Authorization` header, read after
+    the view, where token authentication happens) gets `Cache-Control: private, no-store`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "Authorization" in request.headers:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

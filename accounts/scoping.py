@@ -8,25 +8,39 @@ down from /wilayah/), but carry no data.
 Pages use `region_for_user_or_404` (data) or `browsable_region_or_404` (navigation);
 querysets use `Region.objects.for_user(user)` or, for any model with a region field,
 `region_q(user, "desa")`. No view filters by hand.
+
+Who may *change* something is decided here too, by one method: `Scope.may(code, roles,
+sector)` — a grant covering the region, with one of the roles (admin always counts), whose
+sector limit (a kecamatan role limited with `assign … --sector`) includes the sector. A
+write, approval or follow-up that touches every sector of a desa (approving its period)
+passes no sector and needs a grant without a sector limit. `Scope.may_write` is the one
+rule for writing a data value, on every path (form, file, API, commands with a user).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
-from django.db.models import F, Q
-from django.db.models.lookups import StartsWith
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from accounts.models import Assignment, Role
-from regions.models import Region, ancestor_codes_of
+
+# is_within_or_equal and subtree_q live in regions.codes; importable from here as before.
+from regions.codes import ancestor_codes_of
+from regions.codes import is_within_or_equal as is_within_or_equal
+from regions.codes import subtree_q as subtree_q
+from regions.models import Region
 
 if TYPE_CHECKING:
     from regions.models import RegionQuerySet
 
 _CACHE_ATTR = "_dashkec_scope"
+
+# Roles that may write data values (inside their region and sectors).
+WRITER_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.KABUPATEN, Role.KECAMATAN, Role.DESA})
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,60 @@ class Scope:
             return None
         return frozenset(limited)
 
+    def may(self, code: str | None, roles: Collection[str], sector: str | None = None) -> bool:
+        """Whether the user holds one of `roles` (or admin) at region `code` (None: the
+        whole country) through a grant that covers `sector`; `sector=None` asks for every
+        sector (a grant without a sector limit). The only place that decides who may
+        change data, approve it or act on a follow-up."""
+        if self.superuser:
+            return True
+        for grant in self.grants:
+            if grant.role != Role.ADMIN and grant.role not in roles:
+                continue
+            if code is None and grant.region_code is not None:
+                continue
+            if code is not None and not grant.covers(code):
+                continue
+            if grant.role != Role.KECAMATAN or not grant.sectors:
+                return True
+            if sector is not None and sector in grant.sectors:
+                return True
+        return False
+
+    def may_write(self, code: str, sector: str | None = None) -> bool:
+        """Whether the user may write a data value of `sector` at desa `code` (every
+        sector of it when None)."""
+        return self.may(code, WRITER_ROLES, sector)
+
+    def sectors_for(self, code: str, roles: Collection[str]) -> frozenset[str] | None:
+        """The sectors `may(code, roles, sector)` allows: None for every sector, an empty
+        set for none. (For a million-row file: asked once per desa, then a set lookup per
+        value, with the same answer as `may` for each sector.)"""
+        if self.may(code, roles):
+            return None
+        return frozenset(
+            sector
+            for sector in {s for g in self.grants for s in g.sectors}
+            if self.may(code, roles, sector)
+        )
+
+    def may_any_sector(self, code: str, roles: Collection[str]) -> bool:
+        """Whether `may(code, roles, sector)` holds for at least one sector."""
+        sectors = self.sectors_for(code, roles)
+        return sectors is None or bool(sectors)
+
+    def write_sectors(self, code: str) -> frozenset[str] | None:
+        """The sectors whose values the user may write at `code` (None: every sector)."""
+        return self.sectors_for(code, WRITER_ROLES)
+
+    def may_write_any_sector(self, code: str) -> bool:
+        """Whether the user may write a value of at least one sector at `code`."""
+        return self.may_any_sector(code, WRITER_ROLES)
+
+    def may_write_somewhere(self) -> bool:
+        """Whether the user holds a writer role anywhere (the upload pages)."""
+        return self.superuser or any(g.role in WRITER_ROLES for g in self.grants)
+
     def q(self, field_name: str) -> Q:
         """A filter on a region-code field or a foreign key to Region ("desa", "desa_id")."""
         if self.national:
@@ -111,20 +179,6 @@ class Scope:
 
 
 EMPTY_SCOPE = Scope()
-
-
-def is_within_or_equal(code: str, root: str) -> bool:
-    return code == root or code.startswith(root + ".")
-
-
-def subtree_q(field_name: str, code: str) -> Q:
-    """Every value of a code field strictly below `code` (see regions.models.within_code)."""
-    if connection.vendor == "sqlite":
-        # '/' follows '.' in ASCII; SQLite compares the binary-collated codes.
-        return Q(**{f"{field_name}__gt": code + ".", f"{field_name}__lt": code + "/"})
-    # A lookup expression, so that a foreign key ("desa", "desa_id") works like a string
-    # field: `desa_id__startswith` is refused for foreign keys.
-    return Q(StartsWith(F(field_name), code + "."))
 
 
 def scope_of(user: Any) -> Scope:

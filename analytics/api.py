@@ -7,7 +7,6 @@ null; a null always comes with the reason.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from accounts.scoping import region_for_user_or_404, scope_of
+from analytics import jsonout
 from analytics.figures import (
     INDONESIA,
     Figure,
@@ -107,7 +107,7 @@ def _out(figure: Figure) -> dict[str, Any]:
 
 
 def _json(data: object) -> HttpResponse:
-    return HttpResponse(json.dumps(data), content_type="application/json")
+    return HttpResponse(jsonout.dumps(data), content_type="application/json")
 
 
 @router.get(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from analytics.derivation import Catalogue, contribution
 from analytics.models import NATIONAL, IndicatorRollup, RegionSize
-from analytics.rollups import fetch_points
+from analytics.reading import fetch_points
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
 from analytics.status import Status, status_of
 from analytics.time_rules import target_due

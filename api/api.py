@@ -13,16 +13,28 @@ the same shape as every other refusal, so each operation documents `400: ErrorOu
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
 
 from accounts.api import router as accounts_router
 from accounts.api_auth import api_auth
+from analytics import jsonout
 from analytics.api import router as analytics_router
 from api.regions import router as regions_router
 from catalog.api import router as catalog_router
 from intake.api import router as intake_router
+
+
+class FiniteJSONRenderer(JSONRenderer):
+    """JSON without NaN or Infinity (not JSON): a non-finite number is written as null."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return jsonout.dumps(data, cls=self.encoder_class)
+
 
 api = NinjaAPI(
     title="Dashboard Kecamatan API",
@@ -32,6 +44,7 @@ api = NinjaAPI(
     docs_url=None,
     openapi_url="/openapi.json",
     auth=api_auth,
+    renderer=FiniteJSONRenderer(),
 )
 
 

@@ -32,7 +32,9 @@ def bench_env(database_url: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         DEBUG="0",
         SECURE_HTTPS="0",
-        SECRET_KEY=env.get("SECRET_KEY", "bench-only-not-secret"),
+        SECRET_KEY=env.get(
+            "SECRET_KEY", "bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+        ),
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
     )
     return env

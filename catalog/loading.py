@@ -16,6 +16,7 @@ from django.db import transaction
 
 from catalog.expressions import BadExpression, parse_expression
 from catalog.models import (
+    MAX_VALUE_LIMIT,
     Aggregation,
     CatalogueLoad,
     CatalogueStamp,
@@ -112,11 +113,22 @@ def parse_catalogue(text: str) -> dict[str, Any]:
             errors.append(f"{where}: value_type {row.get('value_type')!r} tidak dikenal.")
         if row.get("aggregation") not in Aggregation.values:
             errors.append(f"{where}: aggregation {row.get('aggregation')!r} tidak dikenal.")
+        max_value = row.get("max_value")
+        if max_value is not None and (
+            isinstance(max_value, bool)
+            or not isinstance(max_value, int | float)
+            or not 0 < max_value <= MAX_VALUE_LIMIT
+        ):
+            errors.append(
+                f"{where}: max_value harus bilangan > 0 dan ≤ {MAX_VALUE_LIMIT:g} / "
+                f"must be a number above 0, at most {MAX_VALUE_LIMIT:g}."
+            )
+            max_value = None
         elements[code] = {
             **{key: row.get(key, "") for key in _ELEMENT_FIELDS},
             "sector": row.get("sector"),
             "period_type": _period_type(row.get("period_type"), where, errors),
-            "max_value": row.get("max_value"),
+            "max_value": float(max_value) if max_value is not None else None,
         }
 
     indicator_defaults = doc.get("indicator_defaults") or {}

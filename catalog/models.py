@@ -85,6 +85,27 @@ class Sector(models.Model):
 _INFINITY = float("inf")
 _WHOLE = frozenset({ValueType.COUNT, ValueType.RUPIAH})
 
+# The largest value one desa may report for one element and period, when the element
+# declares no `max_value` of its own (catalogue.yaml `max_value`, or the admin). Above it a
+# value is a typing or unit error (a 1e308 in a file made every roll-up above the desa
+# infinite), refused as an error on every path. With these caps every sum the roll-ups
+# keep stays a finite double, whole-number sums up to a province exact (below 2**53).
+VALUE_CAPS: dict[str, float] = {
+    ValueType.COUNT: 1e8,  # people, families, households, services
+    ValueType.RUPIAH: 1e12,  # Rp 1 triliun: a thousand times a large APBDes
+    ValueType.SCORE: 1e8,
+    ValueType.YESNO: 1.0,
+}
+# The highest `max_value` an element may declare: whole numbers stay exact doubles.
+MAX_VALUE_LIMIT = 1e15
+
+
+def format_limit(limit: float) -> str:
+    """A maximum as people read it: 1000000000000 → "1.000.000.000.000"."""
+    if limit.is_integer():
+        return f"{limit:,.0f}".replace(",", ".")
+    return f"{limit:g}"
+
 
 class DataElement(models.Model):
     code = models.CharField(_("kode"), max_length=40, unique=True)
@@ -124,9 +145,26 @@ class DataElement(models.Model):
             return "harus bilangan bulat / must be a whole number"
         if self.value_type == ValueType.YESNO and value not in (0, 1):
             return "harus 0 (tidak) atau 1 (ya) / must be 0 (no) or 1 (yes)"
-        if self.max_value is not None and value > self.max_value:
-            return f"melebihi batas {self.max_value:g} / exceeds the maximum {self.max_value:g}"
+        if value > (limit := self.limit):
+            shown = format_limit(limit)
+            return f"melebihi batas {shown} / exceeds the maximum {shown}"
         return None
+
+    def clean(self) -> None:
+        if self.max_value is not None and not 0 < self.max_value <= MAX_VALUE_LIMIT:
+            raise ValidationError(
+                {
+                    "max_value": f"Harus di atas 0 dan paling besar {MAX_VALUE_LIMIT:g}. / "
+                    f"Must be above 0 and at most {MAX_VALUE_LIMIT:g}."
+                }
+            )
+
+    @property
+    def limit(self) -> float:
+        """The largest value accepted: the element's own `max_value`, or its type's cap."""
+        if self.max_value is not None:
+            return self.max_value
+        return VALUE_CAPS.get(self.value_type, VALUE_CAPS[ValueType.COUNT])
 
 
 class Indicator(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from analytics.figures import Figure, Place, compute_figures
 from analytics.tables import yearly_table
+from dashboard import coverage
 from dashboard.charts import coord, short
 from dashboard.filters import choose
 from dashboard.numbers import number, percent, rupiah
@@ -147,7 +148,13 @@ def budget_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict
         context["empty"] = _("Katalog indikator belum dimuat.")
         return context
     table = yearly_table(indicators=indicators, places=[place])
-    filters = choose(params, sectors=sectors, indicators=indicators, years=table.years(place.code))
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=table.years(place.code),
+        coverage=coverage.by_year(table, place.code, len(children)),
+    )
     period = filters.period
     sector = filters.sector.code
     places = [Place.of(r) for r in children]

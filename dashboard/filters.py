@@ -1,7 +1,8 @@
 """The page's filters (periode, sektor, indikator, urut, fokus) read from the URL.
 
 A bad value never breaks the page: it is replaced by a sensible default and the page says
-so. The defaults: the latest year with data, the first sector the user may see, the
+so. The defaults: the latest year whose coverage reaches the threshold (else the latest
+with data), the first sector the user may see, the
 sector's first indicator, desa in code order.
 """
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from analytics.focus import theme_named
 from catalog.models import Indicator, Sector
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from dashboard.coverage import Coverage, default_year
 
 
 @dataclass
@@ -27,7 +29,24 @@ class Filters:
     sort: str  # "" (code order) or an indicator code of the sector
     periods: list[PeriodSpec]  # the choices offered: years with data, newest first
     notices: list[str] = field(default_factory=list)
+    # year → coverage, when the page knows how many desa it expects (dashboard/coverage.py)
+    coverage: Mapping[int, Coverage] = field(default_factory=dict)
     focus: str = ""  # a focus theme of analytics/focus.py for the priorities, "" = sector
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """(code, label) of the period picker: each year with its coverage."""
+        out = []
+        for p in self.periods:
+            c = self.coverage.get(p.year) if p.type is PeriodType.YEAR else None
+            out.append((p.code, f"{p.code} · {c.text}" if c else p.code))
+        return out
+
+    @property
+    def partial(self) -> Coverage | None:
+        """The chosen year's coverage when it is below the threshold."""
+        c = self.coverage.get(self.period.year)
+        return c if c is not None and not c.enough else None
 
     def query(self, **changes: str) -> str:
         """The query string of these filters with some values changed ("?periode=…")."""
@@ -62,13 +81,16 @@ def choose(
     indicators: Sequence[Indicator],
     years: Sequence[int],
     default_sector: str | None = None,
+    coverage: Mapping[int, Coverage] | None = None,
 ) -> Filters:
     """Resolve every filter; `indicators` are those the user may see, `years` those with data."""
     notices: list[str] = []
     period, notice = requested_period(params)
     if notice:
         notices.append(notice)
-    latest = PeriodSpec(max(years), 1, PeriodType.YEAR) if years else None
+    coverage = coverage or {}
+    best = default_year(coverage) if coverage else (max(years) if years else None)
+    latest = PeriodSpec(best, 1, PeriodType.YEAR) if best is not None else None
     if period is None:
         period = latest or PeriodSpec(date.today().year - 1, 1, PeriodType.YEAR)
 
@@ -104,4 +126,4 @@ def choose(
     choices = [PeriodSpec(y, 1, PeriodType.YEAR) for y in sorted(years, reverse=True)]
     if period not in choices:
         choices.insert(0, period)
-    return Filters(period, sector, indicator, sort, choices, notices, focus)
+    return Filters(period, sector, indicator, sort, choices, notices, coverage, focus)

@@ -27,11 +27,12 @@ from analytics.figures import (
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
 from analytics.idm import class_counts, class_of_score, official_class
+from analytics.snapshot import held_snapshot
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.meaning import named_expression
 from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
-from dashboard import charts, choropleth, scorecard
+from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
 from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
@@ -130,6 +131,17 @@ def breadcrumbs(ancestors: Sequence[Region], user: Any) -> list[tuple[str, str |
     return crumbs
 
 
+def _desa_expected(place: Place, children: Sequence[Region]) -> int:
+    """Desa expected to report under a place: its children for a kecamatan (no query),
+    else the stored region size."""
+    if place.level == Level.KECAMATAN:
+        return len(children)
+    from analytics.models import RegionSize
+
+    found = RegionSize.objects.filter(region_code=place.code).values_list("desa", flat=True)
+    return next(iter(found), 0)
+
+
 def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) -> dict[str, Any]:
     place = Place.of(region) if region else INDONESIA
     ancestors = region.ancestors() if region else []
@@ -161,7 +173,13 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     refs = [place, *([parent] if parent else [])]
     table = yearly_table(indicators=indicators, places=refs, also=_also(params))
     years = table.years(place.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, place.code, _desa_expected(place, children)),
+    )
     period = filters.period
     in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
     child_places = [Place.of(r) for r in children]
@@ -271,7 +289,9 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
             )
             for w in ranked.worst_problems()
         ],
-        idm_classes=class_counts(place.code, period.year),
+        idm_classes=class_counts(place.code, period.year)
+        if filters.sector.code == "indeks_desa"
+        else [],
         has_data=any(f.reporting for f in own.values()),
         budget_href=reverse("budget-alignment", args=[place.code]) + keep
         if place.level == Level.KECAMATAN
@@ -281,7 +301,11 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
 
 
 def counted_elements() -> dict[str, DataElement]:
-    """Data elements by code with what counts_text needs (one small query a page)."""
+    """Data elements by code with their names: from the catalogue snapshot the page has just
+    read (no query), else one small query."""
+    held = held_snapshot()
+    if held is not None:
+        return held.elements
     rows = DataElement.objects.only("code", "name_id", "name_en", "value_type")
     return {e.code: e for e in rows}
 
@@ -335,14 +359,20 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         return context
     table = yearly_table(indicators=indicators, places=[kecamatan, kabupaten], also=_also(params))
     years = table.years(kecamatan.code)
-    filters = choose(params, sectors=sectors, indicators=indicators, years=years)
-    period = filters.period
     siblings = [
         Place.of(r)
         for r in Region.objects.children_of(kecamatan.code).only(
             "code", "name", "level", "parent_id"
         )
     ]
+    filters = choose(
+        params,
+        sectors=sectors,
+        indicators=indicators,
+        years=years,
+        coverage=coverage.by_year(table, kecamatan.code, len(siblings)),
+    )
+    period = filters.period
     figures = {
         f.indicator.code: f
         for f in compute_figures(

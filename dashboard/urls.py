@@ -4,7 +4,7 @@ from dashboard import views
 
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page ("home") is cycle.views.home: the work menu, or this app's landing.
     path("nasional/", views.national, name="dashboard-national"),
     path("provinsi/<kode:code>/", views.province, name="dashboard-province"),
     path("kabupaten/<kode:code>/", views.kabupaten, name="dashboard-kabupaten"),

@@ -88,12 +88,18 @@ def state_of(*, region: str, period: str) -> str:
     return found.state if found else State.DRAFT
 
 
+def may_step(user: Any, region: str, action: str) -> bool:
+    """Whether `user` may take `action` on a desa's period. A step covers every sector of
+    the desa, so a role limited to some sectors may take none (accounts.scoping decides)."""
+    return action in STEPS and scope_of(user).may(region, STEPS[action][2])
+
+
 def step(*, region: Region, period: str, action: str, by: Any, comment: str = "") -> PeriodApproval:
     """Apply one workflow step, or raise Refused; the state row is locked while changing."""
     if action not in STEPS:
         raise Refused(f"tindakan {action!r} tidak dikenal")
-    starts, result, roles = STEPS[action]
-    if by is not None and not (scope_of(by).roles_at(region.code) & roles):
+    starts, result, _roles = STEPS[action]
+    if by is not None and not may_step(by, region.code, action):
         raise Refused("Anda tidak berwenang untuk tindakan ini.")
     if action == "kembalikan" and not comment.strip():
         raise Refused("Pengembalian perlu catatan untuk desa.")

@@ -9,6 +9,7 @@ catalog/validation_rules.yaml).
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -58,12 +59,19 @@ class Row:
     cells: dict[str, Cell]
 
 
-def completeness(*, kecamatan: Region, period: str) -> tuple[list[Sector], list[Row], date]:
+def completeness(
+    *, kecamatan: Region, period: str, sectors_allowed: Collection[str] | None = None
+) -> tuple[list[Sector], list[Row], date]:
+    """Expected and received values per desa and sector (only `sectors_allowed` when
+    given: what a sector-limited role may see)."""
     spec = parse_period(period)
     due = due_date(spec)
     deadline = timezone.make_aware(datetime.combine(due, time.max))
     sectors = list(Sector.objects.order_by("order"))
     elements = list(DataElement.objects.filter(period_type=spec.type).select_related("sector"))
+    if sectors_allowed is not None:
+        sectors = [s for s in sectors if s.code in sectors_allowed]
+        elements = [e for e in elements if e.sector.code in sectors_allowed]
     desa_list = list(Region.objects.filter(level=Level.DESA, parent=kecamatan).order_by("code"))
     desa_only = rules().desa_only
     received: dict[tuple[str, int], int] = {}

@@ -14,9 +14,15 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.scoping import scope_of
 from catalog.models import DataElement
 from catalog.periods import parse_period
+from datavalues import validation
+from datavalues.approval import LOCKED_MESSAGE
+from datavalues.checks import ValueChecker
 from datavalues.models import DataValue, How
+from datavalues.numbers import BadCell, parse_number
+from datavalues.writing import ValueInput, save_values
 from regions.models import Region
 
 
@@ -78,10 +84,11 @@ def save_entry(
     by: Any,
     accept_warnings: bool,
 ) -> tuple[Outcome, list[Field]]:
-    """Validate and save the changed fields of a submitted form, all or none."""
-    from intake import importing
-    from intake.parsing import Cell, Table
+    """Validate and save the changed fields of a submitted form, all or none.
 
+    The fields become values directly and go through the checks every path shares
+    (datavalues.checks for each value, datavalues.validation across values), then
+    `save_values`."""
     fields = fields_for(region=region, period=period, sector=sector)
     changed: list[tuple[Field, str]] = []
     for f in fields:
@@ -92,24 +99,10 @@ def save_entry(
     outcome = Outcome()
     if not changed:
         return outcome, fields
-    rows: list[tuple[int, list[Cell]]] = [
-        (index, [region.code, f.element.code, period, f.entered or None])
-        for index, (f, _token_seen) in enumerate(changed, start=2)
-    ]
-    plan = importing.plan_values(
-        Table(
-            kind="form", header=["kode_wilayah", "kode_data", "periode", "nilai"], rows=iter(rows)
-        ),
-        by=by,
-    )
-    by_row = {index: f for index, (f, _t) in enumerate(changed, start=2)}
-    for problem in plan.problems:
-        target = by_row.get(problem.row)
-        if target is not None:
-            (target.errors if problem.severity == "error" else target.warnings).append(
-                problem.message
-            )
-    if plan.errors or (plan.warnings and not accept_warnings):
+    values = _checked_values(region, period, [f for f, _token_seen in changed], by)
+    if any(f.errors for f, _t in changed) or (
+        any(f.warnings for f, _t in changed) and not accept_warnings
+    ):
         outcome.refused = True
         return outcome, fields
     with transaction.atomic():
@@ -136,7 +129,55 @@ def save_entry(
         if outcome.conflicts:
             outcome.refused = True
             return outcome, fields
-        outcome.saved = importing.write_plan(
-            plan, by=by, accept_warnings=accept_warnings, how=How.FORM
-        )
+        result = save_values(values=values, by=by, how=How.FORM)
+        outcome.saved = result.created + result.updated
     return outcome, fields_for(region=region, period=period, sector=sector)
+
+
+def _checked_values(region: Region, period: str, fields: list[Field], by: Any) -> list[ValueInput]:
+    """The values of `fields`, each checked; problems go onto the fields (errors and
+    warnings), and only values without an error are returned."""
+    checker = ValueChecker.for_codes([f.element.code for f in fields], scope=scope_of(by))
+    checker.load_regions([region.code])
+    checker.load_locks([region.code])
+    place = checker.region(region.code)
+    period_code, period_problem, spec = checker.period(period)
+    candidates: list[validation.Candidate] = []
+    for index, f in enumerate(fields):
+        code = f.element.code
+        if place.problem or period_problem:
+            f.errors.append(place.problem or period_problem)
+            continue
+        assert spec is not None
+        element, refused = checker.element(code, place, spec)
+        if refused is not None or element is None:
+            f.errors.append(refused.message if refused else code)
+            continue
+        if not f.entered:
+            f.errors.append("nilai kosong / empty value")
+            continue
+        try:
+            value = parse_number(f.entered)
+        except BadCell as exc:
+            f.errors.append(str(exc))
+            continue
+        if problem := element.check_value(value):
+            f.errors.append(f"{value:g}: {problem}")
+            continue
+        if checker.locked(region.code, period_code):
+            f.errors.append(LOCKED_MESSAGE)
+            continue
+        candidates.append(validation.Candidate(index, region.code, code, period_code, value))
+    findings = validation.check_batch(
+        candidates, outlier_keys={c.key for c in candidates if fields[c.key].value != c.value}
+    )
+    for finding in findings:
+        target = fields[finding.key]
+        (target.errors if finding.severity == validation.ERROR else target.warnings).append(
+            finding.message
+        )
+    return [
+        ValueInput(c.region, c.element, c.period, c.value)
+        for c in candidates
+        if not fields[c.key].errors
+    ]

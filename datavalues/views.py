@@ -12,7 +12,7 @@ from accounts import audit
 from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.periods import BadPeriod, parse_period
-from datavalues import approval
+from datavalues import approval, review
 from regions.models import Level
 
 
@@ -26,6 +26,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     except BadPeriod:
         raise Http404("no such period") from None
     if request.method == "POST":
+        if not review.allowed(request.user, region.code, request.POST.get("action", "")):
+            raise Http404("this role may not decide on this period")
         try:
             approval.step(
                 region=region,
@@ -44,14 +46,15 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
                 summary=f"{request.POST.get('action', '')} {period}",
             )
             messages.success(request, _("Tersimpan."))
+        if request.POST.get("next") == "queue":
+            return redirect("approval-queue")
         return redirect("approval", code=region.code, period=period)
     record = approval.PeriodApproval.objects.filter(region=region, period__code=period).first()
-    roles = scope_of(request.user).roles_at(region.code)
     state = record.state if record else approval.State.DRAFT
     actions = [
         name
-        for name, (starts, _result, allowed) in approval.STEPS.items()
-        if state in starts and roles & allowed
+        for name, (starts, _result, _roles) in approval.STEPS.items()
+        if state in starts and approval.may_step(request.user, region.code, name)
     ]
     return render(
         request,
@@ -63,6 +66,8 @@ def approval_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "record": record,
             "steps": record.steps.select_related("by") if record else [],
             "actions": actions,
+            "review": review.review(region=region, period=period),
+            "sector_limited": scope_of(request.user).sectors_at(region.code) is not None,
         },
     )
 
@@ -72,17 +77,22 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     """The data-entry form of one desa, period and sector (`?sektor=`)."""
     from catalog.models import Sector
     from datavalues import entry
-    from intake.importing import WRITER_ROLES
 
     region = region_for_user_or_404(request, code)
-    if region.level != Level.DESA or not (scope_of(request.user).roles_at(code) & WRITER_ROLES):
+    scope = scope_of(request.user)
+    if region.level != Level.DESA:
         raise Http404("entry is for writers of a desa")
     try:
         period = parse_period(period).code
     except BadPeriod:
         raise Http404("no such period") from None
-    sectors = list(Sector.objects.order_by("order"))
-    sector = request.GET.get("sektor") or (sectors[0].code if sectors else "")
+    # Only the sectors the user may write here: a sector-limited role sees no other.
+    sectors = [s for s in Sector.objects.order_by("order") if scope.may_write(code, s.code)]
+    if not sectors:
+        raise Http404("entry is for writers of a desa")
+    sector = request.GET.get("sektor") or sectors[0].code
+    if sector not in {s.code for s in sectors}:
+        raise Http404("sector outside the user's write scope")
     outcome = None
     if request.method == "POST":
         outcome, fields = entry.save_entry(
@@ -116,6 +126,7 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "fields": fields,
             "outcome": outcome,
             "has_warnings": any(f.warnings for f in fields),
+            "locked": review.approved_covering(region, period),
         },
     )
 
@@ -126,13 +137,17 @@ def completeness_page(request: HttpRequest, code: str, period: str) -> HttpRespo
     from datavalues.completeness import completeness
 
     region = region_for_user_or_404(request, code)
+    if region.level == Level.KABUPATEN:
+        return redirect("kabupaten-completeness", code, period)
     if region.level != Level.KECAMATAN:
         raise Http404("completeness is shown per kecamatan")
     try:
         period = parse_period(period).code
     except BadPeriod:
         raise Http404("no such period") from None
-    sectors, rows, due = completeness(kecamatan=region, period=period)
+    sectors, rows, due = completeness(
+        kecamatan=region, period=period, sectors_allowed=scope_of(request.user).sectors_at(code)
+    )
     table = [(row.desa, [row.cells[s.code] for s in sectors]) for row in rows]
     return render(
         request,

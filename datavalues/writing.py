@@ -19,7 +19,9 @@ from django.utils import timezone
 from analytics.rollups import Change, apply_changes
 from analytics.snapshot import catalogue_snapshot
 from catalog.models import DataElement, Period
-from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from catalog.periods import PeriodSpec, parse_period
+from datavalues.approval import LOCKED_MESSAGE, is_locked, locked_keys
+from datavalues.checks import ValueChecker
 from datavalues.models import DataValue, How, ValueChange
 from regions.models import Level, Region
 
@@ -83,53 +85,38 @@ class SaveResult:
 def _validate(
     rows: list[ValueInput],
 ) -> tuple[list[RowError], dict[str, DataElement], dict[str, PeriodSpec]]:
+    """Every row through the per-value checks (datavalues.checks), duplicates and locks."""
     errors: list[RowError] = []
-    elements = {e.code: e for e in DataElement.objects.filter(code__in={r.element for r in rows})}
-    desa = set(
-        Region.objects.filter(code__in={r.region for r in rows}, level=Level.DESA).values_list(
-            "code", flat=True
-        )
-    )
+    checker = ValueChecker.for_codes({r.element for r in rows})
+    checker.load_regions({r.region for r in rows})
+    checker.load_locks(checker.kinds)
     specs: dict[str, PeriodSpec] = {}
     seen: dict[tuple[str, str, str], int] = {}
     for number, row in enumerate(rows, start=1):
-        element = elements.get(row.element)
-        if element is None:
+        region = checker.region(row.region)
+        if region.problem:
+            errors.append(RowError(number, "region", region.problem))
+        period_code, period_problem, spec = checker.period(row.period)
+        if period_problem:
+            errors.append(RowError(number, "period", period_problem))
+        else:
+            assert spec is not None
+            specs[row.period] = spec
+        if row.element not in checker.elements:
             errors.append(
                 RowError(number, "element", f"elemen data {row.element!r} tidak dikenal / unknown")
             )
-        if row.region not in desa:
-            errors.append(
-                RowError(
-                    number,
-                    "region",
-                    f"{row.region!r} bukan kode desa/kelurahan yang dikenal / "
-                    "not a known desa/kelurahan code",
-                )
-            )
-        try:
-            spec = specs.get(row.period) or parse_period(row.period)
-            specs[row.period] = spec
-        except BadPeriod as exc:
-            errors.append(RowError(number, "period", str(exc)))
-            spec = None
-        if element is not None and spec is not None:
-            expected = PeriodType(element.period_type)
-            if spec.type != expected:
-                errors.append(
-                    RowError(
-                        number,
-                        "period",
-                        f"{row.element} dilaporkan per {expected.slug}, bukan {spec.code} / "
-                        f"{row.element} is reported per {expected.slug}, not {spec.code}",
-                    )
-                )
+        elif spec is not None and not region.problem:
+            _element, refused = checker.element(row.element, region, spec)
+            if refused is not None:
+                errors.append(RowError(number, refused.field, refused.message))
         if row.value is not None:
+            element = checker.elements.get(row.element)
             if not isinstance(row.value, int | float) or isinstance(row.value, bool):
                 errors.append(RowError(number, "value", "bukan bilangan / not a number"))
             elif element is not None and (problem := element.check_value(float(row.value))):
                 errors.append(RowError(number, "value", problem))
-        key = (row.region, row.element, specs[row.period].code if row.period in specs else "")
+        key = (row.region, row.element, period_code)
         if key in seen:
             errors.append(
                 RowError(
@@ -140,13 +127,14 @@ def _validate(
             )
         else:
             seen[key] = number
-    return errors, elements, specs
+        if spec is not None and checker.locked(row.region, period_code):
+            errors.append(RowError(number, "period", LOCKED_MESSAGE))
+    return errors, dict(checker.elements), specs
 
 
 def _locked(rows: list[ValueInput], specs: dict[str, PeriodSpec]) -> list[RowError]:
-    """Values inside a period the kecamatan approved are refused until it is reopened."""
-    from datavalues.approval import LOCKED_MESSAGE, is_locked, locked_keys
-
+    """Values inside a period the kecamatan approved (checked again when a plan is
+    written: a period may have been approved since)."""
     locks = locked_keys(r.region for r in rows)
     if not locks:
         return []
@@ -173,7 +161,6 @@ def save_values(
     rows = list(values)
     how = How(how)
     errors, elements, specs = _validate(rows)
-    errors += _locked(rows, specs)
     if errors:
         raise ValuesRejected(errors)
     result = SaveResult()
@@ -318,10 +305,10 @@ def save_value_chunks(
                 assert state is not None
                 element_ids = {code: fields[0] for code, fields in state.items()}
                 errors = _recheck(rows, locked_desa, specs)
+                errors += _locked(rows, specs)
             else:
-                errors, elements, specs = _validate(rows)
+                errors, elements, specs = _validate(rows)  # locks included
                 element_ids = {code: e.id for code, e in elements.items()}
-            errors += _locked(rows, specs)
             if errors:
                 raise ValuesRejected(
                     [
@@ -601,15 +588,19 @@ class _KeyChecks:
 
 
 def _check_keys(user_id: int | None, upload_id: int | None, element_ids: set[int]) -> None:
-    from django.contrib.auth import get_user_model
-
-    from intake.models import Upload
-
     _share_keys(DataElement._meta.db_table, element_ids)
     if user_id is not None:
-        _share_keys(get_user_model()._meta.db_table, {user_id})
+        _share_keys(_related_table("changed_by"), {user_id})
     if upload_id is not None:
-        _share_keys(Upload._meta.db_table, {upload_id})
+        _share_keys(_related_table("upload"), {upload_id})
+
+
+def _related_table(field: str) -> str:
+    """The table a history row's foreign key points to (the upload lives in intake, above
+    this app: read through the model, not imported)."""
+    model = ValueChange._meta.get_field(field).related_model
+    assert model is not None and not isinstance(model, str)
+    return str(model._meta.db_table)
 
 
 def _sqlite_enforces_keys() -> bool:

@@ -66,11 +66,8 @@ class ErrorOut(Schema):
 def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
     scope = scope_of(request.user)
     # Outside the caller's write scope looks like an unknown region: 404 for the batch.
-    if any(
-        not scope.covers(v.kode_wilayah)
-        or not scope.roles_at(v.kode_wilayah) & importing.WRITER_ROLES
-        for v in payload.values
-    ):
+    # (A sector outside the caller's limit is a refused item, named in the report.)
+    if any(not scope.may_write_any_sector(v.kode_wilayah) for v in payload.values):
         return Status(404, ErrorOut(detail="Not Found"))
     header = ["kode_wilayah", "kode_data", "periode", "nilai", "sumber"]
     rows: list[tuple[int, list[Cell]]] = [

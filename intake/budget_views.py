@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.models import Action
-from intake import apbdes, importing
+from intake import apbdes, importing, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
@@ -68,6 +68,7 @@ def budget_upload(request: HttpRequest) -> HttpResponse:
             apbdes.record_plan(upload, plan)
             log.info("apbdes upload %s by %s: %s rows", upload.pk, request.user, plan.rows)
             return redirect("intake-apbdes-preview", pk=upload.pk)
+    upload_limit.show_refusal(request, form)
     uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind=apbdes.KIND)[:20]
     return render(
         request,

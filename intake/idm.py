@@ -1,16 +1,23 @@
 """Kemendes "Indeks Desa Membangun" per-desa files into the IDM data elements of a year.
 
 Reads the official XLSX layout (KODE_DESA as ten undotted digits, IKS_2024 …) and the
-flattened CSV (kode_desa dotted, iks_2024 …). Codes absent from the region list (the 2024
-file uses ~795 codes that the 2025 list no longer has) are reported, not fatal: they are
-data about desa this installation does not know, and refusing them would refuse the file.
+flattened CSV (kode_desa dotted, iks_2024 …), streaming: a row is kept only as its code,
+name, status and four scores. Codes absent from the region list (the 2024 file uses ~795
+codes of an earlier edition) are resolved through the crosswalk (regions.crosswalk) and,
+with `match_names`, by the only desa of the same name in the same kabupaten/kota; those
+left over are reported in full, not fatal: refusing them would refuse the file.
+
+Two rows can end on one desa: a row under an old code matched to a desa whose own code
+also has a row. The row whose name is the desa's name keeps it; the other is left out and
+reported (the 2024 file reuses some codes for other desa after a renumbering).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 from datavalues.writing import ValueInput
@@ -24,22 +31,73 @@ from intake.parsing import (
     parse_number,
     text,
 )
-from regions.models import Level, Region
+from regions.crosswalk import DesaNames, norm_name, stored_resolutions
 
 STATUSES = ("MANDIRI", "MAJU", "BERKEMBANG", "TERTINGGAL", "SANGAT TERTINGGAL")
 # The official status is kept as IDM_KELAS: 5 for MANDIRI down to 1 for SANGAT TERTINGGAL.
 CLASS_VALUE = {status: float(5 - i) for i, status in enumerate(STATUSES)}
 ELEMENTS = {"iks": "IDM_IKS", "ike": "IDM_IKE", "ikl": "IDM_IKL", "nilai_idm": "IDM_SKOR"}
+SOURCE = "Kemendes IDM"
+CHUNK = 20_000
+
+
+@dataclass(slots=True)
+class IdmRow:
+    number: int
+    code: str  # as in the file (dotted)
+    name: str
+    province: str
+    status: str
+    scores: tuple[float, float, float, float]
+    target: str = ""  # the desa the row is stored under ("" = none)
+    how: str = ""  # how an old code was resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    row: int
+    code: str
+    name: str
+    province: str
+    status: str
+    reason: str
+    unknown: bool = True  # the code is in no edition we know (not a row displaced by a name)
 
 
 @dataclass
 class IdmPlan:
     year: int
-    values: list[ValueInput] = field(default_factory=list)
     rows: int = 0
-    unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # code, province, status
+    entries: list[IdmRow] = field(default_factory=list)  # rows stored under `target`
+    unmatched: list[Unmatched] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # row, reason
     statuses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (province, status)
+    new_matches: list[tuple[str, str, str]] = field(default_factory=list)  # old, name, new
+
+    @property
+    def resolved(self) -> list[IdmRow]:
+        """Rows stored under another code than their own, with how it was found."""
+        return [r for r in self.entries if r.target != r.code]
+
+    @property
+    def value_count(self) -> int:
+        return len(self.entries) * (len(ELEMENTS) + 2)  # and IDM_MAJU_MANDIRI, IDM_KELAS
+
+    def chunks(self) -> Iterator[list[ValueInput]]:
+        period = str(self.year)
+        batch: list[ValueInput] = []
+        for row in self.entries:
+            for element, value in zip(ELEMENTS.values(), row.scores, strict=True):
+                batch.append(ValueInput(row.target, element, period, value, SOURCE))
+            maju = 1.0 if row.status in ("MANDIRI", "MAJU") else 0.0
+            batch.append(ValueInput(row.target, "IDM_MAJU_MANDIRI", period, maju, SOURCE))
+            klass = CLASS_VALUE[row.status]
+            batch.append(ValueInput(row.target, "IDM_KELAS", period, klass, SOURCE))
+            if len(batch) >= CHUNK:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
 
 def _dotted(code: str) -> str:
@@ -49,7 +107,9 @@ def _dotted(code: str) -> str:
     return code.strip()
 
 
-def plan_idm(stream: IO[bytes], *, size: int, year: int | None = None) -> IdmPlan:
+def plan_idm(
+    stream: IO[bytes], *, size: int, year: int | None = None, match_names: bool = False
+) -> IdmPlan:
     table = open_table(stream, size=size)
     columns = {normalise_header(h): i for i, h in enumerate(table.header)}
     if year is None:
@@ -65,59 +125,103 @@ def plan_idm(stream: IO[bytes], *, size: int, year: int | None = None) -> IdmPla
         raise BadFile(f"Kolom tidak ada / missing columns: {', '.join(missing)}")
     plan = IdmPlan(year=year)
     province_col = columns.get("nama_provinsi")
-    rows: list[tuple[int, str, str, str, list[Cell]]] = []
+    name_col = columns.get("nama_desa")
+    code_col, status_col = columns["kode_desa"], columns[f"status_idm_{year}"]
+    score_cols = [columns[f"{k}_{year}"] for k in ELEMENTS]
 
-    def cell(cells: list[Cell], name: str) -> Cell:
-        index = columns[name]
-        return cells[index] if index < len(cells) else None
+    def cell(cells: list[Cell], index: int | None) -> Cell:
+        return cells[index] if index is not None and index < len(cells) else None
 
+    rows: list[IdmRow] = []
     for number, cells in table.rows:
         if all(is_blank(c) for c in cells):
             continue
         plan.rows += 1
-        code = _dotted(text(cell(cells, "kode_desa")))
-        status = text(cell(cells, f"status_idm_{year}")).upper()
-        province = text(cells[province_col]) if province_col is not None else code[:2]
-        rows.append((number, code, status, province, cells))
-    known = set()
-    codes = sorted({r[1] for r in rows})
-    for start in range(0, len(codes), 900):
-        known |= set(
-            Region.objects.filter(
-                code__in=codes[start : start + 900], level=Level.DESA
-            ).values_list("code", flat=True)
-        )
-    period = str(year)
-    for number, code, status, province, cells in rows:
-        if code not in known:
-            plan.unmatched.append((code, province, status))
-            continue
+        code = _dotted(text(cell(cells, code_col)))
+        status = text(cell(cells, status_col)).upper()
+        province = text(cell(cells, province_col)) if province_col is not None else code[:2]
         if status not in STATUSES:
             plan.skipped.append((number, f"status IDM {status!r} tidak dikenal / unknown status"))
             continue
-        scores: dict[str, float] = {}
         try:
-            for key, element in ELEMENTS.items():
-                value = cell(cells, f"{key}_{year}")
-                if is_blank(value):
-                    raise BadCell("nilai kosong / empty value")
-                scores[element] = parse_number(value, decimal_comma=table.decimal_comma)
+            scores = tuple(_score(cell(cells, i), table.decimal_comma) for i in score_cols)
         except BadCell as exc:
             plan.skipped.append((number, f"{code}: {exc}"))
             continue
-        plan.statuses[(province, status)] += 1
-        for element, value in scores.items():
-            plan.values.append(ValueInput(code, element, period, value, "Kemendes IDM"))
-        plan.values.append(
-            ValueInput(
-                code,
-                "IDM_MAJU_MANDIRI",
-                period,
-                1.0 if status in ("MANDIRI", "MAJU") else 0.0,
-                "Kemendes IDM",
-            )
+        rows.append(
+            IdmRow(number, code, text(cell(cells, name_col)), province, status, scores)  # type: ignore[arg-type]
         )
-        plan.values.append(
-            ValueInput(code, "IDM_KELAS", period, CLASS_VALUE[status], "Kemendes IDM")
-        )
+    _resolve(plan, rows, match_names=match_names)
     return plan
+
+
+def _score(value: Cell, decimal_comma: bool | None) -> float:
+    if is_blank(value):
+        raise BadCell("nilai kosong / empty value")
+    return parse_number(value, decimal_comma=decimal_comma)
+
+
+def _resolve(plan: IdmPlan, rows: list[IdmRow], *, match_names: bool) -> None:
+    """Each row's desa: its own code, a stored crosswalk entry, or (asked for) its name."""
+    desa = DesaNames()
+    stored = stored_resolutions()
+    claims: dict[str, list[IdmRow]] = {}
+    for row in rows:
+        if row.code in desa.kelurahan:  # the IDM elements are desa-only (save_values)
+            plan.skipped.append(
+                (row.number, f"{row.code}: kelurahan, IDM hanya untuk desa / desa only")
+            )
+            continue
+        if row.code in desa.names:
+            row.target = row.code
+        elif (found := stored.get(row.code)) is not None and found.code in desa.names:
+            row.target = found.code
+            row.how = "padanan tersimpan, cocok nama" if found.name_match else "padanan tersimpan"
+        elif match_names and (matched := desa.match(row.code, row.name)) is not None:
+            row.target = matched
+            row.how = "cocok nama baru / new name match"
+        else:
+            reason = (
+                "kode tidak dikenal; nama tidak cocok dengan satu desa di kabupaten/kota ini"
+                if match_names
+                else "kode tidak dikenal / unknown code"
+            )
+            plan.unmatched.append(_left(row, reason))
+            continue
+        claims.setdefault(row.target, []).append(row)
+    for target, claimants in claims.items():
+        keeper = claimants[0] if len(claimants) == 1 else _keeper(target, claimants, desa)
+        for row in claimants:
+            if row is keeper:
+                continue
+            left = _left(
+                row,
+                f"desa {target} sudah diisi baris {keeper.number if keeper else '?'} yang "
+                "namanya cocok / the desa is taken by a row with its name",
+            )
+            plan.unmatched.append(replace(left, unknown=row.code not in desa.names))
+        if keeper is None:
+            continue
+        plan.entries.append(keeper)
+        plan.statuses[(keeper.province, keeper.status)] += 1
+        if keeper.how.startswith("cocok nama baru"):
+            plan.new_matches.append((keeper.code, keeper.name, keeper.target))
+    plan.entries.sort(key=lambda r: r.number)
+    plan.unmatched.sort(key=lambda u: u.row)
+
+
+def _keeper(target: str, claimants: list[IdmRow], desa: DesaNames) -> IdmRow | None:
+    """Of several rows on one desa, the one that keeps it: the row under its own code when
+    its name is the desa's name, else the only row whose name is, else its own row."""
+    name = desa.names[target]
+    own = next((r for r in claimants if r.code == target), None)
+    if own is not None and norm_name(own.name) == name:
+        return own
+    named = [r for r in claimants if norm_name(r.name) == name]
+    if len(named) == 1:
+        return named[0]
+    return own
+
+
+def _left(row: IdmRow, reason: str) -> Unmatched:
+    return Unmatched(row.number, row.code, row.name, row.province, row.status, reason)

@@ -25,11 +25,11 @@ from typing import IO, Any
 
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import Scope, scope_of
+from accounts.scoping import WRITER_ROLES, Scope, scope_of  # noqa: F401 (WRITER_ROLES: re-exported)
 from catalog.models import DataElement, Period
-from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from config.text import plain_text
 from datavalues import approval, validation
+from datavalues.checks import ValueChecker, check_period, type_name
 from datavalues.models import DataValue, How
 from datavalues.writing import (
     CatalogueState,
@@ -41,6 +41,7 @@ from datavalues.writing import (
     save_value_chunks,
     save_values,
 )
+from intake import retention
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
     BadCell,
@@ -54,9 +55,8 @@ from intake.parsing import (
     parse_period_cell,
     text,
 )
-from regions.models import Kind, Level, Region
+from regions.models import Level, Region
 
-WRITER_ROLES = {Role.ADMIN, Role.KABUPATEN, Role.KECAMATAN, Role.DESA}
 REGION_COLUMNS = ("kode_wilayah", "kode_desa", "kode")
 NAME_COLUMNS = ("nama_desa", "desa", "nama_wilayah", "nama")
 KECAMATAN_COLUMNS = ("kode_kecamatan",)
@@ -77,6 +77,8 @@ META_COLUMNS = {
 PREVIEW_ROWS = 1000
 # Rows checked together: one query per chunk for old values, locks and the rules.
 CHUNK_ROWS = 20_000
+# Where a refused element is reported (datavalues.checks fields); others: the value column.
+_FIELD_COLUMNS = {"element": "kode_data", "period": "periode"}
 
 
 class Fate(StrEnum):
@@ -200,12 +202,6 @@ class _Regions:
         )
 
 
-def _may_write(scope: Scope | None, code: str) -> bool:
-    if scope is None:  # a management command run by the server's operator
-        return True
-    return scope.covers(code) and bool(scope.roles_at(code) & WRITER_ROLES)
-
-
 def _columns(header: list[str]) -> dict[str, int]:
     return {normalise_header(h): i for i, h in enumerate(header) if h.strip()}
 
@@ -215,24 +211,46 @@ def _element_code(header_cell: str) -> str:
     return re.split(r"[\s(]", header_cell.strip(), maxsplit=1)[0].upper()
 
 
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a file is planned or written.
+class _Collections:
+    """Python's cyclic garbage collector paused while a big file is planned or written.
 
     A big file allocates millions of small objects that live for a chunk (rows, items,
     tuples), and the collector, run every 700 allocations, walks them again and again:
     measured on 1,000,000 rows, the plan took twice as long with it on. Nothing of a plan
     forms cycles that need it: a collection of the young objects after every chunk found
     3 objects in a whole 1,000,000-row import, and cost 1.6 s walking the live rows. So
-    what other code leaves behind is collected once, when the file is done."""
-    enabled = gc.isenabled()
-    gc.disable()
+    what other code leaves behind is collected once, when the file is done.
+
+    Paused only once a plan reaches a second chunk (or writes that many values): a form or
+    a small file never switches the collector off for the rest of the process."""
+
+    def __init__(self) -> None:
+        self.paused = False
+        self.was_enabled = False
+
+    def pause(self) -> None:
+        if not self.paused:
+            self.was_enabled = gc.isenabled()
+            gc.disable()
+            self.paused = True
+
+    def restore(self) -> None:
+        if self.paused:
+            self.paused = False
+            if self.was_enabled:
+                gc.enable()
+            gc.collect()
+
+
+@contextmanager
+def _few_collections(big: bool = True) -> Iterator[_Collections]:
+    collections = _Collections()
+    if big:
+        collections.pause()
     try:
-        yield
+        yield collections
     finally:
-        if enabled:
-            gc.enable()
-        gc.collect()
+        collections.restore()
 
 
 def plan_values(
@@ -253,7 +271,7 @@ def plan_values(
     scope = scope_of(by) if by is not None else None
     today = today or timezone.localdate()
     columns = _columns(table.header)
-    elements = {e.code: e for e in DataElement.objects.all()}
+    elements = {e.code: e for e in DataElement.objects.select_related("sector")}
     plan.catalogue = catalogue_state(elements.values())
     long = {"kode_data", "nilai"} <= columns.keys()
     region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
@@ -303,21 +321,25 @@ def plan_values(
         )
     if plan.errors:
         return plan
-    with _few_collections():
-        _plan_rows(
-            table,
-            plan,
-            elements,
-            scope,
-            today,
-            long,
-            columns,
-            value_columns,
-            period,
-            kecamatan,
-            progress,
-            stage,
-        )
+    with _few_collections(big=False) as collections:
+        try:
+            _plan_rows(
+                table,
+                plan,
+                elements,
+                scope,
+                today,
+                long,
+                columns,
+                value_columns,
+                period,
+                kecamatan,
+                progress,
+                stage,
+                collections,
+            )
+        except BadFile as exc:  # a row the reader cannot read (e.g. a 128 KiB CSV field)
+            plan.problems.append(Problem(0, "", str(exc)))
     return plan
 
 
@@ -334,6 +356,7 @@ def _plan_rows(
     kecamatan: str,
     progress: Callable[[int], None] | None,
     stage: bool,
+    collections: _Collections | None = None,
 ) -> None:
     region_col = next((columns[c] for c in REGION_COLUMNS if c in columns), None)
     name_col = next((columns[c] for c in NAME_COLUMNS if c in columns), None)
@@ -348,6 +371,7 @@ def _plan_rows(
         long=long,
         decimal_comma=table.decimal_comma,
         stage=stage,
+        collections=collections,
     )
 
     def cell(cells: list[Cell], index: int | None) -> Cell:
@@ -390,7 +414,11 @@ def _plan_rows(
             region = matched
         row_period = parse_period_cell(cell(cells, period_col)) if period_col is not None else ""
         row_period = row_period or period
-        source = text(cell(cells, source_col))[:60] if source_col is not None else ""
+        source = (
+            plain_text(text(cell(cells, source_col)), multiline=False).strip()[:60]
+            if source_col is not None
+            else ""
+        )
         if long:
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
@@ -430,14 +458,19 @@ class _Planner:
         long: bool,
         decimal_comma: bool | None,
         stage: bool,
+        collections: _Collections | None = None,
     ) -> None:
         self.plan = plan
+        self.collections = collections
         self.elements = elements
         self.scope = scope
         self.today = today
         self.long = long
         self.decimal_comma = decimal_comma
+        self.checker = ValueChecker(elements, scope=scope, today=today)
         self.regions = _Regions()
+        # One table of desa kinds for the name lookup and the checks.
+        self.regions.kinds, self.regions.parents = self.checker.kinds, self.checker.parents
         self.rules = validation.rules()
         self.paired = {p.numerator for p in self.rules.pairs} | {
             p.denominator for p in self.rules.pairs
@@ -450,13 +483,8 @@ class _Planner:
         self.seen: dict[int, int] = {}
         self.region_index: dict[str, int] = {}
         self.element_index = {code: i for i, code in enumerate(elements)}
-        self.types = {code: e.period_type_enum for code, e in elements.items()}
         self.period_index: dict[str, int] = {}
-        self.periods_ok: dict[str, tuple[str, str, PeriodSpec | None, int]] = {}
-        self.region_checks: dict[str, tuple[str, str, int]] = {}
         self.period_ids: dict[str, int | None] = {}
-        self.locks: dict[str, list[tuple[int, int, int]]] = {}
-        self.locks_loaded: set[str] = set()
         self.stage = _Stage() if stage else None
         plan.stage = self.stage
 
@@ -470,6 +498,8 @@ class _Planner:
     def add(self, row: _Row) -> None:
         self.pending.append(row)
         if len(self.pending) >= CHUNK_ROWS:
+            if self.collections is not None:
+                self.collections.pause()  # a big file: see _Collections
             self._chunk(self.pending)
             self.pending = []
 
@@ -489,10 +519,7 @@ class _Planner:
 
     def _chunk(self, rows: list[_Row]) -> None:
         self.regions.load_codes({r.region for r in rows if r.region})
-        new_regions = {r.region for r in rows if r.region} - self.locks_loaded
-        if new_regions:
-            self.locks.update(approval.locked_keys(new_regions))
-            self.locks_loaded |= new_regions
+        self.checker.load_locks({r.region for r in rows if r.region})
         ready: list[_Row] = []
         for row in rows:
             if not row.problems:
@@ -508,57 +535,32 @@ class _Planner:
         self._settle(ready, context=None)
 
     def _check(self, row: _Row) -> None:
-        """The checks of one row that need no other row (and duplicates)."""
+        """The checks of one row that need no other row (datavalues.checks), and
+        duplicates across the file."""
         number, region, problems = row.number, row.region, row.problems
-        checked_region = self.region_checks.get(region)
-        if checked_region is None:
-            checked_region = self.region_checks[region] = self._check_region(region)
-        kind, region_problem, region_index = checked_region
-        if region_problem:
-            problems.append(Problem(number, "kode_wilayah", region_problem))
+        checker = self.checker
+        checked_region = checker.region(region)
+        if checked_region.problem:
+            problems.append(Problem(number, "kode_wilayah", checked_region.problem))
             return
-        checked = self.periods_ok.get(row.period)
-        if checked is None:
-            checked = self.periods_ok[row.period] = self._check_period(row.period)
-        period_code, period_problem, spec, period_index = checked
+        region_index = self.region_index.setdefault(region, len(self.region_index))
+        period_code, period_problem, spec = checker.period(row.period)
         if period_problem:
             problems.append(Problem(number, "periode", period_problem))
             return
         assert spec is not None
-        locked = region in self.locks and approval.is_locked(self.locks, region, period_code)
-        elements, seen, element_index, items = self.elements, self.seen, self.element_index, []
+        period_index = self.period_index.setdefault(period_code, len(self.period_index))
+        locked = checker.locked(region, period_code)
+        seen, element_index, items = self.seen, self.element_index, []
         for code, column, value_cell in row.entries:
             if not self.long and is_blank(value_cell):
                 continue
-            element = elements.get(code)
-            if element is None:
-                problems.append(
-                    Problem(
-                        number, "kode_data", f"kode data {code!r} tidak dikenal / unknown element"
-                    )
-                )
+            element, refused = checker.element(code, checked_region, spec)
+            if refused is not None:
+                where = _FIELD_COLUMNS.get(refused.field, column)
+                problems.append(Problem(number, where, refused.message))
                 continue
-            if kind == Kind.KELURAHAN and code in self.rules.desa_only:
-                problems.append(
-                    Problem(
-                        number,
-                        column,
-                        f"{code} hanya untuk desa; {region} adalah kelurahan / "
-                        "only for desa, not kelurahan",
-                    )
-                )
-                continue
-            expected = self.types[code]
-            if spec.type != expected:
-                problems.append(
-                    Problem(
-                        number,
-                        "periode",
-                        f"{code} dilaporkan per {_type_name(expected)}, bukan {period_code} / "
-                        f"reported per {expected.slug}",
-                    )
-                )
-                continue
+            assert element is not None
             if is_blank(value_cell):
                 problems.append(Problem(number, column, "nilai kosong / empty value"))
                 continue
@@ -587,27 +589,6 @@ class _Planner:
                 continue
             items.append(Item(number, column, region, code, period_code, value, row.source))
         row.items = items
-
-    def _check_region(self, region: str) -> tuple[str, str, int]:
-        """(kind, why the rows of `region` are refused or "", its index for duplicates)."""
-        kind = self.regions.kinds.get(region)
-        if kind is None:
-            return "", f"{region!r} bukan kode desa/kelurahan yang dikenal / unknown desa code", 0
-        if not _may_write(self.scope, region):
-            return kind, f"{region} di luar wilayah yang boleh Anda isi / outside your scope", 0
-        return kind, "", self.region_index.setdefault(region, len(self.region_index))
-
-    def _check_period(self, period: str) -> tuple[str, str, PeriodSpec | None, int]:
-        """(period code, why it is refused or "", its spec, its index for duplicates)."""
-        code, problem = _check_period(period, self.today)
-        if problem:
-            return code, problem, None, 0
-        return (
-            code,
-            "",
-            parse_period(code),
-            self.period_index.setdefault(code, len(self.period_index)),
-        )
 
     def _settle(
         self, rows: list[_Row], *, context: dict[tuple[str, str, str], float] | None
@@ -737,25 +718,9 @@ class _Stage:
         self.file.close()
 
 
-def _type_name(period_type: PeriodType) -> str:
-    return {
-        PeriodType.MONTH: "bulan",
-        PeriodType.QUARTER: "triwulan",
-        PeriodType.SEMESTER: "semester",
-        PeriodType.YEAR: "tahun",
-    }[period_type]
-
-
-def _check_period(code: str, today: date) -> tuple[str, str]:
-    if not code:
-        return "", "periode kosong / empty period"
-    try:
-        spec = parse_period(code)
-    except BadPeriod as exc:
-        return "", str(exc)
-    if date(spec.year, spec.first_month, 1) > today:
-        return "", f"periode {spec.code} belum dimulai / the period is in the future"
-    return spec.code, ""
+# Moved to datavalues.checks; the old names stay importable.
+_type_name = type_name
+_check_period = check_period
 
 
 def plan_upload(
@@ -768,7 +733,7 @@ def plan_upload(
     """Plan the stored file of an upload (header-level refusals become one problem);
     `stage=True` keeps the values to write for `write_plan`."""
     try:
-        table = open_table(io.BytesIO(bytes(upload.content)), size=upload.size)
+        table = open_table(io.BytesIO(retention.content_of(upload)), size=upload.size)
     except BadFile as exc:
         return Plan(problems=[Problem(0, "", str(exc))])
     return plan_values(
@@ -790,6 +755,8 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
             f"Berkas melebihi batas {max_upload_bytes() // 1048576} MB. / "
             "The file exceeds the size limit."
         )
+    retention.expire_contents()
+    retention.check_quota(by, size)
     content = stream.read(max_upload_bytes() + 1)
     return Upload.objects.create(
         file_name=name[:200],
@@ -835,7 +802,7 @@ def write_plan(
     if plan.stage is None:
         raise ValueError("write_plan needs a plan made with stage=True")
     try:
-        with _few_collections():
+        with _few_collections(big=plan.values >= CHUNK_ROWS):
             result = _write_staged(plan, plan.stage, by=by, how=how, upload=upload)
     except ValuesRejected as exc:  # the state changed since the plan: refuse, never half
         raise ImportRefused(plan, str(exc)) from exc
@@ -856,8 +823,13 @@ def import_commit(
     by: Any,
     accept_warnings: bool = False,
     progress: Callable[[int], None] | None = None,
+    request: Any = None,
+    background: bool = False,
 ) -> Plan:
-    """Re-plan the stored file and write it all, or nothing (status and counts recorded)."""
+    """Re-plan the stored file and write it all, or nothing (status and counts recorded).
+
+    The audit event of the import is written in the same transaction as its values: a
+    process killed after the commit cannot leave an import without its event."""
     plan = plan_upload(upload, by=by, progress=progress, stage=True)
     if progress is not None:
         progress(plan.rows)  # every row checked: the writing starts
@@ -869,6 +841,7 @@ def import_commit(
             upload.committed_at = timezone.now()
             upload.committed_by = by if getattr(by, "pk", None) else None
             upload.save()
+            _audit_import(upload, plan, by=by, request=request, background=background)
     except ImportRefused:
         Upload.objects.filter(pk=upload.pk).update(
             status=Status.REJECTED if plan.errors else Status.PREVIEWED
@@ -878,6 +851,24 @@ def import_commit(
         if plan.stage is not None:
             plan.stage.discard()
     return plan
+
+
+def _audit_import(upload: Upload, plan: Plan, *, by: Any, request: Any, background: bool) -> None:
+    from accounts import audit
+    from accounts.models import Action
+
+    detail: dict[str, Any] = {"upload": upload.pk, "sha256": upload.sha256}
+    if background:
+        detail["background"] = True
+    audit.record(
+        Action.IMPORT,
+        request=request,
+        user=by if getattr(by, "pk", None) else None,
+        region_code=upload.kecamatan_id or "",
+        summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
+        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
+        detail=detail,
+    )
 
 
 def iter_report(plan: Plan) -> Iterator[list[str]]:

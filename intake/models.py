@@ -22,7 +22,7 @@ class Status(models.TextChoices):
 class Upload(models.Model):
     """One uploaded file. The bytes are kept with the record, so the preview, the confirm
     and the error report all read exactly the file the user sent (checked by its SHA-256),
-    and a database backup carries the originals."""
+    and a database backup carries the originals, until INTAKE_KEEP_DAYS (intake/retention.py)."""
 
     kind = models.CharField(_("jenis"), max_length=10, default="values")
     file_name = models.CharField(_("nama berkas"), max_length=200)
@@ -59,6 +59,9 @@ class Upload(models.Model):
     job_id = models.CharField(_("pekerjaan"), max_length=64, blank=True)
     job_error = models.TextField(_("galat pekerjaan"), blank=True)
     preview = models.JSONField(_("pratinjau"), null=True, blank=True, editable=False)
+    # When the content was deleted after INTAKE_KEEP_DAYS (intake/retention.py); the digest,
+    # size and counts stay.
+    content_expired_at = models.DateTimeField(_("isi dihapus"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("unggahan")

@@ -19,7 +19,24 @@ from typing import IO, cast
 
 from django.conf import settings
 
-Cell = str | float | int | bool | date | datetime | None
+from datavalues.numbers import BadCell, Cell, is_blank, parse_number
+
+# BadCell, Cell, is_blank and parse_number live in datavalues.numbers (the form and the
+# API read numbers too) and stay importable from here.
+__all__ = [
+    "BadCell",
+    "BadFile",
+    "Cell",
+    "Table",
+    "check_zip",
+    "is_blank",
+    "max_upload_bytes",
+    "normalise_header",
+    "open_table",
+    "parse_number",
+    "parse_period_cell",
+    "text",
+]
 
 # Magic numbers of files people rename to .csv or .xlsx by mistake.
 _IMAGES = {
@@ -122,19 +139,39 @@ def _open_csv(stream: IO[bytes]) -> Table:
     delimiter = max(counts, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         delimiter = ","
-    header = next(csv.reader([header_line], delimiter=delimiter))
+    try:
+        header = next(csv.reader([header_line], delimiter=delimiter))
+    except csv.Error as exc:
+        raise _csv_refusal(1, exc) from None
 
-    # csv.reader already yields a fresh list per row: no copy, no generator frame per row.
-    rows = cast(
-        Iterator[tuple[int, list[Cell]]],
-        enumerate(csv.reader(lines, delimiter=delimiter), start=2),
-    )
+    rows = _csv_rows(csv.reader(lines, delimiter=delimiter))
     return Table(
         kind="csv",
         header=[h.strip() for h in header],
         rows=rows,
         decimal_comma={";": True, ",": False}.get(delimiter),
     )
+
+
+def _csv_refusal(line: int, exc: csv.Error) -> BadFile:
+    if "field limit" in str(exc):
+        return BadFile(
+            f"Baris {line}: satu isian lebih dari {csv.field_size_limit() // 1024} KiB "
+            "(mungkin tanda kutip yang tidak ditutup). / "
+            f"Line {line}: a field is longer than {csv.field_size_limit() // 1024} KiB "
+            "(perhaps an unclosed quote)."
+        )
+    return BadFile(f"Baris {line}: CSV rusak. / Line {line}: malformed CSV ({exc}).")
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[Cell]]]:
+    """(file row, cells) from 2 on; a malformed row (a field over csv's 128 KiB limit, as
+    an unclosed quote swallows the rest of the file) is a BadFile, not a crash."""
+    try:
+        # csv.reader already yields a fresh list per row; `yield from` adds no frame per row.
+        yield from cast(Iterator[tuple[int, list[Cell]]], enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise _csv_refusal(getattr(reader, "line_num", 0) + 1, exc) from None
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -255,54 +292,6 @@ def _calamine_cell(value: object) -> Cell:
 
 
 # --- cell values -----------------------------------------------------------------------
-
-_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
-_THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$")
-
-
-class BadCell(ValueError):
-    pass
-
-
-def is_blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def parse_number(cell: Cell, *, decimal_comma: bool | None = None) -> float:
-    """A number from a cell: Excel numbers as they are; text in Indonesian or English style.
-
-    `1.234,5` and `1234,5` are Indonesian (dot thousands, comma decimal). A bare `1.234`
-    is one thousand two hundred and thirty-four in a ';'-separated file or an XLSX text
-    cell (groups of exactly three digits after a non-zero lead), and 1.234 in a
-    ','-separated file; `0.854` and `12.5` always have a decimal point.
-    """
-    if type(cell) is str and cell.isdigit() and cell.isascii():
-        return float(cell)  # the common case: plain digits, read alike in every style
-    if isinstance(cell, bool) or cell is None:
-        raise BadCell("bukan bilangan / not a number")
-    if isinstance(cell, int | float):
-        return float(cell)
-    if isinstance(cell, date | datetime):
-        raise BadCell(f"tanggal {cell}, bukan bilangan / a date, not a number")
-    text = str(cell).strip().replace("\u00a0", "").replace(" ", "")
-    if text.startswith("="):
-        raise BadCell("rumus tidak dihitung / formulas are not evaluated")
-    if "," in text and "." in text:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        elif _THOUSANDS_COMMA.match(text):
-            text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".") if text.count(",") == 1 else text
-    elif decimal_comma is not False and _THOUSANDS_DOT.match(text):
-        text = text.replace(".", "")
-    try:
-        value = float(text)
-    except ValueError:
-        raise BadCell(f"{str(cell)[:40]!r} bukan bilangan / not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise BadCell(f"{str(cell)[:40]!r} bukan bilangan / not a number")
-    return value
 
 
 def parse_period_cell(cell: Cell) -> str:

@@ -19,12 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from accounts import audit
-from accounts.models import Action
 from intake import importing
 from intake.models import Status, Upload
 from intake.parsing import text
-from jobs import progress
+from jobs import limits, progress
 
 STAGES = {
     "memeriksa": _("Memeriksa setiap baris"),
@@ -33,9 +31,22 @@ STAGES = {
 }
 
 
+# Imports run before reports: someone waits for the import, a report can wait (jobs.worker).
+IMPORT_PRIORITY = 10
+
+
 def in_background(upload: Upload) -> bool:
     """Whether this file is checked and imported by the worker rather than in the request."""
     return upload.size >= int(settings.INTAKE_BACKGROUND_KB) * 1024
+
+
+def check_capacity(user: Any) -> None:
+    """jobs.limits.Busy when `user` already has too many files being checked or imported."""
+    limits.check_unfinished(
+        Upload.objects.filter(
+            uploaded_by_id=user.pk, status__in=[Status.CHECKING, Status.IMPORTING]
+        ).count()
+    )
 
 
 def progress_name(upload: Upload | int) -> str:
@@ -116,7 +127,7 @@ def _failed(exc: BaseException, what: str) -> str:
     )
 
 
-@task()
+@task(priority=IMPORT_PRIORITY)
 def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
     """Plan the stored file (writes no value) and keep its counts and preview on the row."""
     upload = Upload.objects.get(pk=upload_id)
@@ -139,7 +150,7 @@ def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
     return dict(plan.counts)
 
 
-@task()
+@task(priority=IMPORT_PRIORITY)
 def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) -> dict[str, int]:
     """Import a checked upload: all of it in one transaction, or nothing."""
     upload = Upload.objects.get(pk=upload_id)
@@ -151,6 +162,7 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
             by=user,
             accept_warnings=accept_warnings,
             progress=progress.Reporter(name, "mengimpor", upload.rows or None, then="menyimpan"),
+            background=True,
         )
     except importing.ImportRefused as exc:
         # import_commit put the status back (rejected or previewed); say why on the page.
@@ -167,12 +179,4 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
     finally:
         progress.forget(name)
     Upload.objects.filter(pk=upload_id).update(preview=snapshot(plan), job_error="")
-    audit.record(
-        Action.IMPORT,
-        user=user,
-        region_code=upload.kecamatan_id or "",
-        summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
-        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
-        detail={"upload": upload.pk, "sha256": upload.sha256, "background": True},
-    )
     return dict(plan.counts)

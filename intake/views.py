@@ -8,6 +8,7 @@ import io
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,16 +20,15 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import audit
-from accounts.models import Action
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
 from catalog.periods import BadPeriod, PeriodType
-from intake import importing, tasks
+from intake import importing, tasks, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
 from intake.templates_files import period_types_by_sector, template_csv, template_xlsx
-from jobs import progress
+from jobs import limits, progress
 from regions.models import Level
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ def upload_page(request: HttpRequest) -> HttpResponse:
             form.add_error("kecamatan", _("Kecamatan di luar wilayah Anda."))
         else:
             try:
+                if sent.size >= int(settings.INTAKE_BACKGROUND_KB) * 1024:
+                    tasks.check_capacity(request.user)
                 upload = importing.receive(
                     name=sent.name,
                     stream=sent,
@@ -67,7 +69,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
                     period=form.cleaned_data["period"].strip().upper(),
                     kecamatan_id=kecamatan or None,
                 )
-            except BadFile as exc:
+            except (BadFile, limits.Busy) as exc:
                 form.add_error("file", str(exc))
             else:
                 if tasks.in_background(upload):
@@ -78,6 +80,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
                     importing.record_plan(upload, plan)
                     log.info("upload %s by %s: %s", upload.pk, request.user, plan.counts)
                 return redirect("intake-preview", pk=upload.pk)
+    upload_limit.show_refusal(request, form)
     uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind="values")[:20]
     return render(
         request,
@@ -135,23 +138,22 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intake-preview", pk=upload.pk)
     accept = bool(request.POST.get("accept"))
     if tasks.in_background(upload):
+        try:
+            tasks.check_capacity(request.user)
+        except limits.Busy as busy:
+            messages.error(request, str(busy))
+            return redirect("intake-preview", pk=upload.pk)
         if not tasks.queue_import(upload, by=request.user, accept_warnings=accept):
             messages.info(request, _("Berkas ini sedang atau sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)
     try:
-        plan = importing.import_commit(upload=upload, by=request.user, accept_warnings=accept)
+        plan = importing.import_commit(
+            upload=upload, by=request.user, accept_warnings=accept, request=request
+        )
     except importing.ImportRefused as exc:
         log.info("upload %s refused: %s", upload.pk, exc)
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
     else:
-        audit.record(
-            Action.IMPORT,
-            request=request,
-            region_code=upload.kecamatan_id or "",
-            summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
-            f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
-            detail={"upload": upload.pk, "sha256": upload.sha256},
-        )
         messages.success(
             request,
             _("Tersimpan: %(new)d baru, %(changed)d berubah, %(same)d tetap.")

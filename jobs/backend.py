@@ -22,6 +22,7 @@ from jobs.models import Job
 
 class DatabaseBackend(BaseTaskBackend):
     supports_get_result = True
+    supports_priority = True
 
     def enqueue(self, task: Task[Any, Any], args: Any, kwargs: Any) -> TaskResult[Any]:
         self.validate_task(task)
@@ -29,6 +30,7 @@ class DatabaseBackend(BaseTaskBackend):
             id=get_random_id(),
             task_path=task.module_path,
             queue_name=task.queue_name,
+            priority=task.priority,
             args=normalize_json(list(args)),
             kwargs=normalize_json(dict(kwargs)),
         )

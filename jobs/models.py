@@ -20,6 +20,8 @@ class Job(models.Model):
     id = models.CharField(primary_key=True, max_length=64)
     task_path = models.CharField(max_length=200)
     queue_name = models.CharField(max_length=32, default="default")
+    # The task's priority (django-tasks, -100…100): higher runs first (imports before reports).
+    priority = models.SmallIntegerField(default=0)
     args = models.JSONField(default=list)
     kwargs = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.READY)
@@ -34,7 +36,9 @@ class Job(models.Model):
     class Meta:
         verbose_name = _("pekerjaan")
         verbose_name_plural = _("pekerjaan")
-        indexes = [models.Index(fields=["status", "enqueued_at"], name="job_queue")]
+        indexes = [
+            models.Index(fields=["status", "-priority", "enqueued_at"], name="job_queue_priority")
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_path} {self.id} ({self.status})"

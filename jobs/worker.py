@@ -1,19 +1,23 @@
-"""The worker side of jobs.backend: claim the oldest waiting job, run it, record the outcome.
+"""The worker side of jobs.backend: claim the next waiting job, run it, record the outcome.
 
-A job is claimed with a conditional UPDATE (`status = READY` → `RUNNING`): of two workers
-only one sees a changed row, on SQLite and PostgreSQL alike, without holding a lock while
-the task runs. Each task runs outside any transaction of the worker, so a task that opens
-its own (an import commit) is all or nothing exactly as in a request.
+Several workers may share one database. A job is claimed inside a short transaction: on
+PostgreSQL the waiting row is read with `SELECT … FOR UPDATE SKIP LOCKED`, so concurrent
+workers take different rows without waiting for each other; on SQLite (no row locks, one
+writer at a time) the conditional UPDATE (`status = READY` → `RUNNING`) alone decides, and of
+two workers only one sees a changed row. The next job is the one of highest priority (imports
+before reports), then the oldest. Each task runs outside any transaction of the worker, so a
+task that opens its own (an import commit) is all or nothing exactly as in a request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import socket
 import time
 from collections.abc import Callable
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.signals import task_finished, task_started
@@ -24,6 +28,7 @@ from django_tasks.utils import (
     normalize_json,
 )
 
+from jobs import daily
 from jobs.backend import DatabaseBackend, result_of
 from jobs.models import Job, JobStatus
 
@@ -32,19 +37,30 @@ log = logging.getLogger(__name__)
 KEEP_DAYS = 7  # finished jobs are kept this long for inspection, then deleted
 
 
+def default_worker_id() -> str:
+    """The host name: one worker per host needs no `--worker-id`; several on one host do."""
+    return socket.gethostname()[:64] or "pekerja"
+
+
 def claim(worker_id: str, queues: set[str] | None = None) -> Job | None:
-    """The oldest waiting job, now marked as running by this worker (None if none waits)."""
+    """The next waiting job, now marked as running by this worker (None if none waits)."""
     waiting = Job.objects.filter(status=JobStatus.READY)
     if queues:
         waiting = waiting.filter(queue_name__in=queues)
-    for pk in waiting.order_by("enqueued_at", "id").values_list("pk", flat=True)[:5]:
-        now = timezone.now()
-        taken = Job.objects.filter(pk=pk, status=JobStatus.READY).update(
-            status=JobStatus.RUNNING, started_at=now, worker_id=worker_id
+    with transaction.atomic():
+        # A no-op on SQLite; on PostgreSQL rows locked by another worker's claim are skipped.
+        pk = (
+            waiting.select_for_update(skip_locked=True)
+            .order_by("-priority", "enqueued_at", "id")
+            .values_list("pk", flat=True)
+            .first()
         )
-        if taken:
-            return Job.objects.get(pk=pk)
-    return None
+        if pk is None:
+            return None
+        taken = Job.objects.filter(pk=pk, status=JobStatus.READY).update(
+            status=JobStatus.RUNNING, started_at=timezone.now(), worker_id=worker_id
+        )
+    return Job.objects.get(pk=pk) if taken else None
 
 
 def run(job: Job) -> Job:
@@ -75,14 +91,16 @@ def run_next(worker_id: str = "", queues: set[str] | None = None) -> Job | None:
     return run(job) if job is not None else None
 
 
-def requeue_interrupted() -> int:
-    """Jobs left running by a worker that was stopped are waiting again.
+def requeue_interrupted(worker_id: str) -> int:
+    """Jobs that this worker id left running when it was stopped are waiting again.
 
-    Safe because every task of the project can run twice: planning writes nothing, an
-    import is one transaction that a stopped worker rolled back, a report is rebuilt.
-    Meant for the start of the only worker of a database (as `make serve` runs it).
+    Only its own: a job running under another worker id may be in progress in another
+    process. Worker ids must therefore be unique among running workers (`runjobs
+    --worker-id`). Safe because every task of the project can run twice: planning writes
+    nothing, an import is one transaction that a stopped worker rolled back, a report is
+    rebuilt.
     """
-    return Job.objects.filter(status=JobStatus.RUNNING).update(
+    return Job.objects.filter(status=JobStatus.RUNNING, worker_id=worker_id).update(
         status=JobStatus.READY, started_at=None, worker_id=""
     )
 
@@ -102,9 +120,10 @@ def work(
     once: bool = False,
     queues: set[str] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    worker_id: str = "",
 ) -> int:
     """The worker loop: run jobs as they come, sleep `interval` seconds when idle."""
-    worker_id = get_random_id()
+    worker_id = worker_id or get_random_id()
     done = 0
     while not should_stop():
         if not connection.in_atomic_block:  # (a test runs the loop inside its transaction)
@@ -114,6 +133,7 @@ def work(
             done += 1
             log.info("job %s %s: %s", job.pk, job.task_path, job.status)
             continue
+        daily.run_due()  # the queue is empty: time for the once-a-day jobs
         if once:
             break
         time.sleep(interval)

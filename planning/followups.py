@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Indicator
+from config.text import plain_text
 from planning.activities import Opd
 from regions.models import Level, Region
 
@@ -43,7 +44,7 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         return self.filter(status__in=OPEN, due_date__lt=today)
 
     def under(self, code: str) -> FollowUpQuerySet:
-        from accounts.scoping import subtree_q
+        from regions.codes import subtree_q
 
         return self.filter(subtree_q("desa", code))
 
@@ -134,6 +135,9 @@ class FollowUpChange(models.Model):
 
 def create_follow_up(*, by: str, **fields: Any) -> FollowUp:
     """Validate everything first, then write the follow-up and its first history row."""
+    for name in ("problem", "cause", "action", "evidence"):
+        if isinstance(fields.get(name), str):
+            fields[name] = plain_text(fields[name]).strip()
     follow_up = FollowUp(created_by=by, **fields)
     follow_up.full_clean()
     with transaction.atomic():
@@ -147,6 +151,7 @@ def create_follow_up(*, by: str, **fields: Any) -> FollowUp:
 def change_status(*, follow_up: FollowUp, status: str, note: str, by: str) -> FollowUpChange:
     if status not in Status.values:
         raise ValidationError({"status": _("Status tidak dikenal.")})
+    note = plain_text(note)
     if status == follow_up.status and not note.strip():
         raise ValidationError({"status": _("Status sama; tambahkan catatan bila ada bukti baru.")})
     with transaction.atomic():

@@ -9,9 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Indicator
+from config.text import PlainTextField
 from planning.activities import Opd
 from planning.evaluation import Result
-from planning.followups import Owner, Status
+from planning.followups import FollowUp, Owner, Status
+from planning.proposals import OPD_DECISIONS, Proposal
 from regions.models import Level, Region
 
 REQUIRED = {"required": _("Wajib diisi.")}
@@ -26,19 +28,19 @@ class FollowUpForm(forms.Form):
         label=_("Indikator"),
         error_messages=REQUIRED,
     )
-    problem = forms.CharField(
+    problem = PlainTextField(
         label=_("Masalah"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=REQUIRED,
     )
-    cause = forms.CharField(
+    cause = PlainTextField(
         label=_("Penyebab"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    action = forms.CharField(
+    action = PlainTextField(
         label=_("Tindakan yang disepakati"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -82,7 +84,7 @@ class FollowUpForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), choices=Status.choices)
-    note = forms.CharField(
+    note = PlainTextField(
         label=_("Catatan bukti"),
         max_length=2000,
         required=False,
@@ -97,9 +99,78 @@ class EvaluationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=REQUIRED,
     )
-    notes = forms.CharField(
+    notes = PlainTextField(
         label=_("Catatan untuk desa"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new usulan of a desa of the kecamatan; the evidence is filled from the figures."""
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "desa",
+            "dusun",
+            "indicator",
+            "problem",
+            "activity",
+            "volume",
+            "unit",
+            "cost_rp",
+            "fund_source",
+            "opd",
+            "year",
+            "evidence_year",
+            "follow_up",
+        ]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 2}),
+            "follow_up": forms.HiddenInput,
+            "evidence_year": forms.HiddenInput,
+        }
+        error_messages = dict.fromkeys(
+            ("desa", "problem", "activity", "volume", "unit", "cost_rp", "opd", "year"), REQUIRED
+        )
+
+    def __init__(self, *args: Any, kecamatan: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        desa = self.fields["desa"]
+        assert isinstance(desa, forms.ModelChoiceField)
+        desa.queryset = Region.objects.children_of(kecamatan.code).filter(level=Level.DESA)
+        indicator = self.fields["indicator"]
+        assert isinstance(indicator, forms.ModelChoiceField)
+        indicator.queryset = Indicator.objects.order_by("sector__order", "order", "code")
+        follow_up = self.fields["follow_up"]
+        assert isinstance(follow_up, forms.ModelChoiceField)
+        follow_up.queryset = FollowUp.objects.under(kecamatan.code)
+        cost = self.fields["cost_rp"]
+        cost.widget.attrs["min"] = 0
+        cost.error_messages["min_value"] = _("Biaya tidak boleh negatif.")
+
+    def clean_cost_rp(self) -> int:
+        cost = int(self.cleaned_data["cost_rp"])
+        if cost < 0:
+            raise forms.ValidationError(_("Biaya tidak boleh negatif."))
+        return cost
+
+    def clean_volume(self) -> Any:
+        volume = self.cleaned_data["volume"]
+        if volume <= 0:
+            raise forms.ValidationError(_("Volume harus lebih dari nol."))
+        return volume
+
+
+class DecisionForm(forms.Form):
+    """The OPD's answer to an agreed proposal, recorded by the kabupaten."""
+
+    status = forms.ChoiceField(
+        label=_("Keputusan OPD"), choices=[(s.value, s.label) for s in OPD_DECISIONS]
+    )
+    reason = forms.CharField(
+        label=_("Alasan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100, required=False)

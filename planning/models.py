@@ -81,7 +81,19 @@ class BudgetLine(models.Model):
 
 # Models of the planning topics live in their own modules; importing them here registers them.
 from planning.activities import Activity  # noqa: E402
+from planning.cohorts import Cohort, CohortMember  # noqa: E402
 from planning.evaluation import ApbdesEvaluation  # noqa: E402
 from planning.followups import FollowUp, FollowUpChange  # noqa: E402
+from planning.proposals import Proposal, ProposalChange  # noqa: E402
 
-__all__ = ["Activity", "ApbdesEvaluation", "BudgetLine", "FollowUp", "FollowUpChange"]
+__all__ = [
+    "Activity",
+    "ApbdesEvaluation",
+    "BudgetLine",
+    "Cohort",
+    "CohortMember",
+    "FollowUp",
+    "FollowUpChange",
+    "Proposal",
+    "ProposalChange",
+]

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
 from accounts.models import Action, Role
-from accounts.scoping import region_for_user_or_404, require_role, scope_of
+from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.periods import BadPeriod, PeriodType, parse_period
 from dashboard.numbers import number, percent, rupiah
+from dashboard.samples import sample_data_under
 from planning.escalations import escalations
 from planning.evaluation import ApbdesEvaluation, evaluate
 from planning.followups import FollowUp, Status, change_status, create_follow_up
@@ -61,8 +62,9 @@ def region_at(request: HttpRequest, code: str, level: int) -> Region:
 
 
 def _can_write(request: HttpRequest, code: str) -> bool:
-    held = scope_of(request.user).roles_at(code)
-    return Role.ADMIN in held or bool(held.intersection(WRITERS))
+    """Whether the user may change planning records of every sector at `code` (an APBDes
+    evaluation spans them all); accounts.scoping decides."""
+    return scope_of(request.user).may(code, WRITERS)
 
 
 def _sectors(request: HttpRequest, code: str) -> frozenset[str] | None:
@@ -76,7 +78,14 @@ def recommendations(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "planning/recommendations.html",
-        {"region": desa, "year": year, "notice": notice, "rec": result, "number": number},
+        {
+            "region": desa,
+            "sample": sample_data_under(code),
+            "year": year,
+            "notice": notice,
+            "rec": result,
+            "number": number,
+        },
     )
 
 
@@ -123,6 +132,7 @@ def apbdes_evaluation(request: HttpRequest, code: str) -> HttpResponse:
         "planning/evaluation.html",
         {
             "region": desa,
+            "sample": sample_data_under(code),
             "year": year,
             "budget_year": budget_year,
             "notice": notice or budget_notice,
@@ -138,7 +148,9 @@ def apbdes_evaluation(request: HttpRequest, code: str) -> HttpResponse:
 
 def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
     kecamatan = region_at(request, code, Level.KECAMATAN)
-    writable = _can_write(request, code)
+    # A sector-limited role writes follow-ups of its own sectors (the form offers only
+    # their indicators; create_follow_up is checked again below).
+    writable = scope_of(request.user).may_any_sector(code, WRITERS)
     sectors = _sectors(request, code)
     form = FollowUpForm(kecamatan=kecamatan, sectors=sectors)
     if request.method == "POST":
@@ -146,6 +158,11 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404("role not held at this region")
         form = FollowUpForm(request.POST, kecamatan=kecamatan, sectors=sectors)
         if form.is_valid():
+            indicator = form.cleaned_data["indicator"]
+            if not scope_of(request.user).may(
+                form.cleaned_data["desa"].code, WRITERS, indicator.sector.code
+            ):
+                raise Http404("sector outside the user's write scope")
             try:
                 item = create_follow_up(by=request.user.get_username(), **form.cleaned_data)
             except ValidationError as error:
@@ -187,6 +204,7 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
         "planning/followups.html",
         {
             "region": kecamatan,
+            "sample": sample_data_under(code),
             "items": items,
             "today": today,
             "overdue": FollowUp.objects.under(code).in_sectors(sectors).overdue(today).count(),
@@ -203,9 +221,10 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def follow_up_status(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(FollowUp.objects.select_related("desa"), pk=pk)
+    item = get_object_or_404(FollowUp.objects.select_related("desa", "indicator__sector"), pk=pk)
     region_for_user_or_404(request, item.desa_id)
-    require_role(request, item.desa_id, *WRITERS)
+    if not scope_of(request.user).may(item.desa_id, WRITERS, item.indicator.sector.code):
+        raise Http404("role or sector not held at this region")
     kecamatan = item.desa.parent_id or ""
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -239,6 +258,7 @@ def escalation_list(request: HttpRequest, code: str) -> HttpResponse:
         "planning/escalations.html",
         {
             "region": kecamatan,
+            "sample": sample_data_under(code),
             "year": year,
             "notice": notice,
             "groups": escalations(kecamatan=kecamatan, year=year, sectors=_sectors(request, code)),

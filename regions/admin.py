@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from regions.models import Region, RegionNameChange
+from regions.models import Region, RegionCodeChange, RegionNameChange
 
 
 @admin.register(Region)
@@ -16,3 +16,13 @@ class RegionAdmin(admin.ModelAdmin[Region]):
 class RegionNameChangeAdmin(admin.ModelAdmin[RegionNameChange]):
     list_display = ("region", "old_name", "new_name", "edition", "changed_at")
     readonly_fields = ("region", "old_name", "new_name", "edition", "changed_at")
+
+
+@admin.register(RegionCodeChange)
+class RegionCodeChangeAdmin(admin.ModelAdmin[RegionCodeChange]):
+    """The crosswalk; a name match can be corrected or deleted here by an administrator."""
+
+    list_display = ("old_code", "old_name", "region", "kind", "name_match", "edition", "source")
+    list_filter = ("kind", "name_match", "edition")
+    search_fields = ("old_code", "old_name", "region__code", "region__name")
+    raw_id_fields = ("region",)

@@ -34,6 +34,16 @@ class RegionMap:
     x_scale: float  # horizontal scale applied to polygon paths (cos of latitude)
     font_size: float
     missing: int  # regions drawn without a polygon
+    label_chars: int = 14  # tile labels are cut to this many characters
+
+    @property
+    def pattern_size(self) -> str:
+        """Side of the status hatching patterns, in the drawing's units (about 7 px)."""
+        return _fmt(self.font_size * 0.55)
+
+    @property
+    def pattern_stroke(self) -> str:
+        return _fmt(self.font_size * 0.14)
 
 
 def _fmt(value: float) -> str:
@@ -62,12 +72,16 @@ def tile_grid(regions: Sequence[Region], href: dict[str, str]) -> RegionMap:
         )
     width = columns * (cell + gap) - gap
     height = rows * (cell + gap) - gap
+    # At least 12 px on a 360 px phone (a 26th of the drawing's width), the label cut to
+    # what fits in its tile.
+    font_size = max(13.0, width / 26)
     return RegionMap(
         kind="grid",
         view_box=f"0 0 {width:g} {height:g}",
         shapes=shapes,
         x_scale=1.0,
-        font_size=13.0,
+        font_size=font_size,
+        label_chars=max(6, int(cell / (font_size * 0.6))),
         missing=len(regions),
     )
 
@@ -90,7 +104,8 @@ def region_map(regions: Sequence[Region], href: dict[str, str]) -> RegionMap:
     width = max((max_x - min_x) * x_scale, 1e-6)
     height = max(max_y - min_y, 1e-6)
     pad = max(width, height) * 0.02
-    font_size = max(width, height) / 32
+    # A 32nd of the drawing was 10 px on a 360 px phone; a 26th keeps labels at 12 px.
+    font_size = max(width, height) / 26
     shapes = []
     for r in regions:
         b = boundaries.get(r.code)

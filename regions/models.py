@@ -5,11 +5,26 @@ The code prefix *is* the tree: `34` ⊃ `34.02` ⊃ `34.02.01` ⊃ `34.02.01.200
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from config.text import plain_text
+from regions.codes import ancestor_codes_of, level_of, parent_code_of, within_code
+
+__all__ = [
+    "Kind",
+    "Level",
+    "Region",
+    "RegionQuerySet",
+    "ancestor_codes_of",
+    "level_of",
+    "parent_code_of",
+    "within_code",
+]
 
 EDITION_2025 = "Kepmendagri 300.2.2-2138/2025"
 
@@ -32,31 +47,8 @@ class Kind(models.TextChoices):
     DESA_ADAT = "desa_adat", _("Desa adat")
 
 
-def level_of(code: str) -> int:
-    return code.count(".") + 1
-
-
-def parent_code_of(code: str) -> str | None:
-    return code.rsplit(".", 1)[0] if "." in code else None
-
-
-def ancestor_codes_of(code: str) -> list[str]:
-    """Codes of the ancestors, from the province down (not the region itself)."""
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
-
-
-def within_code(code: str) -> Q:
-    """A filter on `code` for every region strictly below `code`.
-
-    PostgreSQL: `LIKE 'code.%'`, served by the varchar_pattern_ops ("_like") index Django
-    creates for a character primary key, whatever the database collation. SQLite: a range on the binary-collated primary key, because SQLite's
-    LIKE is case-insensitive and never uses an ordinary index.
-    """
-    if connection.vendor == "sqlite":
-        # '/' is the character right after '.' in ASCII.
-        return Q(code__gt=code + ".", code__lt=code + "/")
-    return Q(code__startswith=code + ".")
+# (queryset, user, with_ancestors=…) → the regions of the queryset the user may see.
+UserFilter = Callable[..., "RegionQuerySet"]
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -72,7 +64,8 @@ class RegionQuerySet(models.QuerySet["Region"]):
         return self.filter(parent_id=code)
 
     def search(self, text: str) -> RegionQuerySet:
-        text = text.strip()
+        # Typed text: control characters (NUL is refused by PostgreSQL) are not searched for.
+        text = plain_text(text, multiline=False).strip()
         if text[:1].isdigit():
             # Undotted codes as printed in many spreadsheets ("3402012001") work too.
             digits = "".join(ch for ch in text if ch.isdigit())
@@ -83,14 +76,19 @@ class RegionQuerySet(models.QuerySet["Region"]):
             return self.filter(Q(code=text) | within_code(text)) if text else self.none()
         return self.filter(name__icontains=text)
 
+    # Set by accounts when it loads (accounts/apps.py): the scoping rules live there, and
+    # regions, at the bottom of the dependencies, does not import accounts. None: deny.
+    user_filter: ClassVar[UserFilter | None] = None
+
     def for_user(self, user: Any, *, with_ancestors: bool = False) -> RegionQuerySet:
         """Regions in the user's scope; `with_ancestors` adds the path down to them.
 
         The rules live in accounts.scoping; ancestors are for navigation, never for data.
         """
-        from accounts.scoping import regions_for_user
-
-        return regions_for_user(self, user, with_ancestors=with_ancestors)
+        rule = RegionQuerySet.user_filter
+        if rule is None:
+            return self.none()
+        return rule(self, user, with_ancestors=with_ancestors)
 
 
 class Region(models.Model):
@@ -159,6 +157,43 @@ class RegionNameChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}: {self.old_name} → {self.new_name}"
+
+
+class CodeChangeKind(models.TextChoices):
+    RENAME = "rename", _("ganti nama/kode")
+    MOVE = "move", _("pindah induk")
+    SPLIT = "split", _("pemekaran")
+    MERGE = "merge", _("penggabungan")
+
+
+class RegionCodeChange(models.Model):
+    """A code of an earlier edition and the region that carries it now (the crosswalk).
+
+    A merge is several old codes → one region; a split is one old code → several regions
+    (importers resolve only an old code with exactly one region). `name_match` marks a
+    match found by the same name in the same kabupaten/kota, not by an official list."""
+
+    old_code = models.CharField(_("kode lama"), max_length=13, db_index=True)
+    old_name = models.CharField(_("nama lama"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="former_codes", verbose_name=_("wilayah")
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=CodeChangeKind.choices)
+    edition = models.CharField(_("edisi kode lama"), max_length=60)
+    source = models.CharField(_("sumber"), max_length=200)
+    name_match = models.BooleanField(_("cocok nama"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perubahan kode wilayah")
+        verbose_name_plural = _("perubahan kode wilayah")
+        ordering = ["old_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["old_code", "region"], name="regioncodechange_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.region_id} ({self.kind})"
 
 
 class Boundary(models.Model):

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.formats import number_format
 
 from accounts.scoping import browsable_region_or_404, scope_of
+from regions.crosswalk import former_matching
 from regions.maps import region_map
-from regions.models import Level, Region
+from regions.models import Level, Region, RegionCodeChange
 
 SEARCH_LIMIT = 50
 
@@ -66,6 +67,7 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
             "region": region,
             "ancestors": ancestors,
             "children": children,
+            "former_codes": list(region.former_codes.order_by("old_code")) if region else [],
             "counts": _descendant_counts(region, request),
             "map": region_map(shown, href) if shown else None,
             # Data pages only for a region in scope; an ancestor is just the way down.
@@ -83,11 +85,19 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
 def region_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results: list[Region] = []
+    former: list[RegionCodeChange] = []
     if query:
         results = list(
             Region.objects.search(query)
             .for_user(request.user)
             .select_related("parent")[: SEARCH_LIMIT + 1]
+        )
+        # Codes and names of earlier editions (the crosswalk), for regions in scope.
+        former = list(
+            former_matching(query)
+            .filter(region__in=Region.objects.for_user(request.user))
+            .select_related("region")
+            .order_by("old_code")[:SEARCH_LIMIT]
         )
     return render(
         request,
@@ -95,6 +105,7 @@ def region_search(request: HttpRequest) -> HttpResponse:
         {
             "query": query,
             "results": results[:SEARCH_LIMIT],
+            "former": former,
             "truncated": len(results) > SEARCH_LIMIT,
         },
     )

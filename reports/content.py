@@ -19,7 +19,7 @@ from analytics.figures import Figure, Place, compute_figures, indicators_with_ta
 from analytics.status import Status
 from catalog.models import Indicator, Sector
 from dashboard.priorities import Priorities, priorities
-from datavalues.models import DataValue
+from datavalues.models import SAMPLE_SOURCE, DataValue
 from planning.alignment import DesaBudget, budgets
 from planning.escalations import OpdGroup, escalations
 from planning.evaluation import Evaluation, evaluate
@@ -81,6 +81,21 @@ class KecamatanReport:
     follow_ups: list[FollowUp]
     escalations: list[OpdGroup]
     raw: list[RawValue] = field(default_factory=list)
+    sample: bool = False  # sample values (source "contoh") are in it: it must say so
+
+    @property
+    def reporting(self) -> int:
+        """Desa that reported for the year (the most of any indicator)."""
+        return min(max((f.reporting for f in self.own), default=0), len(self.desa))
+
+    @property
+    def partial(self) -> bool:
+        """Below the coverage threshold: the report says how few desa reported."""
+        from django.conf import settings
+
+        expected = len(self.desa)
+        threshold = getattr(settings, "COVERAGE_THRESHOLD_PCT", 80)
+        return bool(expected) and 100 * self.reporting / expected < threshold
 
     @property
     def flagged(self) -> list[tuple[Region, Evaluation]]:
@@ -170,4 +185,7 @@ def kecamatan_report(
         ),
         escalations=escalations(kecamatan=kecamatan, year=year, sectors=sectors),
         raw=_raw_values(kecamatan, year, _elements(indicators)) if raw else [],
+        sample=DataValue.objects.filter(
+            region__in=desa, period__year=year, source=SAMPLE_SOURCE
+        ).exists(),
     )

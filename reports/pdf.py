@@ -23,6 +23,7 @@ from dashboard import choropleth, scorecard
 from dashboard.numbers import number, rupiah
 from regions.maps import region_map
 from reports.content import KecamatanReport
+from reports.summary import summarise
 
 STYLESHEETS = ("css/report.css",)
 
@@ -85,6 +86,7 @@ def html(report: KecamatanReport) -> str:
         "reports/laporan.html",
         {
             "r": report,
+            "summary": summarise(report, report.made_at.date()),
             "sections": sections,
             "number": number,
             "rupiah": rupiah,

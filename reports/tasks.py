@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from jobs import progress
+from jobs import limits, progress
 from regions.models import Region
 from reports.content import kecamatan_report
 from reports.models import PreparedReport, ReportKind, ReportStatus
@@ -52,15 +52,33 @@ def expire(now: dt.datetime | None = None) -> int:
 def ask(
     *, owner: Any, kecamatan: Region, year: int, kind: str, sectors: Collection[str] | None
 ) -> PreparedReport:
-    """Create the row and queue its preparation (old reports are cleaned up first)."""
+    """Create the row and queue its preparation (old reports are cleaned up first).
+
+    The same report already waiting or running for the same owner is returned instead of a
+    second one; beyond JOBS_MAX_UNFINISHED_PER_USER unfinished reports, jobs.limits.Busy."""
     expire()
+    wanted = None if sectors is None else sorted(sectors)
+    unfinished = list(
+        PreparedReport.objects.filter(
+            owner_id=owner.pk, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
+        ).defer("content")
+    )
+    for pending in unfinished:
+        if (pending.region_id, pending.year, pending.kind, pending.sectors) == (
+            kecamatan.code,
+            year,
+            kind,
+            wanted,
+        ):
+            return pending
+    limits.check_unfinished(len(unfinished))
     with transaction.atomic():  # the worker sees the job only once the row is complete
         report = PreparedReport.objects.create(
             owner=owner,
             region=kecamatan,
             year=year,
             kind=kind,
-            sectors=None if sectors is None else sorted(sectors),
+            sectors=wanted,
         )
         result = prepare_report.enqueue(report.pk)
         PreparedReport.objects.filter(pk=report.pk).update(job_id=result.id)

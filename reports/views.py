@@ -9,16 +9,19 @@ kecamatan page leads to `prepare`, which has the file built by the background wo
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import audit
 from accounts.models import Action
 from accounts.scoping import scope_of
-from jobs import progress
+from jobs import limits, progress
 from planning.views import region_at, year_from
 from regions.models import Level
 from reports import tasks
@@ -42,6 +45,19 @@ def _download(body: bytes | str, content_type: str, filename: str) -> HttpRespon
 def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
     kecamatan = region_at(request, code, Level.KECAMATAN)
     year, _notice = year_from(request)
+    # A PDF costs seconds of CPU inside the request: a few per user, then the queue.
+    if not limits.allow(
+        f"laporan-pdf:{request.user.pk}", limit=settings.REPORT_PDF_PER_10_MINUTES, seconds=600
+    ):
+        return HttpResponse(
+            _(
+                "Terlalu banyak laporan PDF langsung dalam 10 menit. Pakai “Siapkan laporan” "
+                "di halaman kecamatan, atau coba lagi nanti."
+            ),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "600"},
+        )
     report = kecamatan_report(
         kecamatan=kecamatan, year=year, sectors=scope_of(request.user).sectors_at(code), raw=False
     )
@@ -89,13 +105,17 @@ def prepare(request: HttpRequest, code: str) -> HttpResponse:
         kind = request.POST.get("jenis", "")
         if kind not in ReportKind.values:
             raise Http404("no such report kind")
-        report = tasks.ask(
-            owner=request.user,
-            kecamatan=kecamatan,
-            year=year,
-            kind=kind,
-            sectors=scope_of(request.user).sectors_at(code),
-        )
+        try:
+            report = tasks.ask(
+                owner=request.user,
+                kecamatan=kecamatan,
+                year=year,
+                kind=kind,
+                sectors=scope_of(request.user).sectors_at(code),
+            )
+        except limits.Busy as busy:
+            messages.error(request, str(busy))
+            return redirect(f"{request.path}?periode={year}&jenis={kind}")
         return redirect("report-job", pk=report.pk)
     kind = request.GET.get("jenis", "")
     return render(

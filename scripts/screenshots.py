@@ -32,6 +32,8 @@ PAGES = {
 }
 # Planning pages, photographed as the camat of 34.04.01 (who sees the forms).
 CAMAT_PAGES = {
+    "tugas-saya": "/",
+    "persetujuan": "/persetujuan/",
     "rekomendasi": "/desa/34.04.01.2001/rekomendasi/?periode=2024",
     "evaluasi-apbdes": "/desa/34.04.01.2001/evaluasi-apbdes/?periode=2024",
     "tindak-lanjut": "/kecamatan/34.04.01/tindak-lanjut/",
@@ -50,7 +52,9 @@ def environment() -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite:///{DATABASE}",
         DEBUG="1",  # runserver then serves the static files itself
-        SECRET_KEY=env.get("SECRET_KEY", "screenshots-only-not-secret"),
+        SECRET_KEY=env.get(
+            "SECRET_KEY", "screenshots-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+        ),
         SECURE_HTTPS="0",
     )
     return env

@@ -226,6 +226,34 @@ def _follow_up_at(code: str, cast: Any, role: str) -> str:
     return f"/tindak-lanjut/{item.pk}/status/"
 
 
+def _agreed_proposal(code: str, cast: Any, role: str) -> str:
+    """A proposal of desa 34.04.01.2001 agreed at the Musrenbang, awaiting the OPD."""
+    from planning.proposals import Proposal
+
+    _with_catalogue()
+    item = Proposal.objects.create(
+        desa_id="34.04.01.2001",
+        year=2026,
+        problem="masalah",
+        activity="kegiatan",
+        volume=1,
+        unit="paket",
+        cost_rp=1,
+        opd="dinkes",
+        status="disepakati",
+        created_by="uji",
+    )
+    return f"/usulan/{item.pk}/keputusan/"
+
+
+def _cohort(code: str, cast: Any, role: str) -> str:
+    """A programme cohort of two Sleman kecamatan."""
+    from planning.cohorts import load_cohort
+
+    loaded = load_cohort(f"P3PD {role}", ["34.04.01", "34.04.02"])
+    return f"/program/{loaded.cohort.pk}/"
+
+
 def _report(name: str) -> Callable[..., str]:
     def url(code: str, cast: Any, role: str) -> str:
         return _kecamatan_page("34.04.01", cast, role, name)
@@ -243,7 +271,22 @@ MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupate
 
 MATRIX: dict[str, Entry] = {
     # Regions
-    "home": page("/", REDIRECT),
+    # Home: the work menu ("Tugas saya") of a desa operator or a camat; a dashboard else.
+    "home": page("/", REDIRECT, kecamatan=OK, desa=OK),
+    # The cycle (cycle/urls.py): the approval queue of verifiers, a desa's follow-ups (its
+    # operator reports progress on them), the notices inbox.
+    "approval-queue": page("/persetujuan/", NOT_FOUND, admin=OK, kabupaten=OK, kecamatan=OK),
+    "desa-follow-ups": page(_desa_subpage("tindak-lanjut/"), scoped=True),
+    "follow-up-progress": page(
+        lambda c, cast, role: _follow_up_at(c, cast, role).replace("/status/", "/kemajuan/"),
+        REDIRECT,
+        scoped=True,
+        method="POST",
+        data={"status": "berjalan", "note": "sedang dikerjakan"},
+        outsider=NOT_FOUND,
+        viewer=NOT_FOUND,
+    ),
+    "inbox": page("/notifikasi/"),
     "region-root": page("/wilayah/"),
     "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
     "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
@@ -362,6 +405,44 @@ MATRIX: dict[str, Entry] = {
         scoped=True,
         desa=NOT_FOUND,
     ),
+    # Oversight across the kecamatan of Sleman (planning/kabupaten_views.py): the kabupaten
+    # officer and national admins; the kabupaten of another user is covered in
+    # tests/test_kabupaten_pages.py.
+    **{
+        name: page(f"/kabupaten/34.04/{suffix}", NOT_FOUND, admin=OK, kabupaten=OK)
+        for name, suffix in (
+            ("kabupaten-oversight", "pengawasan/"),
+            ("kabupaten-completeness", "kelengkapan/2024/"),
+            ("kabupaten-approvals", "persetujuan/2024/"),
+            ("kabupaten-evaluations", "evaluasi-apbdes/?tahun=2025"),
+            ("kabupaten-follow-ups", "tindak-lanjut/"),
+            ("kabupaten-escalations", "eskalasi/?periode=2024"),
+            ("kabupaten-budgets", "belanja/?periode=2024"),
+            ("kabupaten-report", "laporan.pdf?periode=2024"),
+        )
+    },
+    # Usulan Musrenbang (planning/proposal_views.py): the camat's list like the follow-ups,
+    # the berita acara like the report (a PDF body cannot show the code), the kabupaten's
+    # view by OPD, the OPD decision (kabupaten and admin only), the desa's proposals.
+    "proposals": page(
+        lambda c, cast, role: _kecamatan_page(c, cast, role, "usulan/"),
+        scoped=True,
+        desa=NOT_FOUND,
+    ),
+    "proposals-minutes": page(_report("usulan/berita-acara.pdf"), **REPORT_ROLES),
+    "kabupaten-proposals": page("/kabupaten/34.04/usulan/", NOT_FOUND, admin=OK, kabupaten=OK),
+    "proposal-decision": page(
+        _agreed_proposal,
+        NOT_FOUND,
+        method="POST",
+        data={"status": "diterima", "year": "2026"},
+        admin=REDIRECT,
+        kabupaten=REDIRECT,
+    ),
+    "desa-proposals": page(_desa_subpage("usulan/"), scoped=True),
+    # Programme monitoring (planning/cohort_views.py): national administrators only.
+    "cohort-list": page("/program/", **ADMIN_ONLY),
+    "cohort-detail": page(_cohort, **ADMIN_ONLY),
     # The entry form of a desa's period: writers only (a viewer gets 404 in its scope).
     "entry": page(
         lambda c, cast, role: (

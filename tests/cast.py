@@ -17,7 +17,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import assigning
 from accounts.models import ApiToken, Role
-from regions.loading import load_regions
 
 PASSWORD = "kata-sandi-uji-yang-panjang"
 
@@ -70,10 +69,9 @@ def make_user(username: str, **fields: Any) -> User:
 
 
 @pytest.fixture(name="cast")
-def cast_fixture(db: None, settings: Any) -> Cast:
+def cast_fixture(diy_regions: None, settings: Any) -> Cast:
     # A deliberately weak, fast hasher: the cast is rebuilt for every test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_regions(provinces=["34"])
     result = Cast()
     for role, (region, _inside, _outside) in ROLE_REGIONS.items():
         user = make_user(role, email=f"{role}@example.go.id")

@@ -3,12 +3,45 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from regions.loading import load_regions
+from tests import shared_data
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests asking for the same shared data run one after another (tests/shared_data.py);
+    a stable sort, so pytest-django's order (transactional tests last) holds within each."""
+    items.sort(
+        key=lambda item: shared_data.run_order(
+            shared_data.parts_for(getattr(item, "fixturenames", ()))
+        )
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[Any]:
+    """Before pytest-django opens the test's transaction (or, for a transactional test, hands
+    over the database), commit the shared data the test asks for."""
+    if fixturedef.argname == "_django_db_helper":
+        from pytest_django.fixtures import validate_django_db
+
+        names = request.fixturenames
+        marker = request.node.get_closest_marker("django_db")
+        transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+        with request.getfixturevalue("django_db_blocker").unblock():
+            shared_data.hold(shared_data.parts_for(names))
+        if (
+            transaction
+            or reset_sequences
+            or {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names)
+        ):
+            shared_data.flushed_after_test()
+    return (yield)
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +63,13 @@ def _cache_per_test(settings: Any) -> None:
 @pytest.fixture
 def diy_regions(db: None) -> None:
     """DI Yogyakarta (province 34): 5 kabupaten/kota, 78 kecamatan, 438 desa/kelurahan."""
-    load_regions(provinces=["34"])
+    shared_data.ensure("diy_regions")
+
+
+@pytest.fixture
+def national_regions(db: None) -> None:
+    """The whole master list: 38 provinces, 514 kabupaten/kota, 7,285 kecamatan, 83,762 desa."""
+    shared_data.ensure("national_regions")
 
 
 @pytest.fixture
@@ -48,6 +87,11 @@ def real_data() -> Path:
 @pytest.fixture
 def catalogue(db: None) -> None:
     """The indicator catalogue of catalog/catalogue.yaml, loaded as `loadcatalog` does."""
-    from catalog.loading import load_catalogue
+    shared_data.ensure("catalogue")
 
-    load_catalogue()
+
+@pytest.fixture
+def sleman_sample_data(diy_regions: None) -> None:
+    """`seeddemo` and `seeddemobudget` for Kabupaten Sleman, 2024–2025 (source "contoh"),
+    region sizes current; with them the catalogue (seeddemo loads it)."""
+    shared_data.ensure("sleman_sample_data")

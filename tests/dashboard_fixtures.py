@@ -8,16 +8,13 @@ the fixtures are called `known`, `reader` and `sleman`.
 from __future__ import annotations
 
 import re
-from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Assignment
 from analytics.rollups import refresh_region_sizes
-from catalog.loading import load_catalogue
 from datavalues.models import How
 from datavalues.writing import ValueInput, save_values
 from regions.models import Region
@@ -64,9 +61,8 @@ def reader_fixture(db: None) -> Client:
 
 
 @pytest.fixture(name="known")
-def known_fixture(db: None) -> None:
+def known_fixture(catalogue: None) -> None:
     """Province 91 with the known figures above, catalogue loaded, roll-ups current."""
-    load_catalogue()
     make_regions([[4, 1]])
     for code, name in NAMES.items():
         Region.objects.filter(code=code).update(name=name)
@@ -81,11 +77,9 @@ def known_fixture(db: None) -> None:
 
 
 @pytest.fixture(name="sleman")
-def sleman_fixture(diy_regions: None) -> None:
-    """Sample values and APBDes (source "contoh") for Kabupaten Sleman, 2024–2025."""
-    call_command("seeddemo", "--years", "2024-2025", stdout=StringIO())
-    call_command("seeddemobudget", "--years", "2024-2025", stdout=StringIO())
-    refresh_region_sizes()
+def sleman_fixture(sleman_sample_data: None) -> None:
+    """Sample values and APBDes (source "contoh") for Kabupaten Sleman, 2024–2025: shared
+    data, loaded once per test process (tests/shared_data.py)."""
 
 
 def text_of(html: str) -> str:

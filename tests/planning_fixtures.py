@@ -14,7 +14,6 @@ from django.test import Client
 
 from accounts import assigning
 from analytics.rollups import refresh_region_sizes
-from catalog.loading import load_catalogue
 from datavalues.models import How
 from datavalues.writing import ValueInput, save_values
 from planning.activities import load_activities
@@ -45,8 +44,7 @@ def budget_line(desa: str, code: str, amount: int, stage: str = Stage.DRAFT) -> 
 
 
 @pytest.fixture(name="planned")
-def planned_fixture(db: None) -> None:
-    load_catalogue()
+def planned_fixture(catalogue: None) -> None:
     load_activities()
     make_regions([[4]])
     for code, name in NAMES.items():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import assigning
 from accounts.models import Action, ApiToken, Assignment, AuditEvent, hash_token
-from tests.cast import Cast, cast_fixture  # noqa: F401
+from tests.cast import PASSWORD, Cast, cast_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,22 @@ def test_the_api_answers_401_in_json_without_a_token_or_with_a_wrong_one(cast: C
         response = Client().get("/api/v1/me", headers=headers)
         assert response.status_code == 401
         assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_a_write_with_a_wrong_token_answers_401_not_a_csrf_refusal(cast: Cast) -> None:
+    for headers in ({"Authorization": "Bearer dk_salah"}, {"Authorization": "bearer x"}):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(cast.users["kabupaten"])
+        response = client.post(
+            "/api/v1/assignments",
+            json.dumps({"username": "outsider", "role": "viewer", "region": "34.04.02"}),
+            content_type="application/json",
+            headers=headers,
+        )
+
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Unauthorized"}
+    assert not Assignment.objects.filter(user=cast.users["outsider"]).exists()
 
 
 def test_a_revoked_token_is_refused_and_the_revocation_is_audited(cast: Cast) -> None:
@@ -120,6 +136,7 @@ def test_a_desa_token_cannot_write_for_another_desa_and_nothing_is_written(cast:
 
 
 def test_a_kabupaten_token_assigns_inside_its_kabupaten_only(cast: Cast) -> None:
+    assigning.grant(by=None, user=cast.users["outsider"], role="viewer", region_code="34.04.03")
     inside = api_post(
         cast.tokens["kabupaten"],
         "/api/v1/assignments",
@@ -139,10 +156,26 @@ def test_a_kabupaten_token_assigns_inside_its_kabupaten_only(cast: Cast) -> None
     assert outside.status_code == 404
     assert admin.status_code == 404
     assert list(
-        Assignment.objects.filter(user=cast.users["outsider"]).values_list("role", "region_id")
-    ) == [("kecamatan", "34.04.03")]
+        Assignment.objects.filter(user=cast.users["outsider"])
+        .order_by("role")
+        .values_list("role", "region_id")
+    ) == [("kecamatan", "34.04.03"), ("viewer", "34.04.03")]
     event = AuditEvent.objects.get(action=Action.ASSIGNMENT_ADDED, username="kabupaten")
     assert event.region_code == "34.04.03"
+
+
+def test_a_kabupaten_token_learns_nothing_about_accounts_outside_its_kabupaten(
+    cast: Cast,
+) -> None:
+    token = cast.tokens["kabupaten"]
+    body = {"role": "viewer", "region": "34.04.03"}
+
+    existing = api_post(token, "/api/v1/assignments", {"username": "outsider", **body})
+    unknown = api_post(token, "/api/v1/assignments", {"username": "tidak-pernah-ada", **body})
+
+    assert existing.status_code == unknown.status_code == 400
+    assert existing.json() == unknown.json() == {"detail": "Unknown username"}
+    assert not Assignment.objects.filter(user=cast.users["outsider"]).exists()
 
 
 def test_a_token_loses_what_its_user_loses(cast: Cast) -> None:
@@ -248,3 +281,42 @@ def test_html_in_a_token_name_is_shown_escaped(cast: Cast) -> None:
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_password_change_revokes_the_users_tokens_and_says_so(cast: Cast) -> None:
+    client = cast.client("desa")
+    other = cast.tokens["kecamatan"]
+
+    response = client.post(
+        "/akun/sandi/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "kata-sandi-baru-yang-panjang",
+            "new_password2": "kata-sandi-baru-yang-panjang",
+        },
+    )
+
+    assert response.status_code == 302
+    assert api_get(cast.tokens["desa"], "/api/v1/me").status_code == 401
+    assert not ApiToken.objects.usable().filter(user=cast.users["desa"]).exists()
+    assert api_get(other, "/api/v1/me").status_code == 200
+    event = AuditEvent.objects.get(action=Action.TOKEN_REVOKED, username="desa")
+    assert event.detail["reason"] == "password_changed"
+    assert "dicabut otomatis" in client.get("/akun/token/").content.decode()
+
+
+def test_set_password_outside_the_site_also_revokes_the_tokens(cast: Cast) -> None:
+    user = cast.users["kecamatan"]
+    user.set_password("kata-sandi-baru-yang-panjang")
+    user.save()
+
+    assert api_get(cast.tokens["kecamatan"], "/api/v1/me").status_code == 401
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_tokens(cast: Cast) -> None:
+    user = cast.users["kecamatan"]
+    user.first_name = "Budi"
+    user.save()
+    Client().post("/masuk/", {"username": "kecamatan", "password": PASSWORD})
+
+    assert api_get(cast.tokens["kecamatan"], "/api/v1/me").status_code == 200

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
-from catalog.loading import load_catalogue
 from datavalues.approval import ApprovalStep, PeriodApproval, Refused, State, step
 from datavalues.models import DataValue
 from datavalues.writing import ValueInput, ValuesRejected, save_values
@@ -19,8 +18,7 @@ DESA = "34.04.01.2001"
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 

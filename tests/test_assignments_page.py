@@ -34,11 +34,15 @@ def test_a_kabupaten_user_sees_only_assignments_inside_the_kabupaten(cast: Cast)
 
 def test_a_kabupaten_user_assigns_a_camat_inside_the_kabupaten(cast: Cast) -> None:
     response = add(
-        cast.client("kabupaten"), role="kecamatan", region="34.04.05", sectors=["kesehatan", "gizi"]
+        cast.client("kabupaten"),
+        username="desa",  # holds a role inside the kabupaten
+        role="kecamatan",
+        region="34.04.05",
+        sectors=["kesehatan", "gizi"],
     )
 
     assert response["Location"] == "/akun/penugasan/"
-    assignment = Assignment.objects.get(user__username="outsider")
+    assignment = Assignment.objects.get(user__username="desa", role="kecamatan")
     assert (assignment.role, assignment.region_id, assignment.sectors) == (
         "kecamatan",
         "34.04.05",
@@ -46,7 +50,43 @@ def test_a_kabupaten_user_assigns_a_camat_inside_the_kabupaten(cast: Cast) -> No
     )
     assert assignment.created_by == cast.users["kabupaten"]
     event = AuditEvent.objects.get(action=Action.ASSIGNMENT_ADDED, username="kabupaten")
-    assert event.detail["username"] == "outsider" and event.ip_address == "127.0.0.1"
+    assert event.detail["username"] == "desa" and event.ip_address == "127.0.0.1"
+
+
+def test_a_kabupaten_user_cannot_reach_an_account_without_a_role_in_the_kabupaten(
+    cast: Cast,
+) -> None:
+    """`outsider` exists but holds no role here: answered like a username that does not exist."""
+    client = cast.client("kabupaten")
+
+    existing = add(client, username="outsider", region="34.04.02").content.decode()
+    unknown = add(client, username="tidak-pernah-ada", region="34.04.02").content.decode()
+    created = add(client, username="outsider", region="34.04.02", create="on").content.decode()
+
+    assert "Pengguna outsider tidak ada." in existing
+    assert "Pengguna tidak-pernah-ada tidak ada." in unknown
+    assert "Nama pengguna ini tidak dapat dipakai" in created
+    assert not Assignment.objects.filter(user__username="outsider").exists()
+    assert User.objects.filter(username="outsider").count() == 1
+
+
+def test_a_kabupaten_user_reaches_the_accounts_they_created_even_without_a_role(
+    cast: Cast,
+) -> None:
+    client = cast.client("kabupaten")
+    add(client, username="operator.baru", region="34.04.02", create="on")
+    Assignment.objects.filter(user__username="operator.baru").delete()
+
+    response = add(client, username="operator.baru", role="desa", region="34.04.02.2001")
+
+    assert response.status_code == 302
+    assert Assignment.objects.filter(
+        user__username="operator.baru", role="desa", region_id="34.04.02.2001"
+    ).exists()
+    other = cast.client("admin")
+    add(other, username="dari.admin", region="34.71", create="on")
+    html = add(client, username="dari.admin", region="34.04.02").content.decode()
+    assert "Pengguna dari.admin tidak ada." in html
 
 
 def test_another_kabupaten_is_refused_with_a_message_logged_and_nothing_written(cast: Cast) -> None:

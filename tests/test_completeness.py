@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from accounts.models import Role
-from catalog.loading import load_catalogue
 from catalog.models import DataElement
 from catalog.periods import parse_period
 from datavalues.completeness import completeness, due_date
@@ -20,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
@@ -66,3 +64,23 @@ def test_the_page_shows_the_counts_for_the_kecamatan(staff: Cast) -> None:
     page = staff.client(Role.KECAMATAN).get("/kelengkapan/34.04.01/2024/").content.decode()
     assert "Balecatur" in page and "1/" in page
     assert staff.client(Role.DESA).get("/kelengkapan/34.04.01/2024/").status_code == 404
+
+
+def test_a_sector_limited_role_sees_only_its_sectors_on_the_completeness_page(
+    staff: Cast,
+) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from accounts import assigning
+
+    user = User.objects.create_user("gizi-saja")
+    assigning.grant(
+        by=None, user=user, role=Role.KECAMATAN, region_code="34.04.01", sectors=["gizi"]
+    )
+    client = Client()
+    client.force_login(user)
+    page = client.get("/kelengkapan/34.04.01/2024/").content.decode()
+    assert "Gizi dan stunting" in page and "Kesehatan" not in page
+    full = staff.client(Role.KECAMATAN).get("/kelengkapan/34.04.01/2024/").content.decode()
+    assert "Gizi dan stunting" in full and "Kesehatan" in full

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from accounts.models import Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from tests.cast import Cast, cast_fixture  # noqa: F401
@@ -18,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
@@ -134,3 +132,12 @@ def test_an_empty_or_oversized_batch_is_refused_with_400(staff: Cast) -> None:
     assert post(staff, Role.KECAMATAN, {"values": []}).status_code == 400
     many = [item("34.04.01.2001", "BUMIL_SASARAN", "2024", 1)] * 1001
     assert post(staff, Role.KECAMATAN, {"values": many}).status_code == 400
+
+
+def test_control_characters_in_the_source_are_normalised_on_the_way_in(staff: Cast) -> None:
+    sent = item("34.04.01.2001", "BUMIL_SASARAN", "2024", 12) | {"sumber": "Puskesmas\vII\x01"}
+
+    response = post(staff, Role.KECAMATAN, {"values": [sent]})
+
+    assert response.status_code == 200, response.content
+    assert DataValue.objects.get().source == "Puskesmas II"

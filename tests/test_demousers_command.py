@@ -62,5 +62,6 @@ def test_the_demo_camat_logs_in_and_lands_on_the_kecamatan(
     client = Client()
     client.post("/masuk/", {"username": "demo-kecamatan", "password": passwords["demo-kecamatan"]})
 
-    assert client.get("/")["Location"] == "/kecamatan/34.04.01/"
+    home = client.get("/").content.decode()  # the work menu, its dashboard one tap away
+    assert "Tugas saya" in home and 'class="button" href="/kecamatan/34.04.01/"' in home
     assert client.get("/wilayah/34.04.02/").status_code == 404

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from accounts.models import Action, AuditEvent, Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from tests.cast import Cast, cast_fixture  # noqa: F401
@@ -18,8 +17,7 @@ URL = f"/isi/{DESA}/2024/?sektor=kesehatan"
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
@@ -104,3 +102,18 @@ def test_a_value_far_from_the_neighbouring_desa_is_a_warning_to_confirm(staff: C
     assert not DataValue.objects.filter(region_id="34.01.02.2006", element__code="BUMIL_ANC")
     assert client.post(url, data | {"accept": "1"}).status_code == 302
     assert DataValue.objects.get(region_id="34.01.02.2006", element__code="BUMIL_ANC").value == 20
+
+
+def test_an_approved_period_shows_read_only_values_with_the_reason(staff: Cast) -> None:
+    from datavalues.approval import step
+    from regions.models import Region
+
+    save_values(values=[ValueInput(DESA, "BUMIL_SASARAN", "2024", 95)], how="form")
+    desa = Region.objects.get(code=DESA)
+    step(region=desa, period="2024", action="ajukan", by=staff.users[Role.DESA])
+    step(region=desa, period="2024", action="setujui", by=staff.users[Role.KECAMATAN])
+    page = staff.client(Role.DESA).get(URL).content.decode()
+    assert "sudah disetujui dan dikunci" in page
+    assert 'name="v_BUMIL_SASARAN"' not in page and 'method="post"><table' not in page
+    assert "Simpan</button>" not in page
+    assert '<output class="value">95</output>' in page

@@ -96,6 +96,32 @@ def test_the_camat_creates_a_follow_up_and_it_is_audited(camat: Client) -> None:
     assert AuditEvent.objects.filter(summary__contains=f"#{item.pk} dibuat").exists()
 
 
+def test_control_characters_typed_or_pasted_into_a_follow_up_are_normalised(
+    camat: Client,
+) -> None:
+    response = camat.post(
+        URL, form(problem="baris satu\vbaris dua\x01", cause="a\u2028b", action="\x07PMT\f")
+    )
+    assert response.status_code == 302
+    item = FollowUp.objects.get()
+    assert (item.problem, item.cause, item.action) == ("baris satu\nbaris dua", "a\nb", "PMT")
+
+    camat.post(f"/tindak-lanjut/{item.pk}/status/", {"status": "berjalan", "note": "ok\x0b\x02"})
+    item.refresh_from_db()
+    assert item.evidence.endswith(": ok")
+    assert item.changes.latest("id").note == "ok"
+
+
+def test_control_characters_are_normalised_outside_the_forms_too(planned: None) -> None:
+    item = make(timezone.localdate(), problem="x\x1by", action="a\vb")
+
+    change_status(follow_up=item, status="berjalan", note="n\x00", by="camat")
+
+    item.refresh_from_db()
+    assert (item.problem, item.action) == ("xy", "a\nb")
+    assert item.evidence.endswith(": n")
+
+
 def test_an_action_without_owner_is_refused_with_a_clear_message(camat: Client) -> None:
     response = camat.post(URL, form(owner=""))
     assert response.status_code == 400
@@ -183,3 +209,48 @@ def test_a_sector_limited_role_sees_only_its_sectors_follow_ups(planned: None) -
     assert "G01" not in html  # nor can it be chosen for a new follow-up
     rows = client.get(f"/kecamatan/{KECAMATAN}/tabel/tindak-lanjut.csv").content.decode("utf-8-sig")
     assert "ANC rendah" in rows and "Masalah gizi tersembunyi" not in rows
+
+
+def _sector_limited(sector: str) -> Client:
+    from django.contrib.auth.models import User
+
+    from accounts import assigning
+
+    user = User.objects.create_user(f"puskesmas-{sector}")
+    assigning.grant(by=None, user=user, role="kecamatan", region_code=KECAMATAN, sectors=[sector])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_sector_limited_role_cannot_change_another_sectors_follow_up_by_id(
+    planned: None,
+) -> None:
+    gizi = make(timezone.localdate())  # G01: gizi
+    client = _sector_limited("kesehatan")
+    response = client.post(f"/tindak-lanjut/{gizi.pk}/status/", {"status": "selesai"})
+    assert response.status_code == 404
+    gizi.refresh_from_db()
+    assert gizi.status == Status.PLANNED and gizi.changes.count() == 1
+
+
+def test_a_sector_limited_role_changes_and_creates_follow_ups_of_its_own_sector(
+    planned: None,
+) -> None:
+    anc = make(timezone.localdate(), indicator=Indicator.objects.get(code="K01"))
+    client = _sector_limited("kesehatan")
+    response = client.post(f"/tindak-lanjut/{anc.pk}/status/", {"status": "berjalan"})
+    assert response.status_code == 302
+    assert FollowUp.objects.get(pk=anc.pk).status == Status.IN_PROGRESS
+    k01 = str(Indicator.objects.get(code="K01").pk)
+    assert client.post(URL, form(indicator=k01, problem="Baru")).status_code == 302
+    assert FollowUp.objects.filter(problem="Baru").exists()
+
+
+def test_a_sector_limited_role_cannot_create_a_follow_up_of_another_sector(
+    planned: None,
+) -> None:
+    client = _sector_limited("kesehatan")
+    response = client.post(URL, form(problem="Diselundupkan"))  # G01: gizi
+    assert response.status_code in (400, 404)
+    assert not FollowUp.objects.filter(problem="Diselundupkan").exists()

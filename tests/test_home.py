@@ -26,8 +26,6 @@ def sample_value(desa: str, source: str = SAMPLE_SOURCE) -> None:
 @pytest.mark.parametrize(
     ("role", "dashboard"),
     [
-        (Role.KECAMATAN, "/kecamatan/34.04.01/"),
-        (Role.DESA, "/desa/34.04.01.2001/"),
         (Role.KABUPATEN, "/kabupaten/34.04/"),
         (Role.VIEWER, "/kecamatan/34.04.02/"),
     ],
@@ -36,6 +34,19 @@ def test_a_user_with_one_region_lands_on_its_dashboard(
     cast: Cast, role: str, dashboard: str
 ) -> None:
     assert landing(cast.client(role)) == dashboard
+
+
+@pytest.mark.parametrize(
+    ("role", "dashboard"),
+    [(Role.KECAMATAN, "/kecamatan/34.04.01/"), (Role.DESA, "/desa/34.04.01.2001/")],
+)
+def test_a_camat_or_desa_operator_starts_from_its_work_menu_with_the_dashboard_one_tap_away(
+    cast: Cast, role: str, dashboard: str
+) -> None:
+    response = cast.client(role).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tugas saya" in html and f'class="button" href="{dashboard}"' in html
 
 
 def test_a_national_newcomer_on_a_demo_lands_on_the_kecamatan_with_sample_data(

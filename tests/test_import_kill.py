@@ -107,7 +107,7 @@ def scratch(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str
             pytest.skip("PostgreSQL at 127.0.0.1 (createdb) is not available")
         url = found
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "SECURE_HTTPS": "0"}
-    env.setdefault("SECRET_KEY", "kill-test")
+    env.setdefault("SECRET_KEY", "kill-test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     manage(env, "migrate", "--no-input")
     manage(env, "loadregions", "--province", "34")

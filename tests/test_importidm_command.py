@@ -19,7 +19,6 @@ from python_calamine import CalamineWorkbook
 from accounts.models import Action, AuditEvent
 from datavalues.models import DataValue, ValueChange
 from intake.models import Upload
-from regions.loading import load_regions
 from tests.intake_files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -83,21 +82,21 @@ def test_the_diy_file_imports_392_desa_whose_statuses_equal_the_recap(
     path = real_data / "idm" / "idm_2024_desa_34_diy.csv"
     summary = run(path)
     assert summary["rows"] == 392 and summary["unmatched"] == 0 and summary["skipped"] == []
-    assert DataValue.objects.filter(period__code="2024").count() == 392 * 5
+    assert DataValue.objects.filter(period__code="2024").count() == 392 * 6
     assert stored_status_counts() == {"34": (355 + 37, 0)}
     check_against_recap(real_data, path, set())
     jangkaran = DataValue.objects.get(region_id="34.01.01.2001", element__code="IDM_SKOR")
     assert jangkaran.value == pytest.approx(0.8783) and jangkaran.source == "Kemendes IDM"
     history = ValueChange.objects.count()
     again = run(path)
-    assert again["unchanged"] == 392 * 5 and ValueChange.objects.count() == history
+    assert again["unchanged"] == 392 * 6 and ValueChange.objects.count() == history
     assert Upload.objects.filter(kind="idm").count() == 2
 
 
+@pytest.mark.slow
 def test_the_national_file_reports_unknown_codes_and_matches_the_recap_per_province(
-    real_data: Path, catalogue: None
+    real_data: Path, national_regions: None, catalogue: None
 ) -> None:
-    load_regions()
     path = real_data / "idm" / "idm_2024_desa.csv"
     summary = run(path)
     assert summary["rows"] == 75_265

@@ -455,3 +455,24 @@ def test_a_sqlite_import_checks_each_parent_once_and_turns_key_enforcement_back_
             assert cursor.fetchone()[0] == 1
             cursor.execute("PRAGMA foreign_key_check")
             assert cursor.fetchall() == []
+
+
+def test_a_small_plan_never_switches_the_garbage_collector_off(
+    setup: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from django.db import transaction
+
+    from intake import importing
+    from intake.parsing import Table
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    rows: Any = iter([(2, ["34.04.01.2001", "BUMIL_SASARAN", "2024", "7"])])
+    table = Table(kind="csv", header=["kode_wilayah", "kode_data", "periode", "nilai"], rows=rows)
+    plan = importing.plan_values(table)
+    with transaction.atomic():
+        importing.write_plan(plan, by=None, accept_warnings=True)
+    assert values() == {("34.04.01.2001", "BUMIL_SASARAN", "2024"): 7}
+    assert calls == [] and gc.isenabled()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -35,7 +36,8 @@ def test_it_logs_in_with_the_username_and_a_desa_operator_lands_on_their_desa(
 
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert client.get("/")["Location"] == "/desa/34.04.01.2001/"
+    home = client.get("/").content.decode()  # the work menu, its dashboard one tap away
+    assert "Tugas saya" in home and 'class="button" href="/desa/34.04.01.2001/"' in home
     event = AuditEvent.objects.get(action=Action.LOGIN)
     assert (event.username, event.user_id, event.ip_address) == (
         "desa",
@@ -90,13 +92,54 @@ def test_the_lockout_counts_the_email_and_the_username_as_one_account(cast: Cast
     assert response.status_code == 429
 
 
-def test_failures_from_one_address_lock_that_address_for_every_account(cast: Cast) -> None:
+def test_a_few_failures_of_others_behind_one_address_do_not_lock_that_address(
+    cast: Cast,
+) -> None:
+    """A kantor kecamatan behind one NAT: colleagues' typing mistakes lock nobody else."""
     client = Client(REMOTE_ADDR="10.9.9.9")
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         post_login(client, f"tebakan{attempt}", "salah-sekali")
 
+    assert post_login(client, "kecamatan").status_code == 302
+
+
+def test_many_failures_from_one_address_lock_that_address_for_every_account(
+    cast: Cast, settings: Any
+) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    client = Client(REMOTE_ADDR="10.9.9.9")
+    for attempt in range(8):
+        post_login(client, f"tebakan{attempt}", "salah-sekali")
+
     assert post_login(client, "kecamatan").status_code == 429
     assert post_login(Client(REMOTE_ADDR="10.9.9.10"), "kecamatan").status_code == 302
+
+
+def test_a_success_with_another_account_does_not_reset_the_victims_failures(
+    cast: Cast,
+) -> None:
+    """The bypass: 4 wrong passwords for the victim, then 1 good login to one's own account."""
+    for _ in range(4):
+        attacker = Client(REMOTE_ADDR="10.7.7.7")
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            post_login(attacker, "desa", "salah-sekali")
+        assert post_login(attacker, "kecamatan").status_code == 302
+
+    response = post_login(Client(REMOTE_ADDR="10.8.8.8"), "desa")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in Client().session
+
+
+def test_a_success_resets_only_the_failures_of_the_account_that_signed_in(cast: Cast) -> None:
+    from axes.models import AccessAttempt
+
+    client = Client(REMOTE_ADDR="10.7.7.7")
+    post_login(client, "desa", "salah-sekali")
+    post_login(client, "kecamatan", "salah-sekali")
+
+    assert post_login(client, "kecamatan").status_code == 302
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["desa"]
 
 
 def test_the_lockout_ends_after_the_cool_off(cast: Cast) -> None:
@@ -199,3 +242,21 @@ def test_the_header_shows_the_user_and_a_logout_button(cast: Cast) -> None:
 
     assert 'href="/akun/">desa</a>' in html
     assert 'action="/keluar/" method="post"' in html
+
+
+@pytest.mark.parametrize("target", ["abc", "home", "javascript:alert(1)", "//jahat.example/"])
+def test_a_next_that_is_not_a_path_on_this_site_leads_home(cast: Cast, target: str) -> None:
+    client = Client()
+
+    assert client.get(f"/masuk/?next={target}").status_code == 200
+    response = post_login(client, "desa", next=target)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get(f"/masuk/?next={target}")["Location"] == "/"
+
+
+def test_a_next_path_on_this_site_is_followed(cast: Cast) -> None:
+    response = post_login(Client(), "desa", next="/akun/")
+
+    assert response["Location"] == "/akun/"

@@ -181,3 +181,44 @@ def test_the_progress_page_and_its_fragment_take_a_few_queries_however_often_pol
         counts.append(len(queries.captured_queries))
     assert all(1 <= n <= 8 for n in counts), counts
     assert counts[:2] == counts[2:]  # polling again costs the same
+
+
+def test_the_same_report_asked_for_again_while_waiting_is_queued_once(camat: Client) -> None:
+    first = ask(camat, "pdf")
+    second = ask(camat, "pdf")
+
+    assert second.pk == first.pk
+    assert PreparedReport.objects.count() == 1
+    assert Job.objects.count() == 1
+
+
+def test_a_user_cannot_queue_more_unfinished_reports_than_the_limit(
+    camat: Client, settings: Any
+) -> None:
+    settings.JOBS_MAX_UNFINISHED_PER_USER = 2
+    ask(camat, "pdf")
+    ask(camat, "xlsx")
+
+    response = camat.post(f"/kecamatan/{KECAMATAN}/laporan/?periode=2023", {"jenis": "pdf"})
+
+    assert response.status_code == 302
+    page = camat.get(response["Location"]).content.decode()
+    assert "pekerjaan yang menunggu atau berjalan (batas 2)" in page
+    assert PreparedReport.objects.count() == 2 and Job.objects.count() == 2
+    worker.run_next()  # one finishes: room for another
+    assert camat.post(f"/kecamatan/{KECAMATAN}/laporan/?periode=2023", {"jenis": "pdf"})[
+        "Location"
+    ].startswith("/laporan/")
+
+
+def test_a_direct_pdf_beyond_the_per_user_rate_is_refused_with_429(
+    camat: Client, settings: Any
+) -> None:
+    settings.REPORT_PDF_PER_10_MINUTES = 0
+
+    response = camat.get(f"/kecamatan/{KECAMATAN}/laporan.pdf?periode=2024")
+
+    assert response.status_code == 429
+    assert "Siapkan laporan" in response.content.decode()
+    assert response["Retry-After"] == "600"
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()

@@ -11,7 +11,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import AuditEvent
 from catalog.models import Indicator
-from planning.followups import create_follow_up
+from datavalues.models import DataValue
+from planning.followups import FollowUp, create_follow_up
 from regions.models import Region
 from tests.planning_fixtures import (  # noqa: F401
     ALPHA,
@@ -117,6 +118,30 @@ def test_formula_text_is_neutralised_and_never_a_formula(camat: Client) -> None:
     for sheet in book:
         for cells in sheet.iter_rows():
             assert all(c.data_type != "f" for c in cells)
+
+
+def test_control_characters_stored_before_input_was_cleaned_do_not_break_the_workbook(
+    camat: Client,
+) -> None:
+    """Text saved before input was normalised: Word's manual line break and \x01."""
+    item = create_follow_up(
+        by="camat",
+        desa=Region.objects.get(code=ALPHA),
+        indicator=Indicator.objects.get(code="G01"),
+        problem="Stunting",
+        action="PMT",
+        owner="desa",
+        due_date=timezone.localdate() + dt.timedelta(days=1),
+    )
+    FollowUp.objects.filter(pk=item.pk).update(problem="baris satu\vbaris dua\x01")
+    DataValue.objects.update(source="uji\x01\x1f")
+
+    book = workbook(camat)
+
+    row = next(iter(book["Tindak lanjut"].iter_rows(min_row=2, values_only=True)))
+    assert row[4] == "baris satu\nbaris dua"
+    raw = list(book["Data mentah"].iter_rows(min_row=2, values_only=True))
+    assert raw and {r[6] for r in raw} == {"uji"}
 
 
 def test_exports_are_audited_and_outside_the_scope_is_404(camat: Client) -> None:

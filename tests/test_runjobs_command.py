@@ -74,15 +74,36 @@ def test_a_job_claimed_by_one_worker_is_not_claimed_by_another() -> None:
     assert worker.claim("pekerja-2") is None
 
 
-def test_the_command_requeues_jobs_a_stopped_worker_left_running_and_runs_them() -> None:
+def test_the_command_requeues_jobs_its_own_worker_id_left_running_and_runs_them() -> None:
     result = add.enqueue(4, 4)
-    worker.claim("pekerja-yang-mati")  # RUNNING, and its worker is gone
+    worker.claim("pekerja-1")  # RUNNING, and this worker was stopped
     err = io.StringIO()
-    call_command("runjobs", "--once", stderr=err)
+    call_command("runjobs", "--once", "--worker-id", "pekerja-1", stderr=err)
     assert "1 pekerjaan yang terputus diantrekan lagi" in err.getvalue()
     assert "1 pekerjaan selesai" in err.getvalue()
     job = Job.objects.get(pk=result.id)
     assert job.status == JobStatus.SUCCESSFUL and job.return_value == 8
+
+
+def test_a_starting_worker_leaves_the_running_jobs_of_other_workers_alone() -> None:
+    result = add.enqueue(4, 4)
+    worker.claim("pekerja-lain")  # in progress in another process
+
+    call_command("runjobs", "--once", "--worker-id", "pekerja-baru", stderr=io.StringIO())
+
+    job = Job.objects.get(pk=result.id)
+    assert (job.status, job.worker_id) == (JobStatus.RUNNING, "pekerja-lain")
+
+
+def test_a_job_of_higher_priority_is_claimed_first() -> None:
+    report = add.enqueue(1, 1)
+    urgent = add.using(priority=10).enqueue(2, 2)
+
+    first = worker.claim("pekerja-1")
+    second = worker.claim("pekerja-1")
+
+    assert first is not None and second is not None
+    assert (first.pk, second.pk) == (urgent.id, report.id)
 
 
 def test_progress_reported_in_one_place_is_read_in_another_and_forgotten() -> None:
@@ -124,7 +145,7 @@ def test_a_second_interrupt_abandons_the_job_which_waits_again_for_the_next_work
     call_command("runjobs", stderr=err)
     assert "Dihentikan" in err.getvalue()
     assert Job.objects.get(pk=result.id).status == JobStatus.RUNNING
-    assert worker.requeue_interrupted() == 1
+    assert worker.requeue_interrupted(worker.default_worker_id()) == 1
     assert Job.objects.get(pk=result.id).status == JobStatus.READY
 
 

@@ -325,3 +325,24 @@ def test_whole_numbers_zero_and_yes_no_values_are_accepted(desa):
         how="form",
     )
     assert result.created == 3
+
+
+def test_save_values_refuses_a_period_that_has_not_begun_like_a_file_does(desa):
+    from django.utils import timezone
+
+    future = str(timezone.localdate().year + 1)
+    with pytest.raises(ValuesRejected, match="belum dimulai") as info:
+        save_values(values=[ValueInput(desa[0], "BUMIL_ANC", future, 1)], how="contoh")
+    assert info.value.errors[0].field == "period"
+    assert not DataValue.objects.exists()
+
+
+def test_save_values_refuses_a_desa_only_element_for_a_kelurahan_like_a_file_does(desa):
+    from regions.models import Kind, Region
+
+    Region.objects.filter(code=desa[0]).update(kind=Kind.KELURAHAN)
+    with pytest.raises(ValuesRejected, match="hanya untuk desa") as info:
+        save_values(values=[ValueInput(desa[0], "BLT_REALISASI_RP", "2025", 1000)], how="file")
+    assert info.value.errors[0].field == "value"
+    save_values(values=[ValueInput(desa[1], "BLT_REALISASI_RP", "2025", 1000)], how="file")
+    assert DataValue.objects.get().region_id == desa[1]

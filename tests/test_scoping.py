@@ -99,7 +99,9 @@ def test_a_camat_opening_the_national_page_sees_only_the_way_down(cast: Cast) ->
 def test_a_user_with_one_region_lands_on_its_dashboard_and_a_national_user_on_indonesia(
     cast: Cast,
 ) -> None:
-    assert cast.client("kecamatan").get("/")["Location"] == "/kecamatan/34.04.01/"
+    assert cast.client("kabupaten").get("/")["Location"] == "/kabupaten/34.04/"
+    # A camat starts from its work menu, its dashboard one tap away.
+    assert 'href="/kecamatan/34.04.01/"' in cast.client("kecamatan").get("/").content.decode()
     assert cast.client("admin").get("/")["Location"] == "/nasional/"
     assert cast.client("outsider").get("/")["Location"] == "/wilayah/"
 

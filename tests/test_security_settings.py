@@ -91,6 +91,30 @@ def test_the_login_page_has_no_inline_script_and_is_not_cached(client: Client) -
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/wilayah/34.04.01.2001/", "/akun/", "/api/v1/me", "/api/v1/regions/34.04.01.2001"]
+)
+def test_data_pages_for_a_signed_in_user_are_private_and_not_stored(cast: Cast, path: str) -> None:
+    response = cast.client("desa").get(path)
+
+    assert response.status_code == 200
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    assert "public" not in directives
+
+
+@pytest.mark.django_db
+def test_api_answers_to_a_token_are_private_and_not_stored(cast: Cast) -> None:
+    response = Client().get(
+        "/api/v1/regions/34.04.01.2001", headers={"Authorization": f"Bearer {cast.tokens['desa']}"}
+    )
+
+    assert response.status_code == 200
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
 def test_cookies_are_http_only_same_site_and_limited_in_time() -> None:
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"

@@ -12,8 +12,9 @@ from regions.models import Level, Region
 
 
 @pytest.fixture
-def sleman(diy_regions):
-    call_command("seeddemo", "--years", "2024-2025", stdout=StringIO())
+def sleman(sleman_sample_data):
+    """`seeddemo --years 2024-2025` has filled Sleman (once per test process, with
+    `seeddemobudget`: tests/shared_data.py)."""
 
 
 def test_it_fills_every_desa_of_sleman_marked_as_sample_data(sleman):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,27 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
     assert result.returncode != 0
     assert "SECRET_KEY wajib diisi" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short-but-random-Zq9w",  # under 50 characters
+        "ab" * 40,  # long, but only 2 different characters
+        "django-insecure-" + "x1y2z3w4v5" * 5,  # Django's marker of a throw-away key
+    ],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(key: str) -> None:
+    result = start_settings(DEBUG="0", SECRET_KEY=key)
+
+    assert result.returncode != 0
+    assert "minimal 50 karakter" in result.stderr
+
+
+def test_production_starts_with_a_long_random_secret_key() -> None:
+    result = start_settings(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
+
+    assert result.returncode == 0, result.stderr
 
 
 def test_development_starts_without_a_secret_key() -> None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from typing import Any
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import Action, AuditEvent, Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from intake.models import Status, Upload
+from jobs import worker
 from tests.cast import Cast, cast_fixture  # noqa: F401
 from tests.intake_files import FIXTURES
 
@@ -21,8 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 
@@ -84,6 +86,27 @@ def test_a_desa_operator_cannot_write_another_desa(staff: Cast) -> None:
     page = client.get(f"/impor/{upload.pk}/").content.decode()
     assert "di luar wilayah" in page
     client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert DataValue.objects.count() == 0
+
+
+def test_an_unclosed_quote_swallowing_the_file_is_a_file_error_not_a_crash(
+    staff: Cast,
+) -> None:
+    client = staff.client(Role.KECAMATAN)
+    content = (
+        b'kode_wilayah,kode_data,periode,nilai\n34.04.01.2001,BUMIL_SASARAN,2024,"80\n'
+        + b"x" * 200_000
+        + b"\n"
+    )
+
+    upload = send(client, "kutip.csv", content)
+
+    upload.refresh_from_db()
+    assert upload.status == Status.REJECTED
+    assert "tanda kutip yang tidak ditutup" in upload.message
+    page = client.get(f"/impor/{upload.pk}/")
+    assert page.status_code == 200
+    assert "tanda kutip yang tidak ditutup" in page.content.decode()
     assert DataValue.objects.count() == 0
 
 
@@ -174,3 +197,132 @@ def test_a_template_download_name_cannot_be_broken_by_the_sector_parameter(staff
     assert response["Content-Disposition"] == (
         'attachment; filename="templat-34.04.01-kesehatanxetc.csv"'
     )
+
+
+def test_the_import_audit_event_is_written_in_the_transaction_of_the_import(
+    staff: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure between the values and their audit event leaves neither (a kill -9 after
+    the commit once left a committed import without its event)."""
+    from accounts import audit
+
+    client = staff.client(Role.KECAMATAN)
+    upload = send(client, "a.csv", (FIXTURES / "long_basic.csv").read_bytes())
+    seen: list[bool] = []
+
+    def fail(*args: object, **kwargs: object) -> None:
+        from django.db import connection
+
+        seen.append(connection.in_atomic_block and DataValue.objects.count() == 3)
+        raise RuntimeError("the process dies here")
+
+    monkeypatch.setattr(audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        client.post(f"/impor/{upload.pk}/konfirmasi/")
+    assert seen == [True]  # the values were written, in the same open transaction
+    assert not DataValue.objects.exists() and not ValueChange.objects.exists()
+    upload.refresh_from_db()
+    assert upload.status != Status.COMMITTED
+
+
+def test_a_user_cannot_queue_more_background_checks_than_the_limit(
+    staff: Cast, settings: Any
+) -> None:
+    settings.INTAKE_BACKGROUND_KB = 0  # every file goes to the worker
+    settings.JOBS_MAX_UNFINISHED_PER_USER = 1
+    client = staff.client(Role.KECAMATAN)
+    content = (FIXTURES / "long_basic.csv").read_bytes()
+    first = send(client, "a.csv", content)
+    assert first.status == Status.CHECKING
+
+    response = client.post("/impor/", {"file": SimpleUploadedFile("b.csv", content)})
+
+    assert response.status_code == 200
+    assert "batas 1" in response.content.decode()
+    assert Upload.objects.count() == 1
+
+
+def test_the_content_of_old_uploads_is_deleted_and_their_digest_and_counts_kept(
+    staff: Cast,
+) -> None:
+    client = staff.client(Role.KECAMATAN)
+    old = send(client, "lama.csv", (FIXTURES / "long_basic.csv").read_bytes())
+    old.refresh_from_db()
+    digest, size, rows = old.sha256, old.size, old.rows
+    Upload.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=31))
+
+    send(client, "baru.csv", (FIXTURES / "long_basic.csv").read_bytes())  # cleans up
+
+    old.refresh_from_db()
+    assert bytes(old.content) == b"" and old.content_expired_at is not None
+    assert (old.sha256, old.size, old.rows) == (digest, size, rows)
+    page = client.get(f"/impor/{old.pk}/")
+    assert page.status_code == 200
+    assert "sudah dihapus" in page.content.decode()
+    assert client.post(f"/impor/{old.pk}/konfirmasi/").status_code in (200, 302)
+    assert DataValue.objects.count() == 0
+
+
+def test_a_user_over_the_upload_quota_is_refused_until_old_contents_expire(
+    staff: Cast, settings: Any
+) -> None:
+    settings.INTAKE_QUOTA_MB = 1
+    client = staff.client(Role.KECAMATAN)
+    content = (FIXTURES / "long_basic.csv").read_bytes()
+    kept = send(client, "a.csv", content)
+    Upload.objects.filter(pk=kept.pk).update(size=1024 * 1024)
+
+    refused = client.post("/impor/", {"file": SimpleUploadedFile("b.csv", content)})
+
+    assert refused.status_code == 200
+    assert "batasnya 1 MB" in refused.content.decode()
+    assert Upload.objects.count() == 1
+    Upload.objects.filter(pk=kept.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=31))
+    assert send(client, "b.csv", content).file_name == "b.csv"
+
+
+def test_an_oversized_upload_is_dropped_before_it_is_spooled_to_disk(
+    staff: Cast, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.files import uploadhandler
+
+    settings.INTAKE_MAX_UPLOAD_MB = 1
+    spooled: list[int] = []
+    original = uploadhandler.TemporaryFileUploadHandler.receive_data_chunk
+
+    def counting(self: Any, raw_data: bytes, start: int) -> Any:
+        spooled.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "receive_data_chunk", counting)
+    big = b"kode_wilayah,kode_data,periode,nilai\n" + b"34.04.01.2001,X,2024,1\n" * 140_000
+
+    response = staff.client(Role.KECAMATAN).post(
+        "/impor/", {"file": SimpleUploadedFile("besar.csv", big)}
+    )
+
+    assert response.status_code == 200
+    assert "melebihi batas 1 MB" in response.content.decode()
+    assert sum(spooled) == 0
+    assert Upload.objects.count() == 0
+
+
+def test_a_confirm_beyond_the_unfinished_job_limit_queues_nothing(
+    staff: Cast, settings: Any
+) -> None:
+    settings.INTAKE_BACKGROUND_KB = 0
+    client = staff.client(Role.KECAMATAN)
+    content = (FIXTURES / "long_basic.csv").read_bytes()
+    upload = send(client, "a.csv", content)
+    worker.run_next()  # checked: ready to confirm
+    upload.refresh_from_db()
+    assert upload.status == Status.PREVIEWED
+    settings.JOBS_MAX_UNFINISHED_PER_USER = 1
+    busy = send(client, "b.csv", content)  # being checked: the one unfinished job allowed
+    assert busy.status == Status.CHECKING
+
+    response = client.post(f"/impor/{upload.pk}/konfirmasi/")
+
+    upload.refresh_from_db()
+    assert upload.status == Status.PREVIEWED
+    assert "batas 1" in client.get(response["Location"]).content.decode()

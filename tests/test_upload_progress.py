@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Action, AuditEvent, Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue, ValueChange
 from datavalues.writing import ValueInput, save_values
 from intake import importing, tasks
@@ -25,8 +24,7 @@ BASIC = (FIXTURES / "long_basic.csv").read_bytes()
 
 
 @pytest.fixture
-def staff(cast: Cast, settings: Any) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None, settings: Any) -> Cast:
     settings.INTAKE_BACKGROUND_KB = 0  # every file goes to the worker
     return cast
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -33,20 +32,29 @@ def assignment_list(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                user = get_user_model().objects.filter(username=data["username"]).first()
+                if not assigning.can_manage(request.user, data["role"], data["region"] or None):
+                    raise assigning.Refused(
+                        _("Anda tidak berwenang memberi peran ini di wilayah ini.")
+                    )
+                # An account the manager may not reach reads as unknown (assignable_user).
+                user = assigning.assignable_user(request.user, data["username"])
                 if user is None and not data["create"]:
                     raise assigning.Refused(
                         _("Pengguna %(name)s tidak ada. Centang “buat pengguna baru”.")
                         % {"name": data["username"]}
                     )
-                new_user = user is None
-                if new_user:
-                    if not assigning.can_manage(request.user, data["role"], data["region"] or None):
+                if user is None:
+                    if assigning.username_taken(data["username"]):
                         raise assigning.Refused(
-                            _("Anda tidak berwenang memberi peran ini di wilayah ini.")
+                            _("Nama pengguna ini tidak dapat dipakai; pilih nama lain.")
                         )
                     user, created_password = assigning.create_user(data["username"])
-                    audit.record(Action.USER_CREATED, request=request, summary=user.username)
+                    audit.record(
+                        Action.USER_CREATED,
+                        request=request,
+                        summary=user.username,
+                        detail={"user_id": user.pk},
+                    )
                 _assignment, created = assigning.grant(
                     by=request.user,
                     user=user,

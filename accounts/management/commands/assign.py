@@ -55,7 +55,12 @@ class Command(BaseCommand):
                 user, password = assigning.create_user(username, given)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            audit.record(Action.USER_CREATED, username=assigning.COMMAND_ACTOR, summary=username)
+            audit.record(
+                Action.USER_CREATED,
+                username=assigning.COMMAND_ACTOR,
+                summary=username,
+                detail={"user_id": user.pk},
+            )
             if given:
                 password = None
         try:

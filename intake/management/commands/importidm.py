@@ -1,21 +1,23 @@
-"""`manage.py importidm FILE [--year YYYY] [--dry-run] [--json]`: Kemendes IDM per desa."""
+"""`manage.py importidm FILE [--year YYYY] [--match-names] [--dry-run] [--json]`:
+Kemendes IDM per desa; codes of earlier editions through the crosswalk."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import file_sha256, record_command_import
 from datavalues.models import How
-from datavalues.writing import ValuesRejected, save_values
-from intake.idm import plan_idm
+from datavalues.writing import SaveResult, ValuesRejected, file_transaction, save_value_chunks
+from intake.idm import SOURCE, IdmPlan, plan_idm
 from intake.models import Status, Upload
 from intake.parsing import BadFile
+from regions.crosswalk import record_name_matches
 
 
 class Command(BaseCommand):
@@ -24,6 +26,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--year", type=int, default=None)
+        parser.add_argument(
+            "--match-names",
+            action="store_true",
+            help="kode tak dikenal → satu-satunya desa bernama sama di kabupaten/kota; "
+            "padanan disimpan untuk impor berikutnya",
+        )
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--json", action="store_true")
 
@@ -34,16 +42,18 @@ class Command(BaseCommand):
         size = path.stat().st_size
         with path.open("rb") as stream:
             try:
-                plan = plan_idm(stream, size=size, year=options["year"])
+                plan = plan_idm(
+                    stream, size=size, year=options["year"], match_names=options["match_names"]
+                )
             except BadFile as exc:
                 raise CommandError(str(exc)) from None
-        result = None
+        result = SaveResult()
+        stored_matches = 0
         if not options["dry_run"]:
             try:
-                with transaction.atomic():
-                    result = save_values(values=plan.values, how=How.FILE, source="Kemendes IDM")
+                with file_transaction():
                     sha256 = file_sha256(path)
-                    Upload.objects.create(
+                    upload = Upload.objects.create(
                         kind="idm",
                         file_name=path.name[:200],
                         sha256=sha256,
@@ -52,36 +62,57 @@ class Command(BaseCommand):
                         status=Status.COMMITTED,
                         rows=plan.rows,
                         progress=plan.rows,
-                        created=result.created,
-                        updated=result.updated,
-                        unchanged=result.unchanged,
                         period=str(plan.year),
                         message=f"{len(plan.unmatched)} kode tidak dikenal",
                         committed_at=timezone.now(),
                     )
+                    stored_matches = record_name_matches(
+                        plan.new_matches,
+                        edition=f"Kemendes IDM {plan.year}",
+                        source=f"importidm --match-names {path.name}",
+                    )
+                    result = save_value_chunks(chunks=plan.chunks(), how=How.FILE, upload=upload)
+                    Upload.objects.filter(pk=upload.pk).update(
+                        created=result.created, updated=result.updated, unchanged=result.unchanged
+                    )
+                    counts = {
+                        "baris": plan.rows,
+                        "baru": result.created,
+                        "berubah": result.updated,
+                        "tetap": result.unchanged,
+                        "tidak_dikenal": len(plan.unmatched),
+                    }
+                    if plan.resolved:
+                        counts["kode_lama_dipadankan"] = len(plan.resolved)
                     record_command_import(
-                        command="importidm",
-                        path=path,
-                        sha256=sha256,
-                        counts={
-                            "baris": plan.rows,
-                            "baru": result.created,
-                            "berubah": result.updated,
-                            "tetap": result.unchanged,
-                            "tidak_dikenal": len(plan.unmatched),
-                        },
+                        command="importidm", path=path, sha256=sha256, counts=counts
                     )
             except ValuesRejected as exc:
                 raise CommandError(f"Tidak ada yang disimpan / nothing written: {exc}") from None
+        self._report(plan, result, stored_matches, options)
+
+    def _report(
+        self, plan: IdmPlan, result: SaveResult, stored: int, options: dict[str, Any]
+    ) -> None:
         summary = {
             "year": plan.year,
+            "source": SOURCE,
             "rows": plan.rows,
-            "values": len(plan.values),
-            "created": result.created if result else 0,
-            "updated": result.updated if result else 0,
-            "unchanged": result.unchanged if result else 0,
+            "values": plan.value_count,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "resolved": [
+                {"row": r.number, "old_code": r.code, "code": r.target, "how": r.how}
+                for r in plan.resolved
+            ],
+            "name_matches_stored": stored,
+            # Every row left out: codes unknown even after the crosswalk (and names), and
+            # rows whose desa another row holds by its name.
             "unmatched": len(plan.unmatched),
-            "unmatched_codes": [c for c, _p, _s in plan.unmatched],
+            "unmatched_codes": [u.code for u in plan.unmatched],
+            "unknown_codes": [u.code for u in plan.unmatched if u.unknown],
+            "unmatched_rows": [asdict(u) for u in plan.unmatched],
             "skipped": [{"row": r, "reason": why} for r, why in plan.skipped],
         }
         if options["json"]:
@@ -89,12 +120,18 @@ class Command(BaseCommand):
             self.stdout.write("")
             return
         self.stdout.write(
-            f"IDM {plan.year}: {plan.rows} baris, {len(plan.values)} nilai "
-            f"(baru {summary['created']}, berubah {summary['updated']}, tetap "
-            f"{summary['unchanged']}); {len(plan.unmatched)} kode desa tidak dikenal / "
-            "unknown codes"
+            f"IDM {plan.year}: {plan.rows} baris, {plan.value_count} nilai "
+            f"(baru {result.created}, berubah {result.updated}, tetap {result.unchanged}); "
+            f"{len(plan.resolved)} kode lama dipadankan / old codes resolved; "
+            f"{len(plan.unmatched)} baris tidak cocok dengan daftar wilayah / rows left out"
         )
-        for code, province, status in plan.unmatched[:50]:
-            self.stdout.write(f"  tidak dikenal / unknown: {code} ({province}, {status})")
-        for row, why in plan.skipped:
-            self.stdout.write(f"  baris {row} dilewati / skipped: {why}")
+        for row in plan.resolved:
+            self.stdout.write(f"  baris {row.number}: {row.code} → {row.target} ({row.how})")
+        if stored:
+            self.stdout.write(f"  {stored} padanan nama disimpan / name matches stored")
+        for u in plan.unmatched:
+            self.stdout.write(
+                f"  baris {u.row}: {u.code} {u.name} ({u.province}, {u.status}): {u.reason}"
+            )
+        for row_number, why in plan.skipped:
+            self.stdout.write(f"  baris {row_number} dilewati / skipped: {why}")

@@ -21,6 +21,11 @@ class Command(BaseCommand):
             "--once", action="store_true", help="jalankan yang menunggu lalu berhenti"
         )
         parser.add_argument("--queue", action="append", default=[], help="hanya antrean ini")
+        parser.add_argument(
+            "--worker-id",
+            default=worker.default_worker_id(),
+            help="nama unik pekerja ini bila beberapa berjalan di satu host (bawaan: nama host)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stopping: list[int] = []
@@ -39,7 +44,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         worker.delete_finished()
-        again = worker.requeue_interrupted()
+        worker_id: str = options["worker_id"][:64]
+        again = worker.requeue_interrupted(worker_id)
         if again:
             self.stderr.write(f"{again} pekerjaan yang terputus diantrekan lagi / jobs requeued")
         self.stderr.write("Pekerja latar belakang berjalan / background worker running")
@@ -49,6 +55,7 @@ class Command(BaseCommand):
                 once=options["once"],
                 queues=set(options["queue"]) or None,
                 should_stop=lambda: bool(stopping),
+                worker_id=worker_id,
             )
         except KeyboardInterrupt:
             self.stderr.write(

@@ -44,6 +44,9 @@ class Command(BaseCommand):
 
         if not BudgetLine.objects.exists():
             call_command("seeddemobudget", stdout=self.stdout)
+        # Follow-ups, approvals, evaluations and proposals (marked contoh); skips itself
+        # when they exist.
+        call_command("seeddemoplanning", stdout=self.stdout)
         from accounts.management.commands.demousers import demo_users_exist
 
         if not demo_users_exist():

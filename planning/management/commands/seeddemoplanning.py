@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from planning.demo import already_seeded, seed_planning
+from regions.demo import add_sample_arguments, sample_scope
+
+
+class Command(BaseCommand):
+    help = (
+        "Mengisi tindak lanjut, persetujuan, evaluasi APBDes dan usulan Musrenbang contoh di "
+        "beberapa kecamatan satu kabupaten. / Fills sample follow-ups, approvals, APBDes "
+        "evaluations and Musrenbang proposals (marked contoh) in several kecamatan."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_sample_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scope = sample_scope(options)
+        if already_seeded(scope.kabupaten):
+            self.stdout.write(f"Data perencanaan contoh sudah ada di {scope.kabupaten}.")
+            return
+        seeded = seed_planning(scope.kabupaten, seed=scope.seed)
+        self.stdout.write(
+            f"Perencanaan contoh di {seeded.kecamatan} kecamatan {scope.kabupaten}: "
+            f"{seeded.follow_ups} tindak lanjut, {seeded.proposals} usulan, "
+            f"{seeded.evaluations} evaluasi APBDes, {seeded.approvals} persetujuan."
+        )

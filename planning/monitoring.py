@@ -1,0 +1,238 @@
+"""Programme monitoring: which kecamatan of a cohort actually use the tool.
+
+Per kecamatan of the cohort, from the audit log (accounts.AuditEvent: who did what on which
+region, append-only) and the tables that exist:
+
+- active users: distinct users with an audited action on the kecamatan or its desa in the
+  last `WINDOW_DAYS` days; actions: edits (values, follow-ups, proposals, evaluations),
+  imports, approvals and exports in that window;
+- last sign-in: the latest `last_login` of the users assigned to the kecamatan or its desa;
+- values entered: value history rows of its desa in the window (datavalues.ValueChange);
+- approved desa, APBDes evaluations, follow-ups opened and done, proposals agreed (or
+  beyond) and accepted, all time.
+
+Rolled up per kabupaten and province by summing (active users are summed across kecamatan,
+so a user active in two kecamatan counts twice there). A monthly trend of audited actions
+covers the last 12 months. Each function reads a fixed number of queries whatever the size
+of the cohort; the window queries use the `at` index of the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+from django.db.models.functions import Substr, TruncMonth
+
+from accounts.models import Action, Assignment, AuditEvent
+from datavalues.approval import PeriodApproval, State
+from datavalues.models import ValueChange
+from planning.cohorts import Cohort, CohortMember
+from planning.evaluation import ApbdesEvaluation
+from planning.followups import FollowUp, Status
+from planning.proposals import Proposal, ProposalStatus
+from regions.models import Region
+
+WINDOW_DAYS = 30
+COUNTED = (Action.EDIT, Action.IMPORT, Action.APPROVAL, Action.EXPORT)
+
+
+@dataclass
+class Activity:
+    code: str
+    name: str
+    kecamatan: int = 1
+    active_users: int = 0
+    actions: int = 0
+    imports: int = 0
+    last_login: dt.datetime | None = None
+    values: int = 0
+    approved: int = 0
+    evaluations: int = 0
+    follow_ups: int = 0
+    follow_ups_done: int = 0
+    agreed: int = 0
+    accepted: int = 0
+
+    @property
+    def idle(self) -> bool:
+        return not self.actions and not self.values
+
+    def add(self, other: Activity) -> None:
+        for name in (
+            "kecamatan",
+            "active_users",
+            "actions",
+            "imports",
+            "values",
+            "approved",
+            "evaluations",
+            "follow_ups",
+            "follow_ups_done",
+            "agreed",
+            "accepted",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.last_login and (self.last_login is None or other.last_login > self.last_login):
+            self.last_login = other.last_login
+
+
+@dataclass
+class Monitoring:
+    kecamatan: list[Activity]
+    kabupaten: list[Activity]
+    provinces: list[Activity]
+    trend: list[tuple[dt.date, int]] = field(default_factory=list)
+
+    @property
+    def idle(self) -> list[Activity]:
+        return [a for a in self.kecamatan if a.idle]
+
+
+def _by_kecamatan(pairs: object) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for code, n in pairs:  # type: ignore[attr-defined]
+        counts[(code or "")[:8]] += n
+    return counts
+
+
+def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
+    members = list(
+        CohortMember.objects.filter(cohort=cohort)
+        .order_by("kecamatan_id")
+        .values_list("kecamatan_id", "kecamatan__name")
+    )
+    codes = {c for c, _ in members}
+    rows = {c: Activity(c, n) for c, n in members}
+    since = now - dt.timedelta(days=WINDOW_DAYS)
+    events = (
+        AuditEvent.objects.filter(at__gte=since, action__in=COUNTED)
+        .exclude(region_code="")
+        .annotate(k=Substr("region_code", 1, 8))
+        .values("k", "action")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    users: dict[str, set[int]] = defaultdict(set)
+    for row in events:
+        activity = rows.get(row["k"])
+        if activity is None:
+            continue
+        activity.actions += row["n"]
+        if row["action"] == Action.IMPORT:
+            activity.imports += row["n"]
+    for k, user in (
+        AuditEvent.objects.filter(at__gte=since, action__in=COUNTED, user_id__isnull=False)
+        .exclude(region_code="")
+        .annotate(k=Substr("region_code", 1, 8))
+        .values_list("k", "user_id")
+        .distinct()
+    ):
+        if k in codes and user is not None:
+            users[k].add(user)
+    for k, found in users.items():
+        rows[k].active_users = len(found)
+    logins = (
+        Assignment.objects.exclude(region_id=None)
+        .annotate(k=Substr("region_id", 1, 8))
+        .filter(k__in=codes)
+        .values("k")
+        .annotate(last=Max("user__last_login"))
+        .order_by()
+    )
+    for row in logins:
+        rows[row["k"]].last_login = row["last"]
+    for k, n in _by_kecamatan(
+        ValueChange.objects.filter(changed_at__gte=since)
+        .values_list("region__parent_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ).items():
+        if k in rows:
+            rows[k].values = n
+    _counts(rows, codes)
+    kecamatan = [rows[c] for c, _ in members]
+    return Monitoring(
+        kecamatan=kecamatan,
+        kabupaten=_roll(kecamatan, 5),
+        provinces=_roll(kecamatan, 2),
+        trend=_trend(codes, now),
+    )
+
+
+def _counts(rows: dict[str, Activity], codes: set[str]) -> None:
+    def tally(query: object, attr: str) -> None:
+        for k, n in _by_kecamatan(query).items():
+            if k in codes:
+                setattr(rows[k], attr, n)
+
+    tally(
+        PeriodApproval.objects.filter(state=State.APPROVED)
+        .values_list("region__parent_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "approved",
+    )
+    tally(
+        ApbdesEvaluation.objects.values_list("desa__parent_id").annotate(n=Count("id")).order_by(),
+        "evaluations",
+    )
+    tally(
+        FollowUp.objects.values_list("desa__parent_id").annotate(n=Count("id")).order_by(),
+        "follow_ups",
+    )
+    tally(
+        FollowUp.objects.filter(status=Status.DONE)
+        .values_list("desa__parent_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "follow_ups_done",
+    )
+    tally(
+        Proposal.objects.exclude(status=ProposalStatus.PROPOSED)
+        .values_list("desa__parent_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "agreed",
+    )
+    tally(
+        Proposal.objects.filter(status=ProposalStatus.ACCEPTED)
+        .values_list("desa__parent_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "accepted",
+    )
+
+
+def _roll(kecamatan: list[Activity], length: int) -> list[Activity]:
+    names = dict(
+        Region.objects.filter(code__in={a.code[:length] for a in kecamatan}).values_list(
+            "code", "name"
+        )
+    )
+    out: dict[str, Activity] = {}
+    for activity in kecamatan:
+        code = activity.code[:length]
+        if code not in out:
+            out[code] = Activity(code, names.get(code, code), kecamatan=0)
+        out[code].add(activity)
+    return [out[c] for c in sorted(out)]
+
+
+def _trend(codes: set[str], now: dt.datetime) -> list[tuple[dt.date, int]]:
+    start = (now - dt.timedelta(days=365)).replace(day=1, hour=0, minute=0, second=0)
+    months: dict[dt.date, int] = defaultdict(int)
+    for k, month, n in (
+        AuditEvent.objects.filter(at__gte=start, action__in=COUNTED)
+        .exclude(region_code="")
+        .annotate(k=Substr("region_code", 1, 8), month=TruncMonth("at"))
+        .values_list("k", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if k in codes and month is not None:
+            day = month.date() if isinstance(month, dt.datetime) else month
+            months[day] += n
+    return sorted(months.items())

@@ -1,0 +1,82 @@
+"""Sample planning records: every kabupaten page of the demo shows something, marked contoh."""
+
+from __future__ import annotations
+
+import csv
+import io
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from datavalues.approval import PeriodApproval
+from planning.evaluation import ApbdesEvaluation
+from planning.followups import FollowUp
+from planning.proposals import Proposal
+from tests.test_kabupaten_pages import client_for
+
+SLEMAN = "34.04"
+
+
+@pytest.fixture
+def seeded(diy_regions: None) -> None:
+    year = timezone.localdate().year - 1
+    call_command("seeddemo", "--years", str(year), stdout=StringIO())
+    call_command("seeddemobudget", "--years", f"{year}-{year + 1}", stdout=StringIO())
+    call_command("seeddemoplanning", stdout=StringIO())
+
+
+def _kecamatan(model: Any, field: str) -> set[str]:
+    return {code[:8] for code in model.objects.values_list(field, flat=True)}
+
+
+def test_sample_records_fill_several_kecamatan_of_sleman_marked_contoh(seeded: None) -> None:
+    for model, field in (
+        (FollowUp, "desa_id"),
+        (Proposal, "desa_id"),
+        (ApbdesEvaluation, "desa_id"),
+        (PeriodApproval, "region_id"),
+    ):
+        assert len(_kecamatan(model, field)) >= 5, model
+    assert set(Proposal.objects.values_list("source", flat=True)) == {"contoh"}
+    assert set(FollowUp.objects.values_list("created_by", flat=True)) == {"contoh"}
+    statuses = set(Proposal.objects.values_list("status", flat=True))
+    assert {"diusulkan", "disepakati", "diterima", "ditunda"} <= statuses
+    assert Proposal.objects.exclude(people_affected=None).exists()
+    assert FollowUp.objects.overdue(timezone.localdate()).exists()
+
+
+def test_seeding_twice_adds_nothing(seeded: None) -> None:
+    before = Proposal.objects.count(), FollowUp.objects.count()
+    call_command("seeddemoplanning", stdout=StringIO())
+    assert (Proposal.objects.count(), FollowUp.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("suffix", "column"),
+    [
+        ("tindak-lanjut/", 3),  # open
+        ("persetujuan/{year}/", 5),  # approved
+        ("evaluasi-apbdes/", 4),  # evaluated
+        ("belanja/?periode={year}", 4),  # total APBDes
+    ],
+)
+def test_every_kabupaten_table_shows_sample_numbers(seeded: None, suffix: str, column: int) -> None:
+    client = client_for("dpmd", "kabupaten", SLEMAN)
+    year = timezone.localdate().year - 1
+    url = f"/kabupaten/{SLEMAN}/{suffix.format(year=year)}"
+    response = client.get(url + ("&" if "?" in url else "?") + "format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    total = rows[-1]
+    assert total[0] == "Jumlah kabupaten"
+    assert float(total[column]) > 0
+
+
+def test_the_proposal_pages_show_the_sample_proposals(seeded: None) -> None:
+    client = client_for("dpmd", "kabupaten", SLEMAN)
+    page = client.get(f"/kabupaten/{SLEMAN}/usulan/").content.decode()
+    assert "Dinas" in page and "disepakati" in page
+    escalations = client.get(f"/kabupaten/{SLEMAN}/eskalasi/").content.decode()
+    assert "Dinas" in escalations
