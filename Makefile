@@ -8,6 +8,7 @@ PORT   ?= 8000
 # Tests and lint run with production-like settings (DEBUG off) on plain HTTP.
 TEST_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$-0123456789abcdefghijklmnopqrstuvwxyz
 # Test processes in parallel (pytest-xdist): one per core; TEST_JOBS=0 runs in this process.
+# worksteal hands each process a run of neighbouring tests, which share their set-up data.
 TEST_JOBS ?= auto
 
 .PHONY: serve test test-fast lint bench lock screenshots clean
@@ -36,11 +37,11 @@ serve: $(VENV)/.base-installed
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 # The edit-test loop: the suite without the real-browser tests and the national master list.
 test-fast: $(VENV)/.dev-installed
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) -m "not browser and not slow" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) --dist worksteal -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

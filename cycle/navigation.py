@@ -69,6 +69,7 @@ def links_for(user: Any) -> list[Link]:
             links.append(_link("desa-follow-ups", _("Tindak lanjut"), root))
             links.append(_link("recommendations", _("Rekomendasi"), root))
             links.append(_link("apbdes-evaluation", _("Evaluasi APBDes"), root))
+            links.append(_link("desa-proposals", _("Usulan Musrenbang"), root))
         elif level == 3:
             links.append(_link("dashboard-kecamatan", _("Dasbor"), root))
             if roles & VERIFIERS:
@@ -76,11 +77,15 @@ def links_for(user: Any) -> list[Link]:
             links.append(_link("completeness", _("Kelengkapan"), root, year))
             links.append(_link("follow-ups", _("Tindak lanjut"), root))
             links.append(_link("escalations", _("Eskalasi"), root))
+            links.append(_link("proposals", _("Usulan Musrenbang"), root))
             links.append(_link("budget-alignment", _("Belanja desa"), root))
             if roles & WRITERS:
                 links.append(_link("report-prepare", _("Laporan"), root))
         elif level == 2:
             links.append(_link("dashboard-kabupaten", _("Dasbor kabupaten"), root))
+            if roles & MANAGERS:
+                links.append(_link("kabupaten-oversight", _("Pengawasan"), root))
+                links.append(_link("kabupaten-proposals", _("Usulan Musrenbang"), root))
             if roles & VERIFIERS:
                 links.append(_link("approval-queue", _("Persetujuan")))
         elif level == 1 and scope.is_admin:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("desa/<kode:code>/tindak-lanjut/", views.desa_follow_ups, name="desa-follow-ups"),
     path("tindak-lanjut/<int:pk>/kemajuan/", views.follow_up_progress, name="follow-up-progress"),
     path("notifikasi/", views.inbox, name="inbox"),
+    path("notifikasi/<int:pk>/", views.open_notice, name="notice-open"),
 ]

@@ -16,6 +16,7 @@ from accounts import audit
 from accounts.models import Action, Role
 from accounts.scoping import landing_region_code, region_for_user_or_404, require_role, scope_of
 from cycle import notices
+from cycle.models import Notice
 from cycle.navigation import WORKING_ROLES
 from cycle.work import desa_work, kecamatan_work
 from dashboard import views as dashboard_views
@@ -150,3 +151,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         notices.mark_read(request.user)
         return redirect("inbox")
     return render(request, "cycle/inbox.html", {"items": notices.latest(request.user)})
+
+
+def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notice to its page, marking it read; another user's notice is 404."""
+    notice = get_object_or_404(Notice, pk=pk, user_id=request.user.pk)
+    if notice.read_at is None:
+        Notice.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    return redirect(notice.href)

@@ -27,7 +27,7 @@ from analytics.figures import (
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
 from analytics.idm import class_counts, class_of_score, official_class
-from analytics.snapshot import held_snapshot
+from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot, held_snapshot
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.meaning import named_expression
 from catalog.models import DataElement, Direction, Indicator, Sector
@@ -58,12 +58,14 @@ def dashboard_url(place: Place, query: str = "") -> str:
     return path + query
 
 
-def visible_catalogue(user: Any, code: str | None) -> tuple[list[Sector], list[Indicator]]:
-    """Indicators (with targets) of the sectors this user may see at this region."""
+def visible_catalogue(
+    user: Any, code: str | None, snapshot: CatalogueSnapshot | None = None
+) -> tuple[list[Sector], list[Indicator]]:
+    """Indicators (with targets) of the sectors this user may see at this region.
+    `snapshot`: the catalogue this request already holds (else it is looked up)."""
     allowed = scope_of(user).sectors_at(code) if code else None
-    indicators = [
-        i for i in indicators_with_targets() if allowed is None or i.sector.code in allowed
-    ]
+    every = snapshot.indicators if snapshot is not None else indicators_with_targets()
+    indicators = [i for i in every if allowed is None or i.sector.code in allowed]
     sectors: dict[int, Sector] = {}
     for indicator in indicators:
         sectors.setdefault(indicator.sector_id, indicator.sector)
@@ -165,7 +167,8 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     if context["sample"] and place.level < Level.KECAMATAN:
         example = context["sample"][:8]
         context["sample_href"] = reverse("dashboard-kecamatan", args=[example])
-    sectors, indicators = visible_catalogue(user, region.code if region else None)
+    snapshot = catalogue_snapshot()  # one look at the catalogue stamp for the whole page
+    sectors, indicators = visible_catalogue(user, region.code if region else None, snapshot)
     if not indicators:
         context["empty"] = _("Katalog indikator belum dimuat.")
         return context
@@ -184,7 +187,7 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
     child_places = [Place.of(r) for r in children]
     child_figures = (
-        compute_figures(indicators=in_sector, places=child_places, period=period)
+        compute_figures(indicators=in_sector, places=child_places, period=period, snapshot=snapshot)
         if child_places
         else []
     )
@@ -203,7 +206,9 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         themed = [i for i in indicators if theme.covers(i.code)]
         ranked = priorities(
             child_places,
-            compute_figures(indicators=themed, places=child_places, period=period)
+            compute_figures(
+                indicators=themed, places=child_places, period=period, snapshot=snapshot
+            )
             if child_places
             else [],
             hrefs,

@@ -9,6 +9,7 @@ number of queries whatever the number of kecamatan.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -41,8 +42,17 @@ class KecamatanCompleteness:
         return total
 
 
-def kecamatan_of(kabupaten: Region) -> list[Region]:
-    return list(Region.objects.filter(parent=kabupaten, level=Level.KECAMATAN).order_by("code"))
+def units_of(region: Region) -> list[Region]:
+    """The rows of the tables: the kecamatan of a kabupaten, or the kabupaten of a province.
+
+    A desa belongs to the row whose code starts its own (`unit_code`)."""
+    return list(Region.objects.filter(parent=region).order_by("code"))
+
+
+def unit_code(desa: str, units: Mapping[str, object]) -> str:
+    """The code of the row a desa counts in: its code cut to the length of the rows' codes."""
+    width = len(next(iter(units), ""))
+    return desa[:width]
 
 
 def completeness_by_kecamatan(
@@ -57,7 +67,7 @@ def completeness_by_kecamatan(
     desa_only = rules().desa_only
     rows = {
         k.code: KecamatanCompleteness(k, cells={s.code: Cell() for s in sectors})
-        for k in kecamatan_of(kabupaten)
+        for k in units_of(kabupaten)
     }
     desa_list = list(
         Region.objects.filter(within_code(kabupaten.code), level=Level.DESA).values_list(
@@ -83,8 +93,8 @@ def completeness_by_kecamatan(
         .filter(at__lte=deadline)
         .values_list("region_id", "element_id")
     )
-    for code, parent, kind in desa_list:
-        row = rows.get(parent or "")
+    for code, _parent, kind in desa_list:
+        row = rows.get(unit_code(code, rows))
         if row is None:
             continue
         row.desa += 1
@@ -116,7 +126,7 @@ class KecamatanApproval:
 def approvals_by_kecamatan(*, kabupaten: Region, period: str) -> list[KecamatanApproval]:
     """Desa per approval state in each kecamatan; a desa without a row is a draft."""
     spec = parse_period(period)
-    rows = {k.code: KecamatanApproval(k) for k in kecamatan_of(kabupaten)}
+    rows = {k.code: KecamatanApproval(k) for k in units_of(kabupaten)}
     parent_of = dict(
         Region.objects.filter(within_code(kabupaten.code), level=Level.DESA).values_list(
             "code", "parent_id"
@@ -127,8 +137,8 @@ def approvals_by_kecamatan(*, kabupaten: Region, period: str) -> list[KecamatanA
             subtree_q("region", kabupaten.code), period__code=spec.code
         ).values_list("region_id", "state")
     )
-    for desa, parent in parent_of.items():
-        row = rows.get(parent or "")
+    for desa in parent_of:
+        row = rows.get(unit_code(desa, rows))
         if row is None:
             continue
         row.desa += 1

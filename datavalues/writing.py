@@ -1,5 +1,8 @@
 """The one way data values are written: `save_values`.
 
+(`file_transaction` lives in datavalues.bulk with the other database mechanisms and is
+importable from here.)
+
 Forms, file imports, the API, the admin and the sample-data commands all call it, so every
 write is validated, atomic, recorded in the history and reflected in the roll-ups in the
 same transaction.
@@ -7,12 +10,12 @@ same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +24,17 @@ from analytics.snapshot import catalogue_snapshot
 from catalog.models import DataElement, Period
 from catalog.periods import PeriodSpec, parse_period
 from datavalues.approval import LOCKED_MESSAGE, is_locked, locked_keys
+from datavalues.bulk import (
+    _history_line,
+    _insert,
+    _may_set_replication_role,
+    _page_cache,
+    _share_keys,
+    _sqlite_enforces_keys,
+    _update_values,
+    _value_line,
+)
+from datavalues.bulk import file_transaction as file_transaction
 from datavalues.checks import ValueChecker
 from datavalues.models import DataValue, How, ValueChange
 from regions.models import Level, Region
@@ -407,27 +421,6 @@ def _rebuild(areas: list[str]) -> None:
         rebuild_rollups(region=area)
 
 
-@contextmanager
-def _page_cache() -> Iterator[None]:
-    """A bigger SQLite page cache while a file is written: the default 2 MB makes every
-    index insert of a million-row import a read from disk. (PostgreSQL: nothing to do.)"""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-SQLITE_CACHE_KB = 64 * 1024
-
-
 @dataclass
 class _Written:
     kecamatan: set[str]
@@ -601,163 +594,3 @@ def _related_table(field: str) -> str:
     model = ValueChange._meta.get_field(field).related_model
     assert model is not None and not isinstance(model, str)
     return str(model._meta.db_table)
-
-
-def _sqlite_enforces_keys() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys")
-        return bool(cursor.fetchone()[0])
-
-
-@contextmanager
-def file_transaction() -> Iterator[None]:
-    """The one transaction of a file import (`transaction.atomic`).
-
-    On SQLite, opened outermost, it runs with foreign-key enforcement off: the writer then
-    checks each referenced row once (`_KeyChecks`) instead of SQLite once per written row.
-    SQLite lets the setting change only outside a transaction, so it is turned off before
-    the transaction begins and back on after it ends, whatever happens; it belongs to this
-    connection only and nothing of it outlives the process. Nested in another transaction,
-    or on PostgreSQL, this is a plain atomic block."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        with transaction.atomic():
-            yield
-        return
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys = OFF")
-    try:
-        with transaction.atomic():
-            yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA foreign_keys = ON")
-
-
-def _may_set_replication_role() -> bool:
-    """Whether this database user may turn the triggers off for its own statements."""
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = origin")
-    except DatabaseError:
-        return False
-    return True
-
-
-def _share_keys(table: str, ids: set[int]) -> None:
-    """Read rows `FOR KEY SHARE` (what a foreign-key check takes); refuse missing ones."""
-    if not ids:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT id FROM {connection.ops.quote_name(table)} "  # noqa: S608
-                "WHERE id = ANY(%s) FOR KEY SHARE",
-                [sorted(ids)],
-            )
-        else:
-            cursor.execute(
-                f"SELECT id FROM {connection.ops.quote_name(table)} "  # noqa: S608
-                f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
-                sorted(ids),
-            )
-        found = {row[0] for row in cursor.fetchall()}
-    if found != ids:
-        raise IntegrityError(
-            f"{table}: baris {sorted(ids - found)[:5]} tidak ada / referenced rows missing"
-        )
-
-
-def _insert(
-    model: type[DataValue] | type[ValueChange],
-    columns: list[str],
-    rows: list[tuple[Any, ...]],
-    line: Callable[[tuple[Any, ...]], str],
-    constants: dict[str, int | str | None],
-) -> None:
-    """Plain multi-row insert (COPY on PostgreSQL, each row as `line` formats it): no model
-    instance per row. `constants` are the columns equal for every row (who, when, how,
-    the upload): written once into the statement, or once as the end of every COPY line,
-    instead of being passed row by row (a third of SQLite's time for a history row)."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    names = ", ".join(qn(c) for c in [*columns, *constants])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            end = "".join(f"\t{_copy_null(v)}" for v in constants.values()) + "\n"
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for start in range(0, len(rows), 5000):
-                    copy.write(end.join(map(line, rows[start : start + 5000])) + end)
-            return
-        values = ", ".join(["%s"] * len(columns) + [_sql_literal(v) for v in constants.values()])
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)  # noqa: S608
-
-
-def _sql_literal(value: int | str | None) -> str:
-    """A constant of our own (an id, a time stamp, a fixed word) as an SQL literal. Also
-    escaped for the percent format of Django's cursor."""
-    if value is None:
-        return "NULL"
-    if type(value) is int:
-        return str(value)
-    if type(value) is str:
-        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
-    raise TypeError(f"no literal for {type(value).__name__}")
-
-
-# COPY's text format: a tab between fields, \N for NULL, backslash escapes in text. Floats
-# by `repr`, which PostgreSQL reads back to the same double. Desa codes are known codes and
-# `how` a fixed word: only the source is free text. (psycopg's `write_row` costs several
-# times as much per row.)
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(text: str) -> str:
-    return text.translate(_COPY_ESCAPES) if text else text
-
-
-def _copy_null(value: object) -> str:
-    return "\\N" if value is None else repr(value) if type(value) is float else str(value)
-
-
-def _value_line(row: tuple[Any, ...]) -> str:
-    """(region, element, period, value, source) as the start of a COPY line."""
-    region, element, period, value, source = row
-    return f"{region}\t{element}\t{period}\t{value!r}\t{_copy_text(source)}"
-
-
-def _history_line(row: tuple[Any, ...]) -> str:
-    """(region, element, period, old, new, source) as the start of a COPY line."""
-    region, element, period, old, new, source = row
-    return f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{new!r}\t{_copy_text(source)}"
-
-
-def _update_values(rows: list[tuple[Any, ...]]) -> None:
-    """(id, value, source, updated_by_id, updated_at) rows onto stored values."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    table = qn(DataValue._meta.db_table)
-    sets = ", ".join(f"{qn(c)} = %s" for c in ("value", "source", "updated_by_id", "updated_at"))
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE {qn('id')} = %s",  # noqa: S608
-                [(*row[1:], row[0]) for row in rows],
-            )
-            return
-        # One statement per 10,000 rows, the columns as arrays: psycopg's executemany would
-        # send one statement per row, and a VALUES list of thousands of placeholders is
-        # parsed again in Python for every statement (too long for psycopg's cache).
-        for start in range(0, len(rows), 10_000):
-            ids, values, sources, users, times = zip(*rows[start : start + 10_000], strict=True)
-            cursor.execute(
-                f"UPDATE {table} AS t SET {qn('value')} = v.value, {qn('source')} = v.source, "  # noqa: S608
-                f"{qn('updated_by_id')} = v.updated_by_id, {qn('updated_at')} = v.updated_at "
-                "FROM unnest(%s::bigint[], %s::double precision[], %s::varchar[], "
-                "%s::bigint[], %s::timestamptz[]) AS v(id, value, source, updated_by_id, updated_at) "
-                "WHERE t.id = v.id",
-                [list(ids), list(values), list(sources), list(users), list(times)],
-            )

@@ -11,12 +11,18 @@ import datetime as dt
 
 from django.urls import reverse
 
+from analytics.figures import Place, compute_figures, indicators_with_targets
+from analytics.status import Status
 from datavalues.approval import State
-from datavalues.oversight import approvals_by_kecamatan, completeness_by_kecamatan
+from datavalues.oversight import (
+    approvals_by_kecamatan,
+    completeness_by_kecamatan,
+    units_of,
+)
 from planning.alignment import BASIC_SECTORS
 from planning.escalations import escalations
 from planning.evaluation import Result
-from planning.followups import Status
+from planning.followups import Status as FollowUpStatus
 from planning.oversight import (
     budgets_by_kecamatan,
     evaluations_by_kecamatan,
@@ -24,6 +30,7 @@ from planning.oversight import (
     rounded,
     totals,
 )
+from planning.recommendations import year_of
 from planning.tables import Table
 from regions.models import Region
 
@@ -151,8 +158,8 @@ def follow_up_table(kabupaten: Region, today: dt.date) -> Table:
             "Terbuka",
             "Jatuh tempo ≤ 14 hari",
             "Terlambat",
-            str(Status.DONE.label).capitalize(),
-            str(Status.DROPPED.label).capitalize(),
+            str(FollowUpStatus.DONE.label).capitalize(),
+            str(FollowUpStatus.DROPPED.label).capitalize(),
         ],
     )
     for row in rows:
@@ -346,4 +353,41 @@ def overview_table(kabupaten: Region, year: int, budget_year: int, today: dt.dat
             )
         )
         table.links.append(reverse("dashboard-kecamatan", args=[code]))
+    return table
+
+
+def sector_matrix_table(kabupaten: Region, year: int) -> Table:
+    """Kecamatan × sector: how many of the sector's indicators need acceleration.
+
+    A cell is the number of the sector's indicators whose kecamatan figure for the year is
+    "perlu percepatan" (the dashboard's status against the target); empty when no indicator
+    of the sector has a status there (no data or no target).
+    """
+    indicators = indicators_with_targets()
+    sectors: dict[str, str] = {}
+    for indicator in indicators:
+        sectors.setdefault(indicator.sector.code, indicator.sector.name_id)
+    kecamatan = units_of(kabupaten)
+    figures = (
+        compute_figures(
+            indicators=indicators, places=[Place.of(k) for k in kecamatan], period=year_of(year)
+        )
+        if kecamatan and indicators
+        else []
+    )
+    behind: dict[tuple[str, str], int] = {}
+    for figure in figures:
+        if figure.status in (None, Status.NO_DATA):
+            continue
+        key = (figure.place.code, figure.indicator.sector.code)
+        behind[key] = behind.get(key, 0) + (figure.status == Status.NEEDS_ACCELERATION)
+    table = Table(
+        f"Indikator perlu percepatan per kecamatan × sektor ({year})",
+        ["Kecamatan", "Kode", *sectors.values()],
+    )
+    for region in kecamatan:
+        table.rows.append(
+            (region.name, region.code, *[behind.get((region.code, s)) for s in sectors])
+        )
+        table.links.append(reverse("dashboard-kecamatan", args=[region.code]) + f"?periode={year}")
     return table

@@ -46,6 +46,7 @@ def kabupaten_report(region: Region, year: int) -> KabupatenReport:
     completeness, _due = tables_of.completeness_tables(region, str(year))
     tables = [
         *completeness,
+        tables_of.sector_matrix_table(region, year),
         tables_of.approval_table(region, str(year)),
         tables_of.evaluation_table(region, budget_year),
         tables_of.follow_up_table(region, today),

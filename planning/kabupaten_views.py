@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from accounts import audit
 from accounts.models import Action
 from catalog.periods import BadPeriod, parse_period
+from dashboard.samples import sample_data_under
 from planning import kabupaten as tables_of
 from planning.kabupaten_report import kabupaten_report, report_pdf
 from planning.oversight import latest_budget_year
@@ -58,6 +60,7 @@ def _page(
         "tables": tables,
         "csv_href": base + "format=csv",
         "xlsx_href": base + "format=xlsx",
+        "sample": sample_data_under(region.code),
         **extra,
     }
     return render(request, "planning/kabupaten/tables.html", context)
@@ -66,17 +69,19 @@ def _page(
 @never_cache
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     region = _kabupaten(request, code)
-    year = default_year()
+    year, notice = year_from(request)
     budget_year = latest_budget_year(region.code, year + 1)
     table = tables_of.overview_table(region, year, budget_year, timezone.localdate())
+    matrix = tables_of.sector_matrix_table(region, year)
     return _page(
         request,
         region,
         "pengawasan",
         _("Pengawasan kecamatan"),
-        [table],
+        [table, matrix],
         year=year,
         budget_year=budget_year,
+        notice=notice,
         links=True,
     )
 
@@ -207,3 +212,24 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(report_pdf(kabupaten_report(region, year)), "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-{code}-{year}.pdf"'
     return response
+
+
+@never_cache
+def province_overview(request: HttpRequest, code: str) -> HttpResponse:
+    """The same summary one level up: one line per kabupaten/kota of a province."""
+    region = region_at(request, code, Level.PROVINSI)
+    year, notice = year_from(request)
+    budget_year = latest_budget_year(region.code, year + 1)
+    table = tables_of.overview_table(region, year, budget_year, timezone.localdate())
+    table.title = "Ringkasan per kabupaten/kota"
+    table.header[0] = "Kabupaten/kota"
+    table.links = [reverse("kabupaten-oversight", args=[row[1]]) for row in table.rows]
+    return _page(
+        request,
+        region,
+        "pengawasan-provinsi",
+        _("Pengawasan kabupaten/kota"),
+        [table],
+        notice=notice,
+        province=True,
+    )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 
 from accounts.scoping import subtree_q
-from datavalues.oversight import kecamatan_of
+from datavalues.oversight import unit_code, units_of
 from planning.alignment import BASIC_SECTORS, budgets
 from planning.evaluation import ApbdesEvaluation
 from planning.followups import OPEN, FollowUp, Status
@@ -31,11 +31,11 @@ from regions.models import Kind, Level, Region, within_code
 DUE_SOON_DAYS = 14
 
 
-def _parents(kabupaten: Region, *, desa_only: bool = False) -> dict[str, str]:
-    found = Region.objects.filter(within_code(kabupaten.code), level=Level.DESA)
+def _desa(region: Region, *, desa_only: bool = False) -> list[str]:
+    found = Region.objects.filter(within_code(region.code), level=Level.DESA)
     if desa_only:
         found = found.filter(kind=Kind.DESA)
-    return {code: parent or "" for code, parent in found.values_list("code", "parent_id")}
+    return list(found.values_list("code", flat=True))
 
 
 @dataclass
@@ -50,12 +50,12 @@ class FollowUpCounts:
 
 
 def follow_ups_by_kecamatan(*, kabupaten: Region, today: dt.date) -> list[FollowUpCounts]:
-    rows = {k.code: FollowUpCounts(k) for k in kecamatan_of(kabupaten)}
+    rows = {k.code: FollowUpCounts(k) for k in units_of(kabupaten)}
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    for parent, status, due in FollowUp.objects.under(kabupaten.code).values_list(
-        "desa__parent_id", "status", "due_date"
+    for desa, status, due in FollowUp.objects.under(kabupaten.code).values_list(
+        "desa_id", "status", "due_date"
     ):
-        row = rows.get(parent or "")
+        row = rows.get(unit_code(desa, rows))
         if row is None:
             continue
         row.total += 1
@@ -88,8 +88,8 @@ class EvaluationCounts:
 
 def evaluations_by_kecamatan(*, kabupaten: Region, year: int) -> list[EvaluationCounts]:
     """Evaluations of the APBDes of `year` (the budget year evaluated)."""
-    rows = {k.code: EvaluationCounts(k) for k in kecamatan_of(kabupaten)}
-    parents = _parents(kabupaten, desa_only=True)
+    rows = {k.code: EvaluationCounts(k) for k in units_of(kabupaten)}
+    parents = _desa(kabupaten, desa_only=True)
     with_budget = set(
         BudgetLine.objects.filter(desa_id__in=list(parents), year=year)
         .values_list("desa_id", flat=True)
@@ -100,8 +100,8 @@ def evaluations_by_kecamatan(*, kabupaten: Region, year: int) -> list[Evaluation
             "desa_id", "result"
         )
     )
-    for desa, parent in parents.items():
-        row = rows.get(parent)
+    for desa in parents:
+        row = rows.get(unit_code(desa, rows))
         if row is None:
             continue
         row.desa += 1
@@ -137,11 +137,11 @@ class KecamatanBudget:
 
 
 def budgets_by_kecamatan(*, kabupaten: Region, year: int) -> list[KecamatanBudget]:
-    rows = {k.code: KecamatanBudget(k) for k in kecamatan_of(kabupaten)}
-    parents = _parents(kabupaten, desa_only=True)
+    rows = {k.code: KecamatanBudget(k) for k in units_of(kabupaten)}
+    parents = _desa(kabupaten, desa_only=True)
     found = budgets(sorted(parents), year)
-    for desa, parent in parents.items():
-        row = rows.get(parent)
+    for desa in parents:
+        row = rows.get(unit_code(desa, rows))
         if row is None:
             continue
         row.desa += 1

@@ -38,6 +38,11 @@ urlpatterns += [
         "kabupaten/<kode:code>/eskalasi/", kabupaten_views.escalations, name="kabupaten-escalations"
     ),
     path("kabupaten/<kode:code>/belanja/", kabupaten_views.budgets, name="kabupaten-budgets"),
+    path(
+        "provinsi/<kode:code>/pengawasan/",
+        kabupaten_views.province_overview,
+        name="province-oversight",
+    ),
     path("kabupaten/<kode:code>/laporan.pdf", kabupaten_views.report, name="kabupaten-report"),
 ]
 

@@ -108,6 +108,12 @@ def _with_catalogue() -> None:
         load_catalogue()
 
 
+def _indicator_page(code: str, cast: Any, role: str) -> str:
+    """The page of one indicator of the catalogue (loaded on first use)."""
+    _with_catalogue()
+    return "/indikator/G01/"
+
+
 def _kecamatan_page(code: str, cast: Any, role: str, suffix: str = "") -> str:
     """The dashboard of the kecamatan at or above `code`; its desa links carry `code`."""
     _with_catalogue()
@@ -254,6 +260,16 @@ def _cohort(code: str, cast: Any, role: str) -> str:
     return f"/program/{loaded.cohort.pk}/"
 
 
+def _desa_notice(code: str, cast: Any, role: str) -> str:
+    """A notice for the desa operator: only its user may follow it."""
+    from cycle.models import Notice
+
+    notice = Notice.objects.create(
+        user=cast.users["desa"], kind="ditugaskan", key=f"uji:{role}", text="uji", href="/"
+    )
+    return f"/notifikasi/{notice.pk}/"
+
+
 def _report(name: str) -> Callable[..., str]:
     def url(code: str, cast: Any, role: str) -> str:
         return _kecamatan_page("34.04.01", cast, role, name)
@@ -287,6 +303,11 @@ MATRIX: dict[str, Entry] = {
         viewer=NOT_FOUND,
     ),
     "inbox": page("/notifikasi/"),
+    # What an indicator means (dashboard/meaning.py): the catalogue is for every signed-in user.
+    "indicator-catalogue": page("/indikator/"),
+    "indicator-detail": page(_indicator_page),
+    # A notice of the desa operator: followed (and marked read) by its user only.
+    "notice-open": page(_desa_notice, NOT_FOUND, desa=REDIRECT),
     "region-root": page("/wilayah/"),
     "region-detail": page(lambda c: f"/wilayah/{c}/", scoped=True),
     "region-search": page(lambda c: f"/wilayah/cari?q={c}", scoped=True, out_of_scope=HIDDEN),
@@ -381,6 +402,8 @@ MATRIX: dict[str, Entry] = {
     ),
     # APBDes files on the web (intake/budget_views.py): the same rules as values files.
     "intake-apbdes-upload": page("/impor/apbdes/", **VALUE_WRITERS),
+    # Exports of other systems (sources/views.py): the same writers as values files.
+    "sources-upload": page("/impor/sumber/", **VALUE_WRITERS),
     "intake-apbdes-preview": page(_desa_budget_upload, **UPLOAD_OWNER),
     "intake-apbdes-report": page(
         lambda c, cast, role: _desa_budget_upload(c, cast, role, "laporan.csv"), **UPLOAD_OWNER
@@ -421,6 +444,7 @@ MATRIX: dict[str, Entry] = {
             ("kabupaten-report", "laporan.pdf?periode=2024"),
         )
     },
+    "province-oversight": page("/provinsi/34/pengawasan/", **ADMIN_ONLY),
     # Usulan Musrenbang (planning/proposal_views.py): the camat's list like the follow-ups,
     # the berita acara like the report (a PDF body cannot show the code), the kabupaten's
     # view by OPD, the OPD decision (kabupaten and admin only), the desa's proposals.

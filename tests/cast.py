@@ -69,9 +69,7 @@ def make_user(username: str, **fields: Any) -> User:
 
 
 @pytest.fixture(name="cast")
-def cast_fixture(diy_regions: None, settings: Any) -> Cast:
-    # A deliberately weak, fast hasher: the cast is rebuilt for every test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def cast_fixture(diy_regions: None) -> Cast:
     result = Cast()
     for role, (region, _inside, _outside) in ROLE_REGIONS.items():
         user = make_user(role, email=f"{role}@example.go.id")

@@ -16,11 +16,15 @@ from tests import shared_data
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests asking for the same shared data run one after another (tests/shared_data.py);
     a stable sort, so pytest-django's order (transactional tests last) holds within each."""
-    items.sort(
-        key=lambda item: shared_data.run_order(
-            shared_data.parts_for(getattr(item, "fixturenames", ()))
-        )
-    )
+
+    def key(item: pytest.Item) -> tuple[bool, tuple[int, int, tuple[str, ...]]]:
+        names = getattr(item, "fixturenames", ())
+        uses_db = item.get_closest_marker("django_db") is not None or "db" in names
+        # The longest tests (marked slow) first, so that they run beside the others.
+        slow = item.get_closest_marker("slow") is not None
+        return not slow, shared_data.run_order(shared_data.parts_for(names), uses_db)
+
+    items.sort(key=key)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -51,6 +55,12 @@ def _static_files_without_manifest(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """PBKDF2 is slow on purpose (~0.3 s a password); tests create and log in many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

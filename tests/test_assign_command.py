@@ -27,7 +27,8 @@ def test_it_creates_a_user_with_a_random_password_printed_once(capsys) -> None:
     ]
     client = Client()
     client.post("/masuk/", {"username": "camat.gamping", "password": password})
-    assert client.get("/")["Location"] == "/kecamatan/34.04.01/"
+    home = client.get("/").content.decode()  # the work menu, its dashboard one tap away
+    assert "Tugas saya" in home and 'class="button" href="/kecamatan/34.04.01/"' in home
     assert AuditEvent.objects.filter(action=Action.USER_CREATED).exists()
     assert AuditEvent.objects.filter(
         action=Action.ASSIGNMENT_ADDED, region_code="34.04.01"

@@ -97,6 +97,12 @@ def _postgres_url(name: str) -> str | None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def scratch(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    # Each backend in the run of the suite on that backend (.ci/run runs both): a minute
+    # and a half of subprocesses, not worth repeating in the other run.
+    from django.conf import settings
+
+    if request.param not in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip(f"{request.param}: run by the suite on that database (DATABASE_URL)")
     # A name of its own: several test runs may share the PostgreSQL server.
     name = f"intake_kill_{os.getpid()}_{random.randrange(10**6)}"
     if request.param == "sqlite":

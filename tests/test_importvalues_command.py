@@ -352,7 +352,7 @@ MIXED = [
 def test_a_duplicate_in_a_later_chunk_is_refused_naming_the_first_row(
     setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    monkeypatch.setattr("datavalues.batch.CHUNK_ROWS", 2)
     summary = refused(long_file(tmp_path, [*MIXED, "34.04.01.2001,PENDUDUK_JUMLAH,2023,5"]))
     assert [(p["row"], "baris 2" in p["message"]) for p in summary["problems"]] == [(9, True)]
     assert summary["counts"]["galat"] == 1 and summary["counts"]["baru"] == 7
@@ -364,7 +364,7 @@ def test_an_error_in_the_last_chunk_changes_nothing(
 ) -> None:
     run(long_file(tmp_path, MIXED[:3]))
     before = table_state()
-    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    monkeypatch.setattr("datavalues.batch.CHUNK_ROWS", 2)
     changed = [row.replace(",2023,", ",2024,") for row in MIXED]
     summary = refused(long_file(tmp_path, [*changed, "34.02.01.2002,PENDUDUK_JUMLAH,2024,-1"]))
     assert [p["row"] for p in summary["problems"]] == [9]
@@ -398,7 +398,7 @@ def test_fates_counts_and_written_values_do_not_depend_on_the_chunk_size(
         )
 
     whole = plan_of()
-    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    monkeypatch.setattr("datavalues.batch.CHUNK_ROWS", 2)
     assert plan_of() == whole
     fates = {row: (fate, reasons) for row, fate, reasons, _ in whole[2]}
     assert [fates[n][0] for n in (2, 3, 5, 6)] == ["baru", "berubah", "tetap", "tetap"]
@@ -410,7 +410,7 @@ def test_a_pair_split_across_chunks_compares_with_the_file_not_the_stored_value(
     setup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run(long_file(tmp_path, ["34.04.01.2001,BUMIL_SASARAN,2023,10"]))
-    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    monkeypatch.setattr("datavalues.batch.CHUNK_ROWS", 2)
     run(long_file(tmp_path, ["34.04.01.2001,BUMIL_ANC,2023,40", *MIXED[:3], MIXED[3]]))
     assert values()[("34.04.01.2001", "BUMIL_ANC", "2023")] == 40
 
@@ -420,7 +420,7 @@ def test_a_big_file_rebuilds_the_rollups_of_its_area_and_they_equal_a_full_rebui
 ) -> None:
     from analytics.rollups import rebuild_rollups
 
-    monkeypatch.setattr("intake.importing.CHUNK_ROWS", 2)
+    monkeypatch.setattr("datavalues.batch.CHUNK_ROWS", 2)
     monkeypatch.setattr("datavalues.writing.DELTAS_AT_MOST", 2)
     run(long_file(tmp_path, MIXED))
     run(long_file(tmp_path, [*MIXED[3:], "34.02.01.2001,PENDUDUK_JUMLAH,2023,5"]))

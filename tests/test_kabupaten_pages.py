@@ -270,3 +270,39 @@ def test_the_pages_read_a_bounded_number_of_queries(
     client.get(f"/kabupaten/{KAB}/{suffix}")  # warm caches (catalogue, sessions)
     with django_assert_max_num_queries(25):
         assert client.get(f"/kabupaten/{KAB}/{suffix}").status_code == 200
+
+
+def test_the_sector_matrix_counts_the_indicators_needing_acceleration(kabupaten: None) -> None:
+    from analytics.figures import Place, figure_for, indicators_with_targets
+    from analytics.status import Status as FigureStatus
+    from catalog.periods import parse_period
+
+    client = client_for("dpmd", "kabupaten", KAB)
+    text = client.get(f"/kabupaten/{KAB}/pengawasan/?periode=2024&format=csv").content.decode(
+        "utf-8-sig"
+    )
+    section = text[text.index("Indikator perlu percepatan") :]
+    rows = {r[1]: r for r in csv.reader(io.StringIO(section)) if len(r) > 1}
+    header = next(r for r in csv.reader(io.StringIO(section)) if r and r[0] == "Kecamatan")
+    column = header.index("Kesehatan")
+    place = Place.of(Region.objects.get(code=K1))
+    figures = [
+        figure_for(i, place, parse_period("2024"))
+        for i in indicators_with_targets()
+        if i.sector.code == "kesehatan"
+    ]
+    rated = [f for f in figures if f.status not in (None, FigureStatus.NO_DATA)]
+    behind = sum(f.status == FigureStatus.NEEDS_ACCELERATION for f in rated)
+    assert rated  # K1 reports antenatal care
+    assert rows[K1][column] == str(behind)
+
+
+def test_the_province_overview_sums_its_kabupaten(kabupaten: None) -> None:
+    admin = client_for("pusat", "admin", None)
+    rows = rows_of(admin.get("/provinsi/91/pengawasan/?periode=2024&format=csv"))
+    dpmd = client_for("dpmd", "kabupaten", KAB)
+    kab = rows_of(dpmd.get(f"/kabupaten/{KAB}/pengawasan/?periode=2024&format=csv"))
+    assert rows[KAB][2] == "5"  # desa/kelurahan of 91.01
+    assert int(rows[KAB][7]) == sum(int(kab[k][7]) for k in (K1, K2))  # open follow-ups
+    assert int(rows[OTHER_KAB][7]) == FollowUp.objects.under(OTHER_KAB).count()
+    assert dpmd.get("/provinsi/91/pengawasan/").status_code == 404

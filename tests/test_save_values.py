@@ -200,13 +200,13 @@ def test_on_postgresql_a_planned_file_checks_each_reference_once_and_turns_trigg
 ):
     from django.db import IntegrityError, connection
 
-    from datavalues import writing
+    from datavalues import bulk, writing
     from intake.models import Upload
 
     if connection.vendor != "postgresql":
         pytest.skip("foreign-key triggers are PostgreSQL's")
     shared: list[tuple[str, set[int]]] = []
-    share = writing._share_keys
+    share = bulk._share_keys
 
     def recording(table: str, ids: set[int]) -> None:
         shared.append((table, ids))

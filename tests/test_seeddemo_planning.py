@@ -80,3 +80,9 @@ def test_the_proposal_pages_show_the_sample_proposals(seeded: None) -> None:
     assert "Dinas" in page and "disepakati" in page
     escalations = client.get(f"/kabupaten/{SLEMAN}/eskalasi/").content.decode()
     assert "Dinas" in escalations
+
+
+def test_the_kabupaten_pages_say_the_data_is_sample_data(seeded: None) -> None:
+    client = client_for("dpmd", "kabupaten", SLEMAN)
+    page = client.get(f"/kabupaten/{SLEMAN}/pengawasan/").content.decode()
+    assert "Data contoh" in page

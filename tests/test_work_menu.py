@@ -118,6 +118,11 @@ def test_notices_are_created_once_and_counted_as_unread(cast: Cast) -> None:
     kinds = sorted(Notice.objects.filter(user=user).values_list("kind", flat=True))
     assert kinds == sorted([Kind.ASSIGNED, Kind.DUE_SOON])
     assert '<span class="badge"' in client.get("/akun/").content.decode()
+    first = Notice.objects.filter(user=user).first()
+    assert first is not None
+    response = client.get(f"/notifikasi/{first.pk}/")
+    assert response.status_code == 302 and response["Location"] == first.href
+    assert notices.unread_count(user) == 1  # the one followed is read
     client.post("/notifikasi/")
     assert notices.unread_count(user) == 0
     assert notices.refresh_all() == 0  # nothing new: nothing added again

@@ -5,16 +5,15 @@
 - `kecamatan_sql`: the set-based kecamatan level of the rebuild;
 - `kecamatan_python`: the same through the Python derivation (its reference);
 - `compare`: levels above kecamatan, and stored against recomputed rows;
-- `bulk`: the database-specific bulk mechanisms they use.
 
-The read path (`fetch_points`) is analytics.reading. Names other code imports stay
+The read path (`fetch_points`) is analytics.reading; the database-specific bulk mechanisms
+are datavalues.bulk. Names other code imports stay
 importable from here.
 """
 
 from __future__ import annotations
 
 from analytics.reading import DesaPoints, fetch_points
-from analytics.rollups.bulk import WORK_MEM
 from analytics.rollups.compare import FINITE_MAX, TOLERANCE, Fresh, RebuildReport
 from analytics.rollups.deltas import (
     UPSERT_ROWS,
@@ -27,6 +26,7 @@ from analytics.rollups.deltas import (
 )
 from analytics.rollups.kecamatan_sql import indicator_terms
 from analytics.rollups.rebuild import rebuild_indicators, rebuild_rollups, refresh_region_sizes
+from datavalues.bulk import WORK_MEM
 from regions.codes import CODE_WIDTH
 
 __all__ = [

@@ -14,9 +14,9 @@ from typing import Any
 from django.db import connection
 
 from analytics.models import NATIONAL
-from analytics.rollups.bulk import _copy_rows, _qn
 from analytics.rollups.deltas import SqlParams, UpsertRow
 from analytics.rollups.kecamatan_sql import ELEMENTS, INDICATORS, _Table
+from datavalues.bulk import _copy_rows, _qn
 from regions.codes import CODE_WIDTH, subtree_sql
 
 # Relative tolerance when comparing a stored sum with a recomputed one: sums of

@@ -16,12 +16,12 @@ from analytics.derivation import (
     derive_all,
 )
 from analytics.reading import DesaPoints
-from analytics.rollups.bulk import _copy_rows, _qn
 from analytics.rollups.compare import Fresh
 from analytics.rollups.deltas import period_specs
 from analytics.rollups.kecamatan_sql import ELEMENTS, INDICATORS, _Scope
 from catalog.models import Period
 from catalog.periods import PeriodSpec, PeriodType
+from datavalues.bulk import _copy_rows, _qn
 from datavalues.models import DataValue
 from regions.codes import CODE_WIDTH
 from regions.models import Level, Region, within_code

@@ -13,10 +13,10 @@ from analytics.derivation import (
     IndicatorInfo,
 )
 from analytics.models import ElementRollup, IndicatorRollup
-from analytics.rollups.bulk import _copy_rows, _qn
 from analytics.rollups.deltas import SqlParams
 from catalog.expressions import SUM
 from catalog.periods import PeriodType
+from datavalues.bulk import _copy_rows, _qn
 from datavalues.models import DataValue
 from regions.codes import CODE_WIDTH
 from regions.models import Level, Region, within_code

@@ -12,7 +12,6 @@ from analytics.derivation import (
     Catalogue,
 )
 from analytics.models import NATIONAL, ElementRollup, IndicatorRollup, RegionSize
-from analytics.rollups.bulk import WORK_MEM, _bulk_load, _sqlite_sorting
 from analytics.rollups.compare import RebuildReport, _fill_upper, _prepare_fresh, _reconcile
 from analytics.rollups.kecamatan_python import _kecamatan_python
 from analytics.rollups.kecamatan_sql import (
@@ -24,6 +23,7 @@ from analytics.rollups.kecamatan_sql import (
     _Scope,
 )
 from catalog.models import Indicator
+from datavalues.bulk import WORK_MEM, _bulk_load, _sqlite_sorting
 from datavalues.models import DataValue
 from regions.codes import CODE_WIDTH
 from regions.models import Level, Region
