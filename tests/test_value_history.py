@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Action, AuditEvent, Role
@@ -100,3 +105,82 @@ def test_a_sector_limited_role_sees_only_the_history_of_its_sectors(staff: Cast)
     assert client.get(f"/riwayat/{DESA}/BALITA_STUNTING/").status_code == 200
     kecamatan = staff.client(Role.KECAMATAN)
     assert kecamatan.get(f"/riwayat/{DESA}/BUMIL_ANC/").status_code == 200
+
+
+def _long_csv(tmp_path: Any, rows: list[str]) -> Any:
+    path = tmp_path / "koreksi.csv"
+    path.write_text("kode_wilayah,kode_data,periode,nilai\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_a_file_marker_hapus_clears_a_value_shown_as_a_deletion_in_the_plan(
+    staff: Cast, tmp_path: Any
+) -> None:
+    from intake import importing
+    from intake.parsing import open_table
+
+    path = _long_csv(
+        tmp_path,
+        [
+            f"{DESA},BUMIL_ANC,2024, hapus ",
+            f"{DESA},BUMIL_SASARAN,2024,110",
+            f"{DESA},BAYI_SASARAN,2024,HAPUS",  # nothing stored: unchanged
+        ],
+    )
+    with path.open("rb") as stream:
+        table = open_table(stream, size=path.stat().st_size)
+        plan = importing.plan_values(table, by=staff.users[Role.DESA])
+    fates = {f.row: f for f in plan.fates}
+    assert fates[2].fate == importing.Fate.DELETED
+    assert fates[2].changes == ["BUMIL_ANC 2024: 80 → dihapus"]
+    assert (fates[3].fate, fates[4].fate) == (importing.Fate.CHANGED, importing.Fate.UNCHANGED)
+    out = StringIO()
+    call_command("importvalues", str(path), "--json", stdout=out)
+    assert json.loads(out.getvalue())["counts"]["dihapus"] == 1
+    assert not DataValue.objects.filter(region=DESA, element__code="BUMIL_ANC").exists()
+    change = ValueChange.objects.filter(element__code="BUMIL_ANC", region=DESA).latest("id")
+    assert (change.old_value, change.new_value, change.how) == (80, None, "file")
+    assert AuditEvent.objects.filter(action=Action.IMPORT, summary__contains="1 dihapus").exists()
+    assert rebuild_rollups().total_corrected == 0
+
+
+def test_a_marker_in_a_period_outside_the_write_scope_is_refused(
+    staff: Cast, tmp_path: Any
+) -> None:
+    from intake import importing
+    from intake.parsing import open_table
+
+    path = _long_csv(tmp_path, ["34.04.01.2002,BUMIL_ANC,2024,HAPUS"])
+    with path.open("rb") as stream:
+        table = open_table(stream, size=path.stat().st_size)
+        plan = importing.plan_values(table, by=staff.users[Role.DESA])
+    assert plan.errors and plan.fates[0].fate == importing.Fate.ERROR
+
+
+def _api(cast: Cast, role: str, values: list[dict[str, Any]]) -> Any:
+    return Client().post(
+        "/api/v1/datavalues",
+        json.dumps({"values": values}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {cast.tokens[role]}"},
+    )
+
+
+def test_the_api_clears_a_value_only_with_an_explicit_hapus(staff: Cast) -> None:
+    key = {"kode_wilayah": DESA, "kode_data": "BUMIL_ANC", "periode": "2024"}
+    refused = _api(staff, Role.KECAMATAN, [key | {"nilai": None}])
+    assert refused.status_code == 400
+    assert "nilai kosong" in refused.content.decode()
+    both = _api(staff, Role.KECAMATAN, [key | {"nilai": 3, "hapus": True}])
+    assert both.status_code == 400
+    assert DataValue.objects.filter(region=DESA, element__code="BUMIL_ANC").exists()
+
+    response = _api(staff, Role.KECAMATAN, [key | {"hapus": True}])
+    assert response.status_code == 200, response.content
+    assert response.json()["items"][0]["status"] == "dihapus"
+    assert not DataValue.objects.filter(region=DESA, element__code="BUMIL_ANC").exists()
+    change = ValueChange.objects.filter(element__code="BUMIL_ANC", region=DESA).latest("id")
+    assert (change.new_value, change.how) == (None, "api")
+    edit = AuditEvent.objects.get(action=Action.EDIT)
+    assert edit.region_code == DESA and "1 nilai dikosongkan" in edit.summary
+    assert rebuild_rollups().total_corrected == 0
