@@ -184,3 +184,24 @@ def test_the_api_clears_a_value_only_with_an_explicit_hapus(staff: Cast) -> None
     edit = AuditEvent.objects.get(action=Action.EDIT)
     assert edit.region_code == DESA and "1 nilai dikosongkan" in edit.summary
     assert rebuild_rollups().total_corrected == 0
+
+
+def test_an_uploaded_marker_is_previewed_as_a_deletion_then_cleared_with_its_upload(
+    staff: Cast,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from intake.models import Upload
+
+    client = staff.client(Role.KECAMATAN)
+    content = f"kode_wilayah,kode_data,periode,nilai\n{DESA},BUMIL_ANC,2024,HAPUS\n".encode()
+    response = client.post("/impor/", {"file": SimpleUploadedFile("koreksi.csv", content)})
+    assert response.status_code == 302
+    upload = Upload.objects.latest("id")
+    page = client.get(f"/impor/{upload.pk}/").content.decode()
+    assert "fate-dihapus" in page and "80 → dihapus" in page
+    assert DataValue.objects.filter(region=DESA, element__code="BUMIL_ANC").exists()
+    assert client.post(f"/impor/{upload.pk}/konfirmasi/").status_code == 302
+    assert not DataValue.objects.filter(region=DESA, element__code="BUMIL_ANC").exists()
+    history = client.get(f"/riwayat/{DESA}/BUMIL_ANC/").content.decode()
+    assert "koreksi.csv" in history and "dikosongkan" in history
