@@ -205,3 +205,8 @@ def test_an_uploaded_marker_is_previewed_as_a_deletion_then_cleared_with_its_upl
     assert not DataValue.objects.filter(region=DESA, element__code="BUMIL_ANC").exists()
     history = client.get(f"/riwayat/{DESA}/BUMIL_ANC/").content.decode()
     assert "koreksi.csv" in history and "dikosongkan" in history
+
+
+def test_the_desa_dashboard_links_each_indicator_to_its_history(staff: Cast) -> None:
+    page = staff.client(Role.DESA).get(f"/desa/{DESA}/?periode=2024").content.decode()
+    assert f"/riwayat/{DESA}/K01/?periode=2024" in page
