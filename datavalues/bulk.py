@@ -266,7 +266,9 @@ def _value_line(row: tuple[Any, ...]) -> str:
 def _history_line(row: tuple[Any, ...]) -> str:
     """(region, element, period, old, new, source) as the start of a COPY line."""
     region, element, period, old, new, source = row
-    return f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{new!r}\t{_copy_text(source)}"
+    return (
+        f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{_copy_null(new)}\t{_copy_text(source)}"
+    )
 
 
 def _update_values(rows: list[tuple[Any, ...]]) -> None:

@@ -42,8 +42,9 @@ from regions.models import Level, Region
 
 
 class ValueInput(NamedTuple):
-    """One value to save; `value=None` deletes the stored value. (A tuple: a file import
-    makes a million of them.)"""
+    """One value to save; `value=None` deletes the stored value (a form's "kosongkan", a
+    file's HAPUS marker, an API item with `hapus`). (A tuple: a file import makes a
+    million of them.)"""
 
     region: str
     element: str
@@ -276,7 +277,8 @@ def save_value_chunks(
     Every chunk's desa are locked and its values, one history row per change and the
     roll-up deltas are written with plain multi-row statements (COPY on PostgreSQL), all
     in one transaction: a refusal in the last chunk leaves nothing of the first. Values
-    equal to the stored ones are skipped (no history row); the stored values are read
+    equal to the stored ones are skipped (no history row), as are deletions of values not
+    stored (`value=None`: a file's clearing marker); the stored values are read
     under the desa locks. The result carries no `changes` (a million of them would not
     fit the memory bound).
 
@@ -462,6 +464,7 @@ def _write_chunk(
     )
     to_create: list[tuple[Any, ...]] = []
     to_update: list[tuple[Any, ...]] = []
+    to_delete: list[int] = []
     history: list[tuple[Any, ...]] = []
     written = _Written(set(), [])
     how_value = how.value
@@ -469,15 +472,20 @@ def _write_chunk(
     for region, element, period, given, source, _row in rows:
         element_id = element_ids[element]
         period_id = period_ids[period]
-        if given is None:  # files never delete
-            raise ValueError("save_value_chunks writes values, never deletions")
-        new = float(given)
         current = existing.get((region, element_id, period_id))
-        if current is None:
+        new: float | None
+        if given is None:  # a file's explicit clearing marker (datavalues.batch)
+            if current is None:
+                unchanged += 1
+                continue
+            new, old = None, current[1]
+            to_delete.append(current[0])
+        elif current is None:
+            new = float(given)
             old = None
             to_create.append((region, element_id, period_id, new, source))
         else:
-            old = current[1]
+            new, old = float(given), current[1]
             if old == new:
                 unchanged += 1
                 continue
@@ -488,6 +496,7 @@ def _write_chunk(
     result.unchanged += unchanged
     result.created += len(to_create)
     result.updated += len(to_update)
+    result.deleted += len(to_delete)
     kecamatan = CODE_WIDTH[3]
     written.kecamatan = {h[0][:kecamatan] for h in history}
     # In key order, so each index page is visited once per chunk rather than once per row.
@@ -495,6 +504,9 @@ def _write_chunk(
     history.sort()  # keys are unique: the comparison never reaches the old value
     if history:
         keys.periods(set(period_ids.values()))
+    # Deletions with the key checks on (nothing references a value; few rows).
+    for start in range(0, len(to_delete), 2000):
+        DataValue.objects.filter(id__in=to_delete[start : start + 2000]).delete()
     with keys.writing():
         _insert(
             DataValue,
