@@ -149,7 +149,7 @@ def file_transaction() -> Iterator[None]:
     """The one transaction of a file import (`transaction.atomic`).
 
     On SQLite, opened outermost, it runs with foreign-key enforcement off: the writer then
-    checks each referenced row once (`_KeyChecks`) instead of SQLite once per written row.
+    checks each referenced row once (`datavalues.key_checks.KeyChecks`) instead of SQLite once per written row.
     SQLite lets the setting change only outside a transaction, so it is turned off before
     the transaction begins and back on after it ends, whatever happens; it belongs to this
     connection only and nothing of it outlives the process. Nested in another transaction,
