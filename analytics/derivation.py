@@ -22,6 +22,7 @@ from functools import cache
 from catalog.expressions import Expression
 from catalog.models import Aggregation, DataElement, Indicator, TimeRule
 from catalog.periods import PeriodSpec, PeriodType
+from regions.codes import CODE_WIDTH
 
 Points = Mapping[PeriodSpec, float]
 
@@ -267,6 +268,9 @@ def all_periods(year: int, finest: PeriodType) -> tuple[PeriodSpec, ...]:
     return tuple(p.shared() for t in PeriodType if t >= finest for p in whole.parts(t))
 
 
+_PROVINCE, _KABUPATEN, _KECAMATAN = CODE_WIDTH[1], CODE_WIDTH[2], CODE_WIDTH[3]
+
+
 def ancestors(desa_code: str) -> tuple[tuple[str, int], ...]:
     """(code, level) of the kecamatan, kabupaten, provinsi and Indonesia above a desa.
 
@@ -274,4 +278,9 @@ def ancestors(desa_code: str) -> tuple[tuple[str, int], ...]:
     """
     from analytics.models import NATIONAL
 
-    return ((desa_code[:8], 3), (desa_code[:5], 2), (desa_code[:2], 1), (NATIONAL, 0))
+    return (
+        (desa_code[:_KECAMATAN], 3),
+        (desa_code[:_KABUPATEN], 2),
+        (desa_code[:_PROVINCE], 1),
+        (NATIONAL, 0),
+    )

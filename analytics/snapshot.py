@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from analytics.derivation import Catalogue
-from catalog.models import CatalogueStamp, Indicator, Target
+from catalog.models import CatalogueStamp, DataElement, Indicator, Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class CatalogueSnapshot:
     indicators: tuple[Indicator, ...]  # catalogue order, sector and targets loaded
     by_code: dict[str, Indicator]
     catalogue: Catalogue
+    elements: dict[str, DataElement]  # by code, with their names (for labels on pages)
 
     def indicators_named(self, codes: set[str]) -> list[Indicator]:
         return [i for i in self.indicators if i.code in codes]
@@ -58,7 +59,14 @@ def _read(token: str | None) -> CatalogueSnapshot:
         indicators=indicators,
         by_code={i.code: i for i in indicators},
         catalogue=Catalogue.load(),
+        elements={e.code: e for e in DataElement.objects.all()},
     )
+
+
+def held_snapshot() -> CatalogueSnapshot | None:
+    """The snapshot this process holds, without checking the stamp: for a page that has just
+    read the catalogue through catalogue_snapshot() in the same request."""
+    return _held
 
 
 def catalogue_snapshot() -> CatalogueSnapshot:

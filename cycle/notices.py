@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -121,6 +122,8 @@ def _add(user_id: int, events: Iterable[Event]) -> int:
             continue
         known.add(key)
         added += 1
+    if added:
+        forget_unread(user_id)
     return added
 
 
@@ -156,16 +159,35 @@ def unread(user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user, read_at__isnull=True)
 
 
+def _unread_key(user_id: Any) -> str:
+    return f"notices-unread:{user_id}"
+
+
 def unread_count(user: Any) -> int:
-    return unread(user).count()
+    """The badge of the navigation bar, on every page: kept in the cache (not a query per
+    page), forgotten whenever the user's notices change."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = unread(user).count()
+        cache.set(key, count, 600)
+    return int(count)
+
+
+def forget_unread(user_id: Any) -> None:
+    cache.delete(_unread_key(user_id))
 
 
 def latest(user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user)[:100]
 
 
-def mark_read(user: Any) -> int:
-    return unread(user).update(read_at=timezone.now())
+def mark_read(user: Any, pk: int | None = None) -> int:
+    """Mark the user's notices read (one of them with `pk`)."""
+    rows = unread(user) if pk is None else unread(user).filter(pk=pk)
+    done = rows.update(read_at=timezone.now())
+    forget_unread(user.pk)
+    return done
 
 
 def email_new() -> int:

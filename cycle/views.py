@@ -157,5 +157,5 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notice to its page, marking it read; another user's notice is 404."""
     notice = get_object_or_404(Notice, pk=pk, user_id=request.user.pk)
     if notice.read_at is None:
-        Notice.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+        notices.mark_read(request.user, notice.pk)
     return redirect(notice.href)

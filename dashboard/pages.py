@@ -27,7 +27,7 @@ from analytics.figures import (
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
 from analytics.idm import class_counts, class_of_score, official_class
-from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
+from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot, held_snapshot
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.meaning import named_expression
 from catalog.models import DataElement, Direction, Indicator, Sector
@@ -302,7 +302,9 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
             )
             for w in ranked.worst_problems()
         ],
-        idm_classes=class_counts(place.code, period.year),
+        idm_classes=class_counts(place.code, period.year)
+        if filters.sector.code == "indeks_desa"
+        else [],
         has_data=any(f.reporting for f in own.values()),
         budget_href=reverse("budget-alignment", args=[place.code]) + keep
         if place.level == Level.KECAMATAN
@@ -312,7 +314,11 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
 
 
 def counted_elements() -> dict[str, DataElement]:
-    """Data elements by code with what counts_text needs (one small query a page)."""
+    """Data elements by code with their names: from the catalogue snapshot the page has just
+    read (no query), else one small query."""
+    held = held_snapshot()
+    if held is not None:
+        return held.elements
     rows = DataElement.objects.only("code", "name_id", "name_en", "value_type")
     return {e.code: e for e in rows}
 

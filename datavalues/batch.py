@@ -9,6 +9,11 @@ values to write wait in a spool (`_Stage`); `write_plan` writes a plan through
 
 Rows stream through in chunks of CHUNK_ROWS, so the memory of a plan does not grow with
 the file (see `_Planner`).
+
+A cell holding the marker `HAPUS` (any case; CLEAR_MARKER) clears the stored value: the
+row's fate is "dihapus" (deleted), with the same checks of desa, element, period, write
+permission and locks as a value; a marker where nothing is stored leaves the row
+unchanged. A blank cell never deletes.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from accounts.scoping import Scope
 from catalog.models import DataElement, Period
@@ -43,6 +48,12 @@ PREVIEW_ROWS = 1000
 CHUNK_ROWS = 20_000
 # Where a refused element is reported (datavalues.checks fields); others: the value column.
 _FIELD_COLUMNS = {"element": "kode_data", "period": "periode"}
+# The cell text that clears a stored value (compared without case and spaces).
+CLEAR_MARKER = "HAPUS"
+
+
+def is_clear_marker(cell: Cell) -> bool:
+    return type(cell) is str and cell.strip().upper() == CLEAR_MARKER
 
 
 class Fate(StrEnum):
@@ -51,6 +62,7 @@ class Fate(StrEnum):
     UNCHANGED = "tetap"
     WARNING = "peringatan"
     ERROR = "galat"
+    DELETED = "dihapus"
 
 
 @dataclass(slots=True)
@@ -71,7 +83,7 @@ class Item:
     region: str
     element: str
     period: str
-    value: float
+    value: float | None  # None: the marker asks to clear the stored value
     source: str
     old: float | None = None
 
@@ -254,7 +266,7 @@ class _Planner:
             row.entries = []  # read: only the cells stay, for the preview and the report
             if any(i.element in self.paired for i in row.items):
                 for item in row.items:
-                    if item.element in self.paired:
+                    if item.element in self.paired and item.value is not None:
                         self.pair_values[(item.region, item.element, item.period)] = item.value
                 self.deferred.append(row)
             else:
@@ -291,14 +303,16 @@ class _Planner:
             if is_blank(value_cell):
                 problems.append(Problem(number, column, "nilai kosong / empty value"))
                 continue
-            try:
-                value = parse_number(value_cell, decimal_comma=self.decimal_comma)
-            except BadCell as exc:
-                problems.append(Problem(number, column, str(exc)))
-                continue
-            if problem := element.check_value(value):
-                problems.append(Problem(number, column, f"{value:g}: {problem}"))
-                continue
+            value: float | None = None
+            if not is_clear_marker(value_cell):
+                try:
+                    value = parse_number(value_cell, decimal_comma=self.decimal_comma)
+                except BadCell as exc:
+                    problems.append(Problem(number, column, str(exc)))
+                    continue
+                if problem := element.check_value(value):
+                    problems.append(Problem(number, column, f"{value:g}: {problem}"))
+                    continue
             key = (region_index * 4096 + element_index[code]) * 65536 + period_index
             first = seen.setdefault(key, number)
             if first != number:
@@ -323,10 +337,12 @@ class _Planner:
         """Old values, cross-value rules and the fate of each row of a chunk."""
         items = [item for row in rows for item in row.items]
         self._attach_old_values(items)
+        # A clearing is no value: the rules across values see only the values.
+        valued = [item for item in items if item.value is not None]
         findings = validation.check_batch(
-            items,
+            cast(list[validation.Checkable], valued),  # each has a value: Checkable
             context=context,
-            outlier_keys={it for it in items if it.old != it.value},
+            outlier_keys={it for it in valued if it.old != it.value},
         )
         by_item: dict[int, list[Problem]] = {}
         for finding in findings:
@@ -348,7 +364,10 @@ class _Planner:
             else:
                 fate = Fate.UNCHANGED
                 for item in row_items:
-                    if item.old is None:
+                    if item.value is None:
+                        if item.old is not None:
+                            fate = Fate.DELETED
+                    elif item.old is None:
                         fate = Fate.NEW
                     elif item.old != item.value:
                         fate = Fate.CHANGED
@@ -369,7 +388,7 @@ class _Planner:
                         changes=[
                             f"{i.element} {i.period}: "
                             + ("—" if i.old is None else f"{i.old:g}")
-                            + f" → {i.value:g}"
+                            + (" → dihapus" if i.value is None else f" → {i.value:g}")
                             for i in row.items
                             if i.old != i.value
                         ],
@@ -472,7 +491,7 @@ def write_plan(
             result = _write_staged(plan, plan.stage, by=by, how=how, upload=upload)
     except ValuesRejected as exc:  # the state changed since the plan: refuse, never half
         raise ImportRefused(plan, str(exc)) from exc
-    return result.created + result.updated
+    return result.created + result.updated + result.deleted
 
 
 def _write_staged(plan: Plan, stage: _Stage, *, by: Any, how: How, upload: Any) -> SaveResult:

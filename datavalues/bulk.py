@@ -149,7 +149,7 @@ def file_transaction() -> Iterator[None]:
     """The one transaction of a file import (`transaction.atomic`).
 
     On SQLite, opened outermost, it runs with foreign-key enforcement off: the writer then
-    checks each referenced row once (`_KeyChecks`) instead of SQLite once per written row.
+    checks each referenced row once (`datavalues.key_checks.KeyChecks`) instead of SQLite once per written row.
     SQLite lets the setting change only outside a transaction, so it is turned off before
     the transaction begins and back on after it ends, whatever happens; it belongs to this
     connection only and nothing of it outlives the process. Nested in another transaction,
@@ -266,7 +266,9 @@ def _value_line(row: tuple[Any, ...]) -> str:
 def _history_line(row: tuple[Any, ...]) -> str:
     """(region, element, period, old, new, source) as the start of a COPY line."""
     region, element, period, old, new, source = row
-    return f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{new!r}\t{_copy_text(source)}"
+    return (
+        f"{region}\t{element}\t{period}\t{_copy_null(old)}\t{_copy_null(new)}\t{_copy_text(source)}"
+    )
 
 
 def _update_values(rows: list[tuple[Any, ...]]) -> None:

@@ -35,6 +35,8 @@ class Field:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     entered: str = ""
+    # The user ticked "kosongkan" (clear): the stored value is to be deleted.
+    clear: bool = False
 
 
 def _token(dv: DataValue | None) -> str:
@@ -71,6 +73,7 @@ def fields_for(*, region: Region, period: str, sector: str) -> list[Field]:
 @dataclass
 class Outcome:
     saved: int = 0
+    cleared: int = 0
     conflicts: list[str] = field(default_factory=list)
     refused: bool = False
 
@@ -86,6 +89,10 @@ def save_entry(
 ) -> tuple[Outcome, list[Field]]:
     """Validate and save the changed fields of a submitted form, all or none.
 
+    An empty field is never a deletion (it is refused as an empty value when it was
+    changed): a stored value is cleared only by its explicit "kosongkan" box
+    (`clear_<code>`), which wins over whatever the field holds.
+
     The fields become values directly and go through the checks every path shares
     (datavalues.checks for each value, datavalues.validation across values), then
     `save_values`."""
@@ -94,7 +101,8 @@ def save_entry(
     for f in fields:
         f.entered = data.get(f"v_{f.element.code}", "").strip()
         shown = data.get(f"shown_{f.element.code}", "").strip()
-        if f.entered != shown:
+        f.clear = bool(data.get(f"clear_{f.element.code}")) and f.value is not None
+        if f.clear or f.entered != shown:
             changed.append((f, data.get(f"token_{f.element.code}", "")))
     outcome = Outcome()
     if not changed:
@@ -131,18 +139,21 @@ def save_entry(
             return outcome, fields
         result = save_values(values=values, by=by, how=How.FORM)
         outcome.saved = result.created + result.updated
+        outcome.cleared = result.deleted
     return outcome, fields_for(region=region, period=period, sector=sector)
 
 
 def _checked_values(region: Region, period: str, fields: list[Field], by: Any) -> list[ValueInput]:
     """The values of `fields`, each checked; problems go onto the fields (errors and
-    warnings), and only values without an error are returned."""
+    warnings), and only values without an error are returned. A cleared field becomes a
+    deletion (`value=None`) once its element and period may be written."""
     checker = ValueChecker.for_codes([f.element.code for f in fields], scope=scope_of(by))
     checker.load_regions([region.code])
     checker.load_locks([region.code])
     place = checker.region(region.code)
     period_code, period_problem, spec = checker.period(period)
     candidates: list[validation.Candidate] = []
+    clears: list[ValueInput] = []
     for index, f in enumerate(fields):
         code = f.element.code
         if place.problem or period_problem:
@@ -152,6 +163,12 @@ def _checked_values(region: Region, period: str, fields: list[Field], by: Any) -
         element, refused = checker.element(code, place, spec)
         if refused is not None or element is None:
             f.errors.append(refused.message if refused else code)
+            continue
+        if f.clear:
+            if checker.locked(region.code, period_code):
+                f.errors.append(LOCKED_MESSAGE)
+            else:
+                clears.append(ValueInput(region.code, code, period_code, None))
             continue
         if not f.entered:
             f.errors.append("nilai kosong / empty value")
@@ -180,4 +197,4 @@ def _checked_values(region: Region, period: str, fields: list[Field], by: Any) -
         ValueInput(c.region, c.element, c.period, c.value)
         for c in candidates
         if not fields[c.key].errors
-    ]
+    ] + clears

@@ -14,6 +14,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from regions.codes import code_at
+
 # Target populations as shares of the desa population.
 SHARES: dict[str, float] = {
     "BUMIL_SASARAN": 0.018,
@@ -137,7 +139,7 @@ def sample_values(
     first = years[0]
     for d in desa:
         place = _rng(seed, d.code)
-        kec = _rng(seed, d.code[:8])
+        kec = _rng(seed, code_at(d.code, 3))
         population = place.randint(2500, 16000)
         kec_offset = kec.uniform(-0.10, 0.08)  # kecamatan-wide better or worse services
         desa_offset = place.uniform(-0.06, 0.06)

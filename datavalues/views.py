@@ -104,14 +104,14 @@ def entry_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
             accept_warnings=bool(request.POST.get("accept")),
         )
         if not outcome.refused:
-            if outcome.saved:
-                audit.record(
-                    Action.EDIT,
-                    request=request,
-                    region_code=region.code,
-                    summary=f"isian {sector} {period}: {outcome.saved} nilai",
-                )
+            if outcome.saved or outcome.cleared:
+                summary = f"isian {sector} {period}: {outcome.saved} nilai"
+                if outcome.cleared:
+                    summary += f", {outcome.cleared} dikosongkan"
+                audit.record(Action.EDIT, request=request, region_code=region.code, summary=summary)
             messages.success(request, _("Tersimpan: %(n)d nilai.") % {"n": outcome.saved})
+            if outcome.cleared:
+                messages.success(request, _("Dikosongkan: %(n)d nilai.") % {"n": outcome.cleared})
             return redirect(f"{request.path}?sektor={sector}")
     else:
         fields = entry.fields_for(region=region, period=period, sector=sector)
@@ -153,4 +153,52 @@ def completeness_page(request: HttpRequest, code: str, period: str) -> HttpRespo
         request,
         "datavalues/completeness.html",
         {"region": region, "period": period, "sectors": sectors, "table": table, "due": due},
+    )
+
+
+@never_cache
+def history_page(request: HttpRequest, code: str, element: str) -> HttpResponse:
+    """The history of a desa's data element (or of the elements of an indicator), for
+    every reader of the desa; a sector-limited role sees only its sectors' elements.
+    `?periode=` narrows it to one period."""
+    from catalog.models import DataElement, Indicator
+    from datavalues.history import history_of
+
+    region = region_for_user_or_404(request, code)
+    if region.level != Level.DESA:
+        raise Http404("history is per desa")
+    period = request.GET.get("periode", "").strip()
+    if period:
+        try:
+            period = parse_period(period).code
+        except BadPeriod:
+            raise Http404("no such period") from None
+    elements = list(DataElement.objects.filter(code=element).select_related("sector"))
+    indicator = None
+    if not elements:
+        indicator = Indicator.objects.filter(code=element).first()
+        if indicator is None:
+            raise Http404("no such data element or indicator")
+        elements = list(
+            DataElement.objects.filter(code__in=indicator.element_codes())
+            .select_related("sector")
+            .order_by("code")
+        )
+    scope = scope_of(request.user)
+    sectors = scope.sectors_at(region.code)
+    if sectors is not None:
+        elements = [e for e in elements if e.sector.code in sectors]
+    if not elements:
+        raise Http404("outside the user's sectors")
+    blocks = history_of(region=region, elements=elements, period=period)
+    return render(
+        request,
+        "datavalues/history.html",
+        {
+            "region": region,
+            "code": element,
+            "indicator": indicator,
+            "period": period,
+            "blocks": [(b, scope.may_write(region.code, b.element.sector.code)) for b in blocks],
+        },
     )

@@ -10,8 +10,7 @@ same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -27,22 +26,22 @@ from datavalues.approval import LOCKED_MESSAGE, is_locked, locked_keys
 from datavalues.bulk import (
     _history_line,
     _insert,
-    _may_set_replication_role,
     _page_cache,
-    _share_keys,
-    _sqlite_enforces_keys,
     _update_values,
     _value_line,
 )
 from datavalues.bulk import file_transaction as file_transaction
 from datavalues.checks import ValueChecker
+from datavalues.key_checks import KeyChecks
 from datavalues.models import DataValue, How, ValueChange
+from regions.codes import CODE_WIDTH, code_at
 from regions.models import Level, Region
 
 
 class ValueInput(NamedTuple):
-    """One value to save; `value=None` deletes the stored value. (A tuple: a file import
-    makes a million of them.)"""
+    """One value to save; `value=None` deletes the stored value (a form's "kosongkan", a
+    file's HAPUS marker, an API item with `hapus`). (A tuple: a file import makes a
+    million of them.)"""
 
     region: str
     element: str
@@ -275,7 +274,8 @@ def save_value_chunks(
     Every chunk's desa are locked and its values, one history row per change and the
     roll-up deltas are written with plain multi-row statements (COPY on PostgreSQL), all
     in one transaction: a refusal in the last chunk leaves nothing of the first. Values
-    equal to the stored ones are skipped (no history row); the stored values are read
+    equal to the stored ones are skipped (no history row), as are deletions of values not
+    stored (`value=None`: a file's clearing marker); the stored values are read
     under the desa locks. The result carries no `changes` (a million of them would not
     fit the memory bound).
 
@@ -298,7 +298,7 @@ def save_value_chunks(
     with transaction.atomic(), _page_cache():
         state = catalogue_state() if checked is not None else None
         trusted = checked is not None and state == checked
-        keys = _KeyChecks.start(
+        keys = KeyChecks.start(
             trusted and state is not None,
             user_id,
             upload_id,
@@ -383,13 +383,13 @@ def _areas(kecamatan: set[str]) -> list[str]:
     """The smallest area holding the changed kecamatan, one per province."""
     by_province: dict[str, set[str]] = {}
     for code in kecamatan:
-        by_province.setdefault(code[:2], set()).add(code)
+        by_province.setdefault(code_at(code, 1), set()).add(code)
     areas: list[str] = []
     for province, codes in sorted(by_province.items()):
         if len(codes) == 1:
             areas.append(next(iter(codes)))
-        elif len({c[:5] for c in codes}) == 1:
-            areas.append(next(iter(codes))[:5])
+        elif len({code_at(c, 2) for c in codes}) == 1:
+            areas.append(code_at(next(iter(codes)), 2))
         else:
             areas.append(province)
     return areas
@@ -436,7 +436,7 @@ def _write_chunk(
     upload_id: int | None,
     result: SaveResult,
     keep_changes: bool,
-    keys: _KeyChecks,
+    keys: KeyChecks,
 ) -> _Written:
     """Write one chunk (its desa locked by the caller): new values, updates and history."""
     desa_codes = sorted({r.region for r in rows})
@@ -461,6 +461,7 @@ def _write_chunk(
     )
     to_create: list[tuple[Any, ...]] = []
     to_update: list[tuple[Any, ...]] = []
+    to_delete: list[int] = []
     history: list[tuple[Any, ...]] = []
     written = _Written(set(), [])
     how_value = how.value
@@ -468,15 +469,20 @@ def _write_chunk(
     for region, element, period, given, source, _row in rows:
         element_id = element_ids[element]
         period_id = period_ids[period]
-        if given is None:  # files never delete
-            raise ValueError("save_value_chunks writes values, never deletions")
-        new = float(given)
         current = existing.get((region, element_id, period_id))
-        if current is None:
+        new: float | None
+        if given is None:  # a file's explicit clearing marker (datavalues.batch)
+            if current is None:
+                unchanged += 1
+                continue
+            new, old = None, current[1]
+            to_delete.append(current[0])
+        elif current is None:
+            new = float(given)
             old = None
             to_create.append((region, element_id, period_id, new, source))
         else:
-            old = current[1]
+            new, old = float(given), current[1]
             if old == new:
                 unchanged += 1
                 continue
@@ -487,12 +493,17 @@ def _write_chunk(
     result.unchanged += unchanged
     result.created += len(to_create)
     result.updated += len(to_update)
-    written.kecamatan = {h[0][:8] for h in history}
+    result.deleted += len(to_delete)
+    kecamatan = CODE_WIDTH[3]
+    written.kecamatan = {h[0][:kecamatan] for h in history}
     # In key order, so each index page is visited once per chunk rather than once per row.
     to_create.sort()
     history.sort()  # keys are unique: the comparison never reaches the old value
     if history:
         keys.periods(set(period_ids.values()))
+    # Deletions with the key checks on (nothing references a value; few rows).
+    for start in range(0, len(to_delete), 2000):
+        DataValue.objects.filter(id__in=to_delete[start : start + 2000]).delete()
     with keys.writing():
         _insert(
             DataValue,
@@ -510,87 +521,3 @@ def _write_chunk(
             {"how": how_value, "changed_by_id": user_id, "changed_at": now, "upload_id": upload_id},
         )
     return written
-
-
-class _KeyChecks:
-    """The foreign keys of a file's values and history rows, checked once per referenced
-    row instead of once per written row.
-
-    PostgreSQL checks a foreign key with a trigger per inserted row that reads the
-    referenced row `FOR KEY SHARE`, deferred to the commit: four or five per value and
-    history row, about 40 µs per value in all — more than writing it. A file's rows
-    reference few rows: its desa (locked `FOR UPDATE` by the writer, which also checks
-    that each is a desa), the elements of the catalogue, its periods, its upload and its
-    user. Here each of those is read `FOR KEY SHARE` once — exactly the lock the triggers
-    would take, so none can be deleted before the commit — and refused if missing, and
-    the rows are written with the triggers off (`session_replication_role = replica`, for
-    those statements of this transaction only). Only when the rows come from a plan whose
-    catalogue is unchanged (every reference known) and the database user may set that
-    parameter (a superuser, or `GRANT SET ON PARAMETER session_replication_role`);
-    otherwise the triggers run as usual.
-
-    SQLite looks up the parent rows of every written row too (a sixth of a file import's
-    writing). There the transaction of a file may run with enforcement off (see
-    `file_transaction`): the same referenced rows are then read once here and refused if
-    missing. Nothing can delete them before the commit: the transaction holds SQLite's
-    only write lock from its start (`BEGIN IMMEDIATE`)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.period_ids: set[int] = set()
-
-    @classmethod
-    def start(
-        cls,
-        trusted: bool,
-        user_id: int | None,
-        upload_id: int | None,
-        state: CatalogueState | None,
-        element_ids: Iterable[int] = (),
-    ) -> _KeyChecks:
-        if connection.vendor == "sqlite":
-            if _sqlite_enforces_keys():
-                return cls(False)
-            ids = {fields[0] for fields in state.values()} if state else set(element_ids)
-            _check_keys(user_id, upload_id, ids)
-            return cls(True)
-        if not trusted or state is None or connection.vendor != "postgresql":
-            return cls(False)
-        if not _may_set_replication_role():
-            return cls(False)
-        _check_keys(user_id, upload_id, {fields[0] for fields in state.values()})
-        return cls(True)
-
-    def periods(self, ids: set[int]) -> None:
-        if self.enabled and not ids <= self.period_ids:
-            _share_keys(Period._meta.db_table, ids - self.period_ids)
-            self.period_ids |= ids
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        if not self.enabled or connection.vendor != "postgresql":
-            yield
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL session_replication_role = origin")
-
-
-def _check_keys(user_id: int | None, upload_id: int | None, element_ids: set[int]) -> None:
-    _share_keys(DataElement._meta.db_table, element_ids)
-    if user_id is not None:
-        _share_keys(_related_table("changed_by"), {user_id})
-    if upload_id is not None:
-        _share_keys(_related_table("upload"), {upload_id})
-
-
-def _related_table(field: str) -> str:
-    """The table a history row's foreign key points to (the upload lives in intake, above
-    this app: read through the model, not imported)."""
-    model = ValueChange._meta.get_field(field).related_model
-    assert model is not None and not isinstance(model, str)
-    return str(model._meta.db_table)

@@ -447,7 +447,8 @@ def _audit_import(upload: Upload, plan: Plan, *, by: Any, request: Any, backgrou
         user=by if getattr(by, "pk", None) else None,
         region_code=upload.kecamatan_id or "",
         summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
-        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap",
+        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap"
+        + (f", {plan.counts['dihapus']} dihapus" if plan.counts["dihapus"] else ""),
         detail=detail,
     )
 

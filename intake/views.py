@@ -163,6 +163,10 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 "same": plan.counts["tetap"],
             },
         )
+        if plan.counts["dihapus"]:
+            messages.success(
+                request, _("Dikosongkan: %(n)d nilai.") % {"n": plan.counts["dihapus"]}
+            )
     return redirect("intake-preview", pk=upload.pk)
 
 

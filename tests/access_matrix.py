@@ -501,6 +501,14 @@ MATRIX: dict[str, Entry] = {
         scoped=True,
         viewer=NOT_FOUND,
     ),
+    # The history of a desa's data element (datavalues/urls.py): every reader of the desa,
+    # like its dashboard; sector limits are covered in tests/test_value_history.py.
+    "value-history": page(
+        lambda c, cast, role: (
+            _desa_page(c, cast, role).replace("/desa/", "/riwayat/") + "BUMIL_ANC/"
+        ),
+        scoped=True,
+    ),
     # A zipped body cannot show the code: the kecamatan template, for those who cover it.
     "intake-template-xlsx": page(
         "/impor/templat/34.04.01.xlsx", NOT_FOUND, admin=OK, kabupaten=OK, kecamatan=OK

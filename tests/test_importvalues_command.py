@@ -155,7 +155,14 @@ def test_preview_fates_new_changed_unchanged_and_dry_run_writes_nothing(
     )
     history = ValueChange.objects.count()
     summary = refused(path, "--dry-run")
-    assert summary["counts"] == {"baru": 1, "berubah": 1, "tetap": 1, "peringatan": 0, "galat": 1}
+    assert summary["counts"] == {
+        "baru": 1,
+        "berubah": 1,
+        "tetap": 1,
+        "peringatan": 0,
+        "galat": 1,
+        "dihapus": 0,
+    }
     assert ValueChange.objects.count() == history
     assert values()[("34.04.01.2002", "BUMIL_SASARAN", "2024")] == 80
 
@@ -283,6 +290,7 @@ def test_a_committed_import_is_audited_with_the_os_user_file_hash_and_counts(
         "baru": 3,
         "berubah": 0,
         "tetap": 0,
+        "dihapus": 0,
         "peringatan": 0,
     }
 

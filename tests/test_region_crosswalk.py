@@ -140,13 +140,12 @@ def test_a_row_whose_code_now_belongs_to_another_named_desa_yields_to_the_row_wi
     assert value.value == 1.0  # MANDIRI, from the row named Ambarketawang
 
 
+@pytest.mark.slow
 def test_the_national_file_with_match_names_leaves_at_most_550_unknown_codes(
-    real_data: Path, catalogue: None
+    real_data: Path, national_regions: None, catalogue: None
 ) -> None:
-    from regions.loading import load_regions
     from tests.test_importidm_command import check_against_recap
 
-    load_regions()
     path = real_data / "idm" / "idm_2024_desa.csv"
     summary = run(path, "--match-names")
     assert summary["rows"] == 75_265

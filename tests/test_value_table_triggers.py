@@ -2,7 +2,7 @@
 
 A big file import writes values and history rows with the foreign-key triggers off
 (PostgreSQL `session_replication_role = replica`, SQLite `PRAGMA foreign_keys = OFF`) and
-checks each referenced row once itself (datavalues.writing._KeyChecks). That bypass would
+checks each referenced row once itself (datavalues.key_checks.KeyChecks). That bypass would
 silently skip any trigger or foreign key added later: this test fails first, so whoever
 adds one also teaches the writer to check it.
 """
@@ -17,7 +17,7 @@ from datavalues.models import DataValue, ValueChange
 pytestmark = pytest.mark.django_db
 
 VALUE_TABLES = (DataValue._meta.db_table, ValueChange._meta.db_table)
-# table → the tables its foreign keys reference: what _KeyChecks reads once per file
+# table → the tables its foreign keys reference: what KeyChecks reads once per file
 # (the desa are locked by the writer, elements and periods read FOR KEY SHARE, the user
 # and the upload too).
 REFERENCES = {

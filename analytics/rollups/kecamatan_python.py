@@ -23,7 +23,7 @@ from catalog.models import Period
 from catalog.periods import PeriodSpec, PeriodType
 from datavalues.bulk import _copy_rows, _qn
 from datavalues.models import DataValue
-from regions.codes import CODE_WIDTH
+from regions.codes import CODE_WIDTH, code_at
 from regions.models import Level, Region, within_code
 
 
@@ -126,7 +126,7 @@ def _kecamatan_rows(
     chosen = list(catalogue.indicators.values() if indicators is None else indicators)
     yearly = PeriodType.YEAR
     for desa, by_element in points.items():
-        kec = desa[:8]
+        kec = code_at(desa, 3)
         years: set[int] = set()
         # Every derived value of an element of this desa, computed once (derive_all).
         derived: dict[str, dict[PeriodSpec, float]] = {}

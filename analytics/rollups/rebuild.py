@@ -25,7 +25,7 @@ from analytics.rollups.kecamatan_sql import (
 from catalog.models import Indicator
 from datavalues.bulk import WORK_MEM, _bulk_load, _sqlite_sorting
 from datavalues.models import DataValue
-from regions.codes import CODE_WIDTH
+from regions.codes import CODE_WIDTH, code_at
 from regions.models import Level, Region
 
 
@@ -108,9 +108,8 @@ def refresh_region_sizes() -> None:
         .values_list("code", flat=True)
         .iterator(chunk_size=20000)
     ):
-        counts[code[:8]] += 1
-        counts[code[:5]] += 1
-        counts[code[:2]] += 1
+        for level in (3, 2, 1):
+            counts[code_at(code, level)] += 1
         counts[NATIONAL] += 1
     RegionSize.objects.all().delete()
     RegionSize.objects.bulk_create(

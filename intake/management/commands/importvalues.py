@@ -96,6 +96,7 @@ class Command(BaseCommand):
                         "baru": plan.counts[Fate.NEW],
                         "berubah": plan.counts[Fate.CHANGED],
                         "tetap": plan.counts[Fate.UNCHANGED],
+                        "dihapus": plan.counts[Fate.DELETED],
                         "peringatan": len(plan.warnings),
                     },
                     region_code=options["kecamatan"],
