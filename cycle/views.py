@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import audit
-from accounts.models import Action, Role
+from accounts.models import Role
 from accounts.scoping import landing_region_code, region_for_user_or_404, require_role, scope_of
 from cycle import notices
 from cycle.models import Notice
@@ -22,6 +20,7 @@ from cycle.work import desa_work, kecamatan_work
 from dashboard import views as dashboard_views
 from dashboard.samples import sample_data_under
 from datavalues.review import may_decide, queue
+from planning.feedback import apply_change
 from planning.followups import FollowUp, Owner, Status, change_status
 from regions.models import Level, Region
 
@@ -129,18 +128,15 @@ def follow_up_progress(request: HttpRequest, pk: int) -> HttpResponse:
     elif not note.strip():
         messages.error(request, _("Tuliskan kemajuannya dalam catatan."))
     else:
-        try:
-            change_status(follow_up=item, status=status, note=note, by=request.user.get_username())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            audit.record(
-                Action.EDIT,
-                request=request,
-                region_code=item.desa_id,
-                summary=f"tindak lanjut #{item.pk}: kemajuan {status}",
-            )
-            messages.success(request, _("Kemajuan dicatat."))
+        apply_change(
+            request,
+            lambda: change_status(
+                follow_up=item, status=status, note=note, by=request.user.get_username()
+            ),
+            region_code=item.desa_id,
+            summary=lambda: f"tindak lanjut #{item.pk}: kemajuan {status}",
+            done=_("Kemajuan dicatat."),
+        )
     return redirect(reverse("desa-follow-ups", args=[item.desa_id]) + f"#tl-{item.pk}")
 
 

@@ -22,6 +22,7 @@ from accounts.models import Action, Role
 from accounts.scoping import region_for_user_or_404, require_role, scope_of
 from dashboard.numbers import number, rupiah
 from planning.activities import Opd
+from planning.feedback import apply_change
 from planning.followups import FollowUp, Owner, Status
 from planning.forms import DecisionForm, ProposalForm
 from planning.minutes import minutes_pdf
@@ -229,24 +230,19 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     kabupaten = proposal.desa_id[:5]
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
-            change_status(
+        apply_change(
+            request,
+            lambda: change_status(
                 proposal=proposal,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"] or "",
                 year=form.cleaned_data["year"],
                 by=request.user.get_username(),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            audit.record(
-                Action.EDIT,
-                request=request,
-                region_code=proposal.desa_id,
-                summary=f"usulan #{proposal.pk}: {proposal.status}",
-            )
-            messages.success(request, _("Keputusan OPD dicatat."))
+            ),
+            region_code=proposal.desa_id,
+            summary=lambda: f"usulan #{proposal.pk}: {proposal.status}",
+            done=_("Keputusan OPD dicatat."),
+        )
     else:
         messages.error(request, _("Keputusan tidak dikenal."))
     return redirect(

@@ -24,6 +24,7 @@ from dashboard.numbers import number, percent, rupiah
 from dashboard.samples import sample_data_under
 from planning.escalations import escalations
 from planning.evaluation import ApbdesEvaluation, evaluate
+from planning.feedback import apply_change
 from planning.followups import FollowUp, Status, change_status, create_follow_up
 from planning.forms import EvaluationForm, FollowUpForm, StatusForm
 from planning.recommendations import recommend
@@ -228,23 +229,18 @@ def follow_up_status(request: HttpRequest, pk: int) -> HttpResponse:
     kecamatan = item.desa.parent_id or ""
     form = StatusForm(request.POST)
     if form.is_valid():
-        try:
-            change_status(
+        apply_change(
+            request,
+            lambda: change_status(
                 follow_up=item,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 by=request.user.get_username(),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            audit.record(
-                Action.EDIT,
-                request=request,
-                region_code=item.desa_id,
-                summary=f"tindak lanjut #{item.pk}: {item.status}",
-            )
-            messages.success(request, _("Status diperbarui."))
+            ),
+            region_code=item.desa_id,
+            summary=lambda: f"tindak lanjut #{item.pk}: {item.status}",
+            done=_("Status diperbarui."),
+        )
     else:
         messages.error(request, _("Status tidak dikenal."))
     return redirect(reverse("follow-ups", args=[kecamatan]) + f"#tl-{item.pk}")
