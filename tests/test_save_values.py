@@ -200,7 +200,7 @@ def test_on_postgresql_a_planned_file_checks_each_reference_once_and_turns_trigg
 ):
     from django.db import IntegrityError, connection
 
-    from datavalues import bulk, writing
+    from datavalues import bulk, key_checks, writing
     from intake.models import Upload
 
     if connection.vendor != "postgresql":
@@ -212,7 +212,7 @@ def test_on_postgresql_a_planned_file_checks_each_reference_once_and_turns_trigg
         shared.append((table, ids))
         share(table, ids)
 
-    monkeypatch.setattr(writing, "_share_keys", recording)
+    monkeypatch.setattr(key_checks, "_share_keys", recording)
     upload = Upload.objects.create(file_name="a.csv", sha256="0" * 64, size=1, content=b"")
     writing.save_value_chunks(
         chunks=[
