@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from accounts.audit import record_command_import
+from accounts.audit import file_sha256, record_command_import
 from datavalues.writing import file_transaction
 from intake.importing import Fate, ImportRefused, Plan, plan_values, write_plan
 from intake.models import Status, Upload
@@ -38,10 +37,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Berkas tidak ada / no such file: {path}")
         size = path.stat().st_size
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
+        sha256 = file_sha256(path)
         with path.open("rb") as stream:
             try:
                 table = open_table(stream, size=size)
@@ -71,7 +67,7 @@ class Command(BaseCommand):
             with file_transaction():
                 upload = Upload.objects.create(
                     file_name=path.name[:200],
-                    sha256=digest.hexdigest(),
+                    sha256=sha256,
                     size=size,
                     content=b"",  # the operator has the file; a command does not copy it
                     status=Status.COMMITTED,
@@ -90,7 +86,7 @@ class Command(BaseCommand):
                 record_command_import(
                     command="importvalues",
                     path=path,
-                    sha256=digest.hexdigest(),
+                    sha256=sha256,
                     counts={
                         "baris": plan.rows,
                         "baru": plan.counts[Fate.NEW],

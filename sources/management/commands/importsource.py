@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from accounts.audit import record_command_import
+from accounts.audit import file_sha256, record_command_import
 from planning.models import Stage
 from sources.adapters import ADAPTERS
 from sources.aggregate import Options
@@ -52,12 +51,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Berkas tidak ada / no such file: {path}")
         size = path.stat().st_size
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
+        sha256 = file_sha256(path)
         if ADAPTERS[kind].target == "apbdes":
-            self._budget(path, size, digest.hexdigest(), options)
+            self._budget(path, size, sha256, options)
             return
         settings = Options(
             desa=options["desa"],
@@ -90,7 +86,7 @@ class Command(BaseCommand):
             record_command_import(
                 command=f"importsource {kind}",
                 path=path,
-                sha256=digest.hexdigest(),
+                sha256=sha256,
                 counts={
                     "baris_sumber": aggregate.rows,
                     "baris": plan.rows,
@@ -106,7 +102,7 @@ class Command(BaseCommand):
             _upload, written = commit(
                 planned,
                 file_name=path.name,
-                sha256=digest.hexdigest(),
+                sha256=sha256,
                 size=size,
                 accept_warnings=options["accept_warnings"],
                 audit=audit,
