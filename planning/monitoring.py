@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Substr, TruncMonth
 
 from accounts.models import Action, Assignment, AuditEvent
@@ -163,47 +164,20 @@ def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
 
 
 def _counts(rows: dict[str, Activity], codes: set[str]) -> None:
-    def tally(query: object, attr: str) -> None:
-        for k, n in _by_kecamatan(query).items():
+    def tally(query: QuerySet[Any], kecamatan: str, attr: str) -> None:
+        """Rows of `query` counted per kecamatan (`kecamatan`: the path to its code)."""
+        pairs = query.values_list(kecamatan).annotate(n=Count("id")).order_by()
+        for k, n in _by_kecamatan(pairs).items():
             if k in codes:
                 setattr(rows[k], attr, n)
 
-    tally(
-        PeriodApproval.objects.filter(state=State.APPROVED)
-        .values_list("region__parent_id")
-        .annotate(n=Count("id"))
-        .order_by(),
-        "approved",
-    )
-    tally(
-        ApbdesEvaluation.objects.values_list("desa__parent_id").annotate(n=Count("id")).order_by(),
-        "evaluations",
-    )
-    tally(
-        FollowUp.objects.values_list("desa__parent_id").annotate(n=Count("id")).order_by(),
-        "follow_ups",
-    )
-    tally(
-        FollowUp.objects.filter(status=Status.DONE)
-        .values_list("desa__parent_id")
-        .annotate(n=Count("id"))
-        .order_by(),
-        "follow_ups_done",
-    )
-    tally(
-        Proposal.objects.exclude(status=ProposalStatus.PROPOSED)
-        .values_list("desa__parent_id")
-        .annotate(n=Count("id"))
-        .order_by(),
-        "agreed",
-    )
-    tally(
-        Proposal.objects.filter(status=ProposalStatus.ACCEPTED)
-        .values_list("desa__parent_id")
-        .annotate(n=Count("id"))
-        .order_by(),
-        "accepted",
-    )
+    desa_parent = "desa__parent_id"
+    tally(PeriodApproval.objects.filter(state=State.APPROVED), "region__parent_id", "approved")
+    tally(ApbdesEvaluation.objects.all(), desa_parent, "evaluations")
+    tally(FollowUp.objects.all(), desa_parent, "follow_ups")
+    tally(FollowUp.objects.filter(status=Status.DONE), desa_parent, "follow_ups_done")
+    tally(Proposal.objects.exclude(status=ProposalStatus.PROPOSED), desa_parent, "agreed")
+    tally(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), desa_parent, "accepted")
 
 
 def _roll(kecamatan: list[Activity], length: int) -> list[Activity]:
