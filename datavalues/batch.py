@@ -114,6 +114,13 @@ class Plan:
     # The catalogue the rows were checked against (the commit re-checks only on a change).
     catalogue: CatalogueState = field(default_factory=dict, repr=False, compare=False)
     counts: dict[str, int] = field(default_factory=lambda: {f.value: 0 for f in Fate})
+    # What writing does to each row that may be written (every row but the errors), rows with
+    # warnings included: new, changed, unchanged or cleared. What a confirmed import says.
+    saved: dict[str, int] = field(
+        default_factory=lambda: {
+            f.value: 0 for f in (Fate.NEW, Fate.CHANGED, Fate.UNCHANGED, Fate.DELETED)
+        }
+    )
     # Fates of the first PREVIEW_ROWS rows and of every row with a problem (for the page and
     # the error report); counts cover all rows.
     fates: list[RowFate] = field(default_factory=list)
@@ -358,21 +365,23 @@ class _Planner:
             if by_item:
                 for item in row_items:
                     problems.extend(by_item.get(id(item), ()))
+            outcome = Fate.UNCHANGED
+            for item in row_items:
+                if item.value is None:
+                    if item.old is not None:
+                        outcome = Fate.DELETED
+                elif item.old is None:
+                    outcome = Fate.NEW
+                elif item.old != item.value:
+                    outcome = Fate.CHANGED
+                    break
+            fate = outcome
             if problems:
                 errors = any(p.severity == validation.ERROR for p in problems)
                 fate = Fate.ERROR if errors else Fate.WARNING
-            else:
-                fate = Fate.UNCHANGED
-                for item in row_items:
-                    if item.value is None:
-                        if item.old is not None:
-                            fate = Fate.DELETED
-                    elif item.old is None:
-                        fate = Fate.NEW
-                    elif item.old != item.value:
-                        fate = Fate.CHANGED
-                        break
             plan.counts[fate.value] += 1
+            if fate is not Fate.ERROR:
+                plan.saved[outcome.value] += 1
             plan.problems.extend(problems)
             if fate is not Fate.ERROR:
                 for item in row_items:

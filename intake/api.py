@@ -135,7 +135,7 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
     try:
         with transaction.atomic():
             importing.write_plan(plan, by=request.user, accept_warnings=True, how=How.API)
-            if cleared := plan.counts[importing.Fate.DELETED]:
+            if cleared := plan.saved[importing.Fate.DELETED]:
                 _audit_clearing(request, payload, cleared)
     except importing.ImportRefused as exc:
         return Status(400, ValuesOut(saved=False, detail=str(exc), items=items))

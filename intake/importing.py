@@ -16,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import IO, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.scoping import WRITER_ROLES, Scope, scope_of
 from catalog.models import DataElement
@@ -76,6 +78,7 @@ __all__ = [
     "plan_values",
     "receive",
     "record_plan",
+    "saved_message",
     "write_plan",
 ]
 
@@ -388,9 +391,9 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
 def record_plan(upload: Upload, plan: Plan) -> None:
     upload.rows = plan.rows
     upload.progress = plan.rows
-    upload.created = plan.counts[Fate.NEW]
-    upload.updated = plan.counts[Fate.CHANGED]
-    upload.unchanged = plan.counts[Fate.UNCHANGED]
+    upload.created = plan.saved[Fate.NEW]
+    upload.updated = plan.saved[Fate.CHANGED]
+    upload.unchanged = plan.saved[Fate.UNCHANGED]
     upload.warnings = len(plan.warnings)
     upload.errors = len(plan.errors)
     upload.status = Status.REJECTED if plan.errors else Status.PREVIEWED
@@ -434,6 +437,25 @@ def import_commit(
     return plan
 
 
+def saved_message(saved: Mapping[str, int], *, warned: int) -> str:
+    """What a confirmed import says, in the active language: every row it wrote, rows with
+    warnings included (`Plan.saved`), and how many of them had a warning."""
+    message = _("Tersimpan: %(new)d baru, %(changed)d berubah, %(same)d tetap.") % {
+        "new": saved.get(Fate.NEW, 0),
+        "changed": saved.get(Fate.CHANGED, 0),
+        "same": saved.get(Fate.UNCHANGED, 0),
+    }
+    if cleared := saved.get(Fate.DELETED, 0):
+        message += " " + _("Dikosongkan: %(n)d nilai.") % {"n": cleared}
+    if warned:
+        message += " " + ngettext(
+            "%(n)d baris dengan peringatan ikut disimpan.",
+            "%(n)d baris dengan peringatan ikut disimpan.",
+            warned,
+        ) % {"n": warned}
+    return message
+
+
 def _audit_import(upload: Upload, plan: Plan, *, by: Any, request: Any, background: bool) -> None:
     from accounts import audit
     from accounts.models import Action
@@ -446,9 +468,9 @@ def _audit_import(upload: Upload, plan: Plan, *, by: Any, request: Any, backgrou
         request=request,
         user=by if getattr(by, "pk", None) else None,
         region_code=upload.kecamatan_id or "",
-        summary=f"impor {upload.file_name}: {plan.counts['baru']} baru, "
-        f"{plan.counts['berubah']} berubah, {plan.counts['tetap']} tetap"
-        + (f", {plan.counts['dihapus']} dihapus" if plan.counts["dihapus"] else ""),
+        summary=f"impor {upload.file_name}: {plan.saved['baru']} baru, "
+        f"{plan.saved['berubah']} berubah, {plan.saved['tetap']} tetap"
+        + (f", {plan.saved['dihapus']} dihapus" if plan.saved["dihapus"] else ""),
         detail=detail,
     )
 

@@ -68,6 +68,7 @@ def snapshot(plan: importing.Plan) -> dict[str, Any]:
         "header": list(plan.header),
         "rows": plan.rows,
         "counts": dict(plan.counts),
+        "saved": dict(plan.saved),
         "errors": len(plan.errors),
         "warnings": len(plan.warnings),
         "problems": [

@@ -115,8 +115,28 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intake/preview.html",
-        {"upload": upload, "plan": plan, "header": header, "fates": fates},
+        {
+            "upload": upload,
+            "plan": plan,
+            "header": header,
+            "fates": fates,
+            "saved": _saved_in_background(upload),
+        },
     )
+
+
+def _saved_in_background(upload: Upload) -> str:
+    """The result of an import the worker committed (a request's own import says it once,
+    as a message, and keeps no preview)."""
+    if upload.status != Status.COMMITTED or upload.preview is None:
+        return ""
+    counts = upload.preview.get("counts", {})
+    saved = upload.preview.get("saved") or {
+        "baru": upload.created,
+        "berubah": upload.updated,
+        "tetap": upload.unchanged,
+    }
+    return importing.saved_message(saved, warned=counts.get("peringatan", 0))
 
 
 @never_cache
@@ -155,18 +175,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
     else:
         messages.success(
-            request,
-            _("Tersimpan: %(new)d baru, %(changed)d berubah, %(same)d tetap.")
-            % {
-                "new": plan.counts["baru"],
-                "changed": plan.counts["berubah"],
-                "same": plan.counts["tetap"],
-            },
+            request, importing.saved_message(plan.saved, warned=plan.counts[importing.Fate.WARNING])
         )
-        if plan.counts["dihapus"]:
-            messages.success(
-                request, _("Dikosongkan: %(n)d nilai.") % {"n": plan.counts["dihapus"]}
-            )
     return redirect("intake-preview", pk=upload.pk)
 
 

@@ -90,9 +90,9 @@ class Command(BaseCommand):
                 counts={
                     "baris_sumber": aggregate.rows,
                     "baris": plan.rows,
-                    "baru": plan.counts[Fate.NEW],
-                    "berubah": plan.counts[Fate.CHANGED],
-                    "tetap": plan.counts[Fate.UNCHANGED],
+                    "baru": plan.saved[Fate.NEW],
+                    "berubah": plan.saved[Fate.CHANGED],
+                    "tetap": plan.saved[Fate.UNCHANGED],
                     "peringatan": len(plan.warnings),
                 },
                 region_code=options["desa"] or options["kecamatan"],
