@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import logging
+from itertools import zip_longest
 
 from django import forms
 from django.conf import settings
@@ -112,6 +113,11 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         planned = importing.plan_upload(upload, by=request.user)
         plan, header, fates = planned, planned.header, planned.fates
+    # Each cell with its column's name: on a phone a row is a block of labelled lines.
+    rows = [
+        (f, list(zip_longest(header, f["cells"] if isinstance(f, dict) else f.cells)))
+        for f in fates
+    ]
     return render(
         request,
         "intake/preview.html",
@@ -119,7 +125,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "upload": upload,
             "plan": plan,
             "header": header,
-            "fates": fates,
+            "rows": rows,
             "saved": _saved_in_background(upload),
         },
     )
