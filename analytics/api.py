@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -94,10 +95,10 @@ def _out(figure: Figure) -> dict[str, Any]:
         "numerator": figure.numerator,
         "denominator": figure.denominator,
         "unit": figure.indicator.unit,
-        "reason": figure.reason,
+        "reason": _(figure.reason) if figure.reason else None,
         "coverage": {"reporting": figure.reporting, "expected": figure.expected},
         "status": figure.status.value if figure.status else None,
-        "status_reason": figure.status_reason,
+        "status_reason": _(figure.status_reason) if figure.status_reason else None,
         "target": ({"value": target.value, "legal_basis": target.legal_basis} if target else None),
         "rank": figure.rank,
         "rank_of": figure.rank_of,
@@ -124,14 +125,12 @@ def indicator_values(
         raise HttpError(400, str(exc)) from None
     if level not in ("", "children"):
         raise HttpError(
-            400, f"level={level!r} tidak dikenal; hanya 'children'. / Only level=children."
+            400, _("level=%(level)s tidak dikenal; hanya 'children'.") % {"level": repr(level)}
         )
     snapshot = catalogue_snapshot()
     found = snapshot.indicators_named({indicator})
     if not found:
-        raise HttpError(
-            400, f"Indikator {indicator!r} tidak dikenal. / Unknown indicator {indicator!r}."
-        )
+        raise HttpError(400, _("Indikator %(code)s tidak dikenal.") % {"code": repr(indicator)})
     place = place_for_request(request, region.strip())
     if place.code != NATIONAL:
         sectors = scope_of(request.user).sectors_at(place.code)

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from analytics.derivation import Catalogue, contribution
 from analytics.models import NATIONAL, IndicatorRollup, RegionSize
 from analytics.reading import fetch_points
@@ -24,11 +26,10 @@ from catalog.models import Direction, Indicator, Reporters, Target
 from catalog.periods import PeriodSpec
 from regions.models import Kind, Level, Region, within_code
 
-NO_DATA = "tidak ada desa yang melapor / no desa reported"
-ZERO_DENOMINATOR = "penyebut nol / the denominator is zero"
-TOO_FINE = (
-    "indikator tidak dihitung untuk periode sependek ini / not computed for so short a period"
-)
+# Reasons are Indonesian source strings, translated where they are shown (gettext).
+NO_DATA = gettext_noop("tidak ada desa yang melapor")
+ZERO_DENOMINATOR = gettext_noop("penyebut nol")
+TOO_FINE = gettext_noop("indikator tidak dihitung untuk periode sependek ini")
 
 
 @dataclass(frozen=True, slots=True)

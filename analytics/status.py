@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 
 class Status(StrEnum):
     ACHIEVED = "tercapai"
@@ -25,7 +27,7 @@ class Status(StrEnum):
     NO_DATA = "tidak ada data"
 
 
-NO_TARGET = "tidak ada target untuk tahun ini / no target for this year"
+NO_TARGET = gettext_noop("tidak ada target untuk tahun ini")  # translated where shown
 
 
 def status_of(

@@ -10,6 +10,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.expressions import BadExpression, Expression, parse_expression
@@ -138,24 +139,24 @@ class DataElement(models.Model):
         """Why `value` is not acceptable for this element, or None when it is (called once
         per value of a file: a million times for a big one)."""
         if not -_INFINITY < value < _INFINITY:  # NaN compares false too
-            return "bukan bilangan / not a number"
+            return gettext("bukan bilangan")
         if value < 0:
-            return "tidak boleh negatif / must not be negative"
+            return gettext("tidak boleh negatif")
         if self.value_type in _WHOLE and not value.is_integer():
-            return "harus bilangan bulat / must be a whole number"
+            return gettext("harus bilangan bulat")
         if self.value_type == ValueType.YESNO and value not in (0, 1):
-            return "harus 0 (tidak) atau 1 (ya) / must be 0 (no) or 1 (yes)"
+            return gettext("harus 0 (tidak) atau 1 (ya)")
         if value > (limit := self.limit):
             shown = format_limit(limit)
-            return f"melebihi batas {shown} / exceeds the maximum {shown}"
+            return gettext("melebihi batas %(limit)s") % {"limit": shown}
         return None
 
     def clean(self) -> None:
         if self.max_value is not None and not 0 < self.max_value <= MAX_VALUE_LIMIT:
             raise ValidationError(
                 {
-                    "max_value": f"Harus di atas 0 dan paling besar {MAX_VALUE_LIMIT:g}. / "
-                    f"Must be above 0 and at most {MAX_VALUE_LIMIT:g}."
+                    "max_value": gettext("Harus di atas 0 dan paling besar %(limit)s.")
+                    % {"limit": f"{MAX_VALUE_LIMIT:g}"}
                 }
             )
 
@@ -237,7 +238,7 @@ class Indicator(models.Model):
             except BadExpression as exc:
                 errors[field] = str(exc)
         if self.factor == 0:
-            errors["factor"] = "Faktor tidak boleh 0. / The factor must not be 0."
+            errors["factor"] = gettext("Faktor tidak boleh 0.")
         if errors:
             raise ValidationError(errors)
 
@@ -271,9 +272,7 @@ class Target(models.Model):
 
     def clean(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise ValidationError(
-                "Tahun akhir sebelum tahun awal. / The last year is before the first year."
-            )
+            raise ValidationError(gettext("Tahun akhir sebelum tahun awal."))
 
 
 class PeriodManager(models.Manager["Period"]):

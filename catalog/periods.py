@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 _CODE = re.compile(r"^(?P<year>\d{4})(?:(?P<s>S[12])|(?P<q>Q[1-4])|-(?P<m>0[1-9]|1[0-2]))?$")
 
 MIN_YEAR = 1990
@@ -34,8 +37,10 @@ class PeriodType(IntEnum):
             if member.slug == slug:
                 return member
         raise BadPeriod(
-            f"Jenis periode {slug!r} tidak dikenal (year, semester, quarter, month). / "
-            f"Unknown period type {slug!r}."
+            format_lazy(
+                _("Jenis periode {slug} tidak dikenal (year, semester, quarter, month)."),
+                slug=repr(slug),
+            )
         )
 
     @property
@@ -95,8 +100,11 @@ class PeriodSpec:
             return found
         if period_type < self.type:
             raise BadPeriod(
-                f"{self.code} tidak termuat dalam satu periode {period_type.slug}. / "
-                f"{self.code} is not inside one {period_type.slug}."
+                format_lazy(
+                    _("{code} tidak termuat dalam satu periode {type}."),
+                    code=self.code,
+                    type=period_type.slug,
+                )
             )
         size = period_type.months
         found = PeriodSpec(self.year, (self.first_month - 1) // size * size + 1, period_type)
@@ -144,14 +152,20 @@ def parse_period(code: str) -> PeriodSpec:
     match = _CODE.match(code.strip()) if isinstance(code, str) else None
     if match is None:
         raise BadPeriod(
-            f"Kode periode {code!r} tidak dikenali; contoh: 2025, 2025S1, 2025Q3, 2025-07. / "
-            f"Period code {code!r} does not parse; examples: 2025, 2025S1, 2025Q3, 2025-07."
+            format_lazy(
+                _("Kode periode {code} tidak dikenali; contoh: 2025, 2025S1, 2025Q3, 2025-07."),
+                code=repr(code),
+            )
         )
     year = int(match["year"])
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise BadPeriod(
-            f"Tahun {year} di luar rentang {MIN_YEAR}–{MAX_YEAR}. / "
-            f"Year {year} is outside {MIN_YEAR}–{MAX_YEAR}."
+            format_lazy(
+                _("Tahun {year} di luar rentang {first}–{last}."),
+                year=year,
+                first=MIN_YEAR,
+                last=MAX_YEAR,
+            )
         )
     if match["s"]:
         return PeriodSpec(year, (int(match["s"][1]) - 1) * 6 + 1, PeriodType.SEMESTER)

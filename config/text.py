@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.utils.translation import gettext as _
 
 # Characters that mean "new line": vertical tab, form feed, the file/group/record separators,
 # NEL and the Unicode line and paragraph separators.
@@ -64,7 +65,7 @@ class RefuseNulMiddleware:
             "\x00" in value for _name, values in request.GET.lists() for value in values
         ):
             return JsonResponse(
-                {"detail": "Karakter NUL tidak diterima. / NUL characters are not accepted."},
+                {"detail": _("Karakter NUL tidak diterima.")},
                 status=400,
             )
         return self.get_response(request)

@@ -147,7 +147,4 @@ def is_locked(locks: dict[str, list[tuple[int, int, int]]], region: str, period:
     )
 
 
-LOCKED_MESSAGE = (
-    "periode ini sudah disetujui dan dikunci; minta kecamatan membukanya / "
-    "approved and locked: ask the kecamatan to reopen it"
-)
+LOCKED_MESSAGE = _("periode ini sudah disetujui dan dikunci; minta kecamatan membukanya")

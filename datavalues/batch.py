@@ -28,6 +28,8 @@ from datetime import date
 from enum import StrEnum
 from typing import IO, Any, cast
 
+from django.utils.translation import gettext as _
+
 from accounts.scoping import Scope
 from catalog.models import DataElement, Period
 from datavalues import approval, validation
@@ -308,7 +310,7 @@ class _Planner:
                 continue
             assert element is not None
             if is_blank(value_cell):
-                problems.append(Problem(number, column, "nilai kosong / empty value"))
+                problems.append(Problem(number, column, _("nilai kosong")))
                 continue
             value: float | None = None
             if not is_clear_marker(value_cell):
@@ -327,13 +329,13 @@ class _Planner:
                     Problem(
                         number,
                         column,
-                        f"{region} {code} {period_code} sudah ada di baris {first} / "
-                        f"duplicate of row {first}",
+                        _("%(region)s %(code)s %(period)s sudah ada di baris %(first)d")
+                        % {"region": region, "code": code, "period": period_code, "first": first},
                     )
                 )
                 continue
             if locked:
-                problems.append(Problem(number, "periode", approval.LOCKED_MESSAGE))
+                problems.append(Problem(number, "periode", str(approval.LOCKED_MESSAGE)))
                 continue
             items.append(Item(number, column, region, code, period_code, value, row.source))
         row.items = items
@@ -490,9 +492,11 @@ def write_plan(
     Files go through `save_value_chunks` a chunk at a time (history rows carry `upload`);
     the API's few values through `save_values`."""
     if plan.errors:
-        raise ImportRefused(plan, f"{len(plan.errors)} galat; tidak ada yang disimpan")
+        raise ImportRefused(plan, _("%(n)d galat") % {"n": len(plan.errors)})
     if plan.warnings and not accept_warnings:
-        raise ImportRefused(plan, f"{len(plan.warnings)} peringatan perlu dikonfirmasi")
+        raise ImportRefused(
+            plan, _("%(n)d peringatan perlu dikonfirmasi") % {"n": len(plan.warnings)}
+        )
     if plan.stage is None:
         raise ValueError("write_plan needs a plan made with stage=True")
     try:

@@ -23,6 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import DataElement
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
@@ -35,32 +36,32 @@ if TYPE_CHECKING:
 
 
 def unknown_desa(code: str) -> str:
-    return f"{code!r} bukan kode desa/kelurahan yang dikenal / unknown desa code"
+    return _("%(code)s bukan kode desa/kelurahan yang dikenal") % {"code": repr(code)}
 
 
 def outside_scope(code: str) -> str:
-    return f"{code} di luar wilayah yang boleh Anda isi / outside your scope"
+    return _("%(code)s di luar wilayah yang boleh Anda isi") % {"code": code}
 
 
 def type_name(period_type: PeriodType) -> str:
     return {
-        PeriodType.MONTH: "bulan",
-        PeriodType.QUARTER: "triwulan",
-        PeriodType.SEMESTER: "semester",
-        PeriodType.YEAR: "tahun",
+        PeriodType.MONTH: _("bulan"),
+        PeriodType.QUARTER: _("triwulan"),
+        PeriodType.SEMESTER: _("semester"),
+        PeriodType.YEAR: _("tahun"),
     }[period_type]
 
 
 def check_period(code: str, today: date) -> tuple[str, str]:
     """(the period's canonical code, why it is refused or "")."""
     if not code:
-        return "", "periode kosong / empty period"
+        return "", _("periode kosong")
     try:
         spec = parse_period(code)
     except BadPeriod as exc:
         return "", str(exc)
     if date(spec.year, spec.first_month, 1) > today:
-        return "", f"periode {spec.code} belum dimulai / the period is in the future"
+        return "", _("periode %(period)s belum dimulai") % {"period": spec.code}
     return spec.code, ""
 
 
@@ -162,24 +163,24 @@ class ValueChecker:
         element = self.elements.get(code)
         if element is None:
             return None, ElementProblem(
-                "element", f"kode data {code!r} tidak dikenal / unknown element"
+                "element", _("kode data %(code)s tidak dikenal") % {"code": repr(code)}
             )
         if region.sectors is not None and self._sector_of[code] not in region.sectors:
             return None, ElementProblem(
                 "value",
-                f"{code}: sektor {self._sector_of[code]} di luar sektor yang boleh Anda isi / "
-                "outside the sectors you may write",
+                _("%(code)s: sektor %(sector)s di luar sektor yang boleh Anda isi")
+                % {"code": code, "sector": self._sector_of[code]},
             )
         if region.kind == Kind.KELURAHAN and code in self.desa_only:
             return None, ElementProblem(
-                "value", f"{code} hanya untuk desa, bukan kelurahan / only for desa, not kelurahan"
+                "value", _("%(code)s hanya untuk desa, bukan kelurahan") % {"code": code}
             )
         expected = element.period_type_enum
         if spec.type != expected:
             return None, ElementProblem(
                 "period",
-                f"{code} dilaporkan per {type_name(expected)}, bukan {spec.code} / "
-                f"{code} is reported per {expected.slug}, not {spec.code}",
+                _("%(code)s dilaporkan per %(type)s, bukan %(period)s")
+                % {"code": code, "type": type_name(expected), "period": spec.code},
             )
         return element, None
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_of
 from catalog.models import DataElement
@@ -130,10 +131,12 @@ def save_entry(
             if _token(now) != seen:
                 shown_now = "—" if now is None else f"{now.value:g}"
                 outcome.conflicts.append(
-                    f"{f.element.code}: diubah orang lain sementara itu, kini {shown_now} / "
-                    "changed by someone else meanwhile"
+                    _("%(code)s: diubah orang lain sementara itu, kini %(now)s")
+                    % {"code": f.element.code, "now": shown_now}
                 )
-                f.errors.append(f"diubah orang lain sementara itu, kini {shown_now}")
+                f.errors.append(
+                    _("diubah orang lain sementara itu, kini %(now)s") % {"now": shown_now}
+                )
         if outcome.conflicts:
             outcome.refused = True
             return outcome, fields
@@ -166,12 +169,12 @@ def _checked_values(region: Region, period: str, fields: list[Field], by: Any) -
             continue
         if f.clear:
             if checker.locked(region.code, period_code):
-                f.errors.append(LOCKED_MESSAGE)
+                f.errors.append(str(LOCKED_MESSAGE))
             else:
                 clears.append(ValueInput(region.code, code, period_code, None))
             continue
         if not f.entered:
-            f.errors.append("nilai kosong / empty value")
+            f.errors.append(_("nilai kosong"))
             continue
         try:
             value = parse_number(f.entered)
@@ -182,7 +185,7 @@ def _checked_values(region: Region, period: str, fields: list[Field], by: Any) -
             f.errors.append(f"{value:g}: {problem}")
             continue
         if checker.locked(region.code, period_code):
-            f.errors.append(LOCKED_MESSAGE)
+            f.errors.append(str(LOCKED_MESSAGE))
             continue
         candidates.append(validation.Candidate(index, region.code, code, period_code, value))
     findings = validation.check_batch(

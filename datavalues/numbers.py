@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
+
 Cell = str | float | int | bool | date | datetime | None
 
 _THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
@@ -34,14 +36,14 @@ def parse_number(cell: Cell, *, decimal_comma: bool | None = None) -> float:
     if type(cell) is str and cell.isdigit() and cell.isascii():
         return float(cell)  # the common case: plain digits, read alike in every style
     if isinstance(cell, bool) or cell is None:
-        raise BadCell("bukan bilangan / not a number")
+        raise BadCell(_("bukan bilangan"))
     if isinstance(cell, int | float):
         return float(cell)
     if isinstance(cell, date | datetime):
-        raise BadCell(f"tanggal {cell}, bukan bilangan / a date, not a number")
+        raise BadCell(_("tanggal %(date)s, bukan bilangan") % {"date": cell})
     text = str(cell).strip().replace("\u00a0", "").replace(" ", "")
     if text.startswith("="):
-        raise BadCell("rumus tidak dihitung / formulas are not evaluated")
+        raise BadCell(_("rumus tidak dihitung"))
     if "," in text and "." in text:
         if text.rfind(",") > text.rfind("."):
             text = text.replace(".", "").replace(",", ".")
@@ -54,7 +56,7 @@ def parse_number(cell: Cell, *, decimal_comma: bool | None = None) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise BadCell(f"{str(cell)[:40]!r} bukan bilangan / not a number") from None
+        raise BadCell(_("%(cell)s bukan bilangan") % {"cell": repr(str(cell)[:40])}) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise BadCell(f"{str(cell)[:40]!r} bukan bilangan / not a number")
+        raise BadCell(_("%(cell)s bukan bilangan") % {"cell": repr(str(cell)[:40])})
     return value

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 import yaml
+from django.utils.translation import gettext as _
 
 from catalog.models import DataElement, Period
 from catalog.periods import PeriodSpec, PeriodType, parse_period
@@ -248,8 +249,13 @@ def _pairs(
             Finding(
                 candidate.key,
                 pair.severity,
-                f"{pair.numerator} ({num:g}) melebihi {pair.denominator} ({den:g}) / "
-                f"{pair.numerator} exceeds {pair.denominator}",
+                _("%(num)s (%(num_value)s) melebihi %(den)s (%(den_value)s)")
+                % {
+                    "num": pair.numerator,
+                    "num_value": f"{num:g}",
+                    "den": pair.denominator,
+                    "den_value": f"{den:g}",
+                },
             )
         )
     return findings
@@ -329,8 +335,8 @@ def _outliers(
                 Finding(
                     c.key,
                     r.outlier_severity,
-                    f"nilai {c.value:g} jauh dari riwayat desa ini (median "
-                    f"{statistics.median(values):g}) / far from this desa's history",
+                    _("nilai %(value)s jauh dari riwayat desa ini (median %(median)s)")
+                    % {"value": f"{c.value:g}", "median": f"{statistics.median(values):g}"},
                 )
             )
     return findings
@@ -514,9 +520,16 @@ def _judge_kecamatan(
             Finding(
                 candidate.key,
                 WARNING,
-                f"nilai {candidate.value:g} ({shown}) jauh berbeda dibanding desa tetangga "
-                f"(median {_fmt(median)} dari {len(others)} desa/kelurahan) / far out of line "
-                f"compared with neighbouring desa (median {_fmt(median)})",
+                _(
+                    "nilai %(value)s (%(shown)s) jauh berbeda dibanding desa tetangga "
+                    "(median %(median)s dari %(n)d desa/kelurahan)"
+                )
+                % {
+                    "value": f"{candidate.value:g}",
+                    "shown": shown,
+                    "median": _fmt(median),
+                    "n": len(others),
+                },
             )
         )
     return findings

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from analytics.rollups import Change, apply_changes
 from analytics.snapshot import catalogue_snapshot
@@ -117,7 +118,11 @@ def _validate(
             specs[row.period] = spec
         if row.element not in checker.elements:
             errors.append(
-                RowError(number, "element", f"elemen data {row.element!r} tidak dikenal / unknown")
+                RowError(
+                    number,
+                    "element",
+                    _("elemen data %(code)s tidak dikenal") % {"code": repr(row.element)},
+                )
             )
         elif spec is not None and not region.problem:
             _element, refused = checker.element(row.element, region, spec)
@@ -126,7 +131,7 @@ def _validate(
         if row.value is not None:
             element = checker.elements.get(row.element)
             if not isinstance(row.value, int | float) or isinstance(row.value, bool):
-                errors.append(RowError(number, "value", "bukan bilangan / not a number"))
+                errors.append(RowError(number, "value", _("bukan bilangan")))
             elif element is not None and (problem := element.check_value(float(row.value))):
                 errors.append(RowError(number, "value", problem))
         key = (row.region, row.element, period_code)
@@ -135,13 +140,13 @@ def _validate(
                 RowError(
                     number,
                     "region",
-                    f"nilai ganda dengan baris {seen[key]} / duplicate of row {seen[key]}",
+                    _("nilai ganda dengan baris %(first)d") % {"first": seen[key]},
                 )
             )
         else:
             seen[key] = number
         if spec is not None and checker.locked(row.region, period_code):
-            errors.append(RowError(number, "period", LOCKED_MESSAGE))
+            errors.append(RowError(number, "period", str(LOCKED_MESSAGE)))
     return errors, dict(checker.elements), specs
 
 
@@ -152,7 +157,7 @@ def _locked(rows: list[ValueInput], specs: dict[str, PeriodSpec]) -> list[RowErr
     if not locks:
         return []
     return [
-        RowError(number, "period", LOCKED_MESSAGE)
+        RowError(number, "period", str(LOCKED_MESSAGE))
         for number, row in enumerate(rows, start=1)
         if row.period in specs and is_locked(locks, row.region, specs[row.period].code)
     ]
@@ -366,8 +371,7 @@ def _recheck(
             RowError(
                 number,
                 "region",
-                f"{row.region!r} bukan kode desa/kelurahan yang dikenal / "
-                "not a known desa/kelurahan code",
+                _("%(code)s bukan kode desa/kelurahan yang dikenal") % {"code": repr(row.region)},
             )
             for number, row in enumerate(rows, start=1)
             if row.region not in locked_desa

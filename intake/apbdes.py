@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scoping import Scope, scope_of
 from intake import retention
@@ -116,7 +117,7 @@ def _rupiah(
         return None
     if value < 0 or value != int(value):
         plan.problems.append(
-            Problem(row, column, f"{value:g}: harus rupiah bulat ≥ 0 / whole rupiah ≥ 0")
+            Problem(row, column, _("%(value)s: harus rupiah bulat ≥ 0") % {"value": f"{value:g}"})
         )
         return None
     return int(value)
@@ -142,11 +143,11 @@ def plan_apbdes(
     desa_col = columns.get("kode_desa", columns.get("kode_wilayah"))
     for needed in ("kode_kegiatan", "nama_kegiatan", "sumber_dana", "anggaran"):
         if needed not in columns:
-            plan.problems.append(Problem(1, needed, "kolom tidak ada / missing column"))
+            plan.problems.append(Problem(1, needed, _("kolom tidak ada")))
     if desa_col is None:
-        plan.problems.append(Problem(1, "kode_desa", "kolom tidak ada / missing column"))
+        plan.problems.append(Problem(1, "kode_desa", _("kolom tidak ada")))
     if "tahun" not in columns and year is None:
-        plan.problems.append(Problem(1, "tahun", "kolom tahun tidak ada; beri --year"))
+        plan.problems.append(Problem(1, "tahun", _("kolom tahun tidak ada; pilih tahunnya")))
     if plan.problems or desa_col is None:
         return plan
     desa_index: int = desa_col
@@ -171,12 +172,16 @@ def plan_apbdes(
         desa = text(cells[desa_index]) if desa_index < len(cells) else ""
         if desa not in kinds:
             plan.problems.append(
-                Problem(number, "kode_desa", f"{desa!r} bukan kode desa / unknown")
+                Problem(number, "kode_desa", _("%(code)s bukan kode desa") % {"code": repr(desa)})
             )
             continue
         if kinds[desa] == Kind.KELURAHAN:
             plan.problems.append(
-                Problem(number, "kode_desa", f"{desa} kelurahan: tidak punya APBDes / no APBDes")
+                Problem(
+                    number,
+                    "kode_desa",
+                    _("%(code)s kelurahan: tidak punya APBDes") % {"code": desa},
+                )
             )
             continue
         if not _may_write(scope, desa):
@@ -184,7 +189,7 @@ def plan_apbdes(
                 Problem(
                     number,
                     "kode_desa",
-                    f"{desa} di luar wilayah yang boleh Anda isi / outside your scope",
+                    _("%(code)s di luar wilayah yang boleh Anda isi") % {"code": desa},
                 )
             )
             continue
@@ -198,7 +203,9 @@ def plan_apbdes(
         if not _KEGIATAN.match(kegiatan):
             plan.problems.append(
                 Problem(
-                    number, "kode_kegiatan", f"{kegiatan!r}: bentuknya mis. 2.2.02 / e.g. 2.2.02"
+                    number,
+                    "kode_kegiatan",
+                    _("%(code)s: bentuknya mis. 2.2.02") % {"code": repr(kegiatan)},
                 )
             )
             continue
@@ -224,7 +231,11 @@ def plan_apbdes(
         key = (desa, line_year, kegiatan, fund.value)
         if key in seen:
             plan.problems.append(
-                Problem(number, "kode_kegiatan", f"ganda dengan baris {seen[key]} / duplicate")
+                Problem(
+                    number,
+                    "kode_kegiatan",
+                    _("ganda dengan baris %(first)d") % {"first": seen[key]},
+                )
             )
             continue
         seen[key] = number
@@ -391,10 +402,9 @@ def commit_upload(upload: Upload, *, by: Any) -> ApbdesPlan:
         Upload.objects.filter(pk=upload.pk).update(status=Status.REJECTED)
         raise BudgetImportRefused(
             plan,
-            f"{len(plan.problems)} galat; tidak ada yang disimpan / "
-            f"{len(plan.problems)} errors, nothing written"
+            _("%(n)d galat") % {"n": len(plan.problems)}
             if plan.problems
-            else "berkas tanpa baris anggaran / the file has no budget lines",
+            else _("berkas tanpa baris anggaran"),
         )
     _year, stage = upload_options(upload)
     with transaction.atomic():

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 from pydantic import Field, model_validator
 
@@ -25,10 +27,7 @@ from intake.parsing import Cell, Table
 
 router = Router(tags=["data"])
 MAX_ITEMS = 1000
-EMPTY_MESSAGE = (
-    "nilai: nilai kosong; kirim hapus=true untuk mengosongkan / empty value; send "
-    "hapus=true to clear"
-)
+EMPTY_MESSAGE = gettext_lazy("nilai: nilai kosong; kirim hapus=true untuk mengosongkan")
 
 
 class ValueIn(Schema):
@@ -44,7 +43,7 @@ class ValueIn(Schema):
     @model_validator(mode="after")
     def _value_or_clear(self) -> ValueIn:
         if self.hapus and self.nilai is not None:
-            raise ValueError("hapus=true tidak boleh disertai nilai / clear takes no value")
+            raise ValueError(_("hapus=true tidak boleh disertai nilai"))
         return self
 
 
@@ -92,7 +91,7 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
             400,
             ValuesOut(
                 saved=False,
-                detail="galat; tidak ada yang disimpan / errors: nothing saved",
+                detail=_("galat; tidak ada yang disimpan"),
                 items=[
                     ItemOut(
                         index=index,
@@ -100,7 +99,7 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
                         kode_data=v.kode_data,
                         periode=v.periode,
                         status=importing.Fate.ERROR.value,
-                        messages=[EMPTY_MESSAGE] if index in empty else [],
+                        messages=[str(EMPTY_MESSAGE)] if index in empty else [],
                     )
                     for index, v in enumerate(payload.values)
                 ],
@@ -126,10 +125,9 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
     items = _items(payload, plan)
     if plan.errors or (plan.warnings and not payload.accept_warnings):
         detail = (
-            "galat; tidak ada yang disimpan / errors: nothing saved"
+            _("galat; tidak ada yang disimpan")
             if plan.errors
-            else "peringatan: kirim ulang dengan accept_warnings=true / warnings need "
-            "accept_warnings=true"
+            else _("peringatan: kirim ulang dengan accept_warnings=true")
         )
         return Status(400, ValuesOut(saved=False, detail=detail, items=items))
     try:
@@ -139,7 +137,7 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
                 _audit_clearing(request, payload, cleared)
     except importing.ImportRefused as exc:
         return Status(400, ValuesOut(saved=False, detail=str(exc), items=items))
-    return Status(200, ValuesOut(saved=True, detail="tersimpan / saved", items=items))
+    return Status(200, ValuesOut(saved=True, detail=_("tersimpan"), items=items))
 
 
 def _audit_clearing(request: HttpRequest, payload: ValuesIn, cleared: int) -> None:

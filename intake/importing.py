@@ -21,8 +21,9 @@ from datetime import date
 from typing import IO, Any
 
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.scoping import WRITER_ROLES, Scope, scope_of
 from catalog.models import DataElement
@@ -143,13 +144,13 @@ class _Regions:
         if len(found) == 1:
             return next(iter(found)), ""
         if not found:
-            return None, (
-                f"desa {name!r} tidak ada di kecamatan {kecamatan} / no desa of that name"
-            )
-        return None, (
-            f"nama desa {name!r} ambigu di kecamatan {kecamatan} ({', '.join(sorted(found))}); "
-            "pakai kode wilayah / ambiguous desa name: use the region code"
-        )
+            return None, _("desa %(name)s tidak ada di kecamatan %(kecamatan)s") % {
+                "name": repr(name),
+                "kecamatan": kecamatan,
+            }
+        return None, _(
+            "nama desa %(name)s ambigu di kecamatan %(kecamatan)s (%(codes)s); pakai kode wilayah"
+        ) % {"name": repr(name), "kecamatan": kecamatan, "codes": ", ".join(sorted(found))}
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -199,8 +200,7 @@ def plan_values(
                     Problem(
                         1,
                         name,
-                        f"kolom {name!r} bukan kode data yang dikenal / unknown data element "
-                        "column",
+                        _("kolom %(name)s bukan kode data yang dikenal") % {"name": repr(name)},
                     )
                 )
             else:
@@ -210,21 +210,20 @@ def plan_values(
                 Problem(
                     1,
                     "",
-                    "tidak ada kolom kode_data/nilai (format panjang) atau kolom kode data "
-                    "(format lebar) / no data columns found",
+                    _(
+                        "tidak ada kolom kode_data/nilai (format panjang) atau kolom kode data "
+                        "(format lebar)"
+                    ),
                 )
             )
     if region_col is None and name_col is None:
-        plan.problems.append(
-            Problem(1, "kode_wilayah", "kolom kode_wilayah tidak ada / missing region column")
-        )
+        plan.problems.append(Problem(1, "kode_wilayah", _("kolom kode_wilayah tidak ada")))
     if period_col is None and not period:
         plan.problems.append(
             Problem(
                 1,
                 "periode",
-                "kolom periode tidak ada dan periode tidak diberikan / no period column or "
-                "period option",
+                _("kolom periode tidak ada dan periode tidak diberikan"),
             )
         )
     if plan.errors:
@@ -313,8 +312,7 @@ def _plan_rows(
                     Problem(
                         number,
                         "nama_desa",
-                        "pencocokan nama desa perlu kecamatan / matching by name needs the "
-                        "kecamatan",
+                        _("pencocokan nama desa perlu kecamatan"),
                     ),
                 )
                 continue
@@ -371,8 +369,10 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
 
     if size > max_upload_bytes():
         raise BadFile(
-            f"Berkas melebihi batas {max_upload_bytes() // 1048576} MB. / "
-            "The file exceeds the size limit."
+            format_lazy(
+                gettext_lazy("Berkas melebihi batas {limit} MB."),
+                limit=max_upload_bytes() // 1048576,
+            )
         )
     retention.expire_contents()
     retention.check_quota(by, size)

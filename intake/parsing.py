@@ -18,6 +18,8 @@ from datetime import date, datetime
 from typing import IO, cast
 
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from datavalues.numbers import BadCell, Cell, is_blank, parse_number
 
@@ -53,7 +55,8 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 class BadFile(ValueError):
-    """The file as a whole cannot be read; the message is Indonesian, then English."""
+    """The file as a whole cannot be read; the message is lazy (the reader's language;
+    `config.language.both_languages` for the command line)."""
 
 
 @dataclass(frozen=True)
@@ -76,31 +79,33 @@ def max_upload_bytes() -> int:
 def open_table(stream: IO[bytes], *, size: int) -> Table:
     """Sniff the file by its content (never by its name) and open it as a table."""
     if size == 0:
-        raise BadFile("Berkas kosong. / The file is empty.")
+        raise BadFile(_("Berkas kosong."))
     if size > max_upload_bytes():
         raise BadFile(
-            f"Berkas {size / 1048576:.1f} MB melebihi batas {max_upload_bytes() // 1048576} MB. / "
-            f"The file exceeds the size limit."
+            format_lazy(
+                _("Berkas {size} MB melebihi batas {limit} MB."),
+                size=f"{size / 1048576:.1f}",
+                limit=max_upload_bytes() // 1048576,
+            )
         )
     head = stream.read(8192)
     stream.seek(0)
     for magic, name in _IMAGES.items():
         if head.startswith(magic):
             raise BadFile(
-                f"Berkas ini gambar/dokumen {name} yang diganti namanya, bukan CSV atau XLSX. / "
-                f"This is a renamed {name} file, not CSV or XLSX."
+                format_lazy(
+                    _(
+                        "Berkas ini gambar/dokumen {kind} yang diganti namanya, bukan CSV atau XLSX."
+                    ),
+                    kind=name,
+                )
             )
     if head.startswith(_OLE):
-        raise BadFile(
-            "Format Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV. / "
-            "Legacy .xls is not supported; save as .xlsx or CSV."
-        )
+        raise BadFile(_("Format Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV."))
     if head.startswith(_ZIP):
         return _open_xlsx(stream, size=size)
     if b"\x00" in head:
-        raise BadFile(
-            "Berkas biner, bukan teks CSV atau XLSX. / Binary file, neither CSV text nor XLSX."
-        )
+        raise BadFile(_("Berkas biner, bukan teks CSV atau XLSX."))
     return _open_csv(stream)
 
 
@@ -133,7 +138,7 @@ def _open_csv(stream: IO[bytes]) -> Table:
             header_line = line
             break
     if not header_line:
-        raise BadFile("Berkas kosong. / The file is empty.")
+        raise BadFile(_("Berkas kosong."))
     # Excel in an Indonesian locale writes ';' because ',' is the decimal separator.
     counts = {d: header_line.count(d) for d in (";", ",", "\t")}
     delimiter = max(counts, key=lambda d: counts[d])
@@ -156,12 +161,16 @@ def _open_csv(stream: IO[bytes]) -> Table:
 def _csv_refusal(line: int, exc: csv.Error) -> BadFile:
     if "field limit" in str(exc):
         return BadFile(
-            f"Baris {line}: satu isian lebih dari {csv.field_size_limit() // 1024} KiB "
-            "(mungkin tanda kutip yang tidak ditutup). / "
-            f"Line {line}: a field is longer than {csv.field_size_limit() // 1024} KiB "
-            "(perhaps an unclosed quote)."
+            format_lazy(
+                _(
+                    "Baris {line}: satu isian lebih dari {kib} KiB "
+                    "(mungkin tanda kutip yang tidak ditutup)."
+                ),
+                line=line,
+                kib=csv.field_size_limit() // 1024,
+            )
         )
-    return BadFile(f"Baris {line}: CSV rusak. / Line {line}: malformed CSV ({exc}).")
+    return BadFile(format_lazy(_("Baris {line}: CSV rusak ({why})."), line=line, why=exc))
 
 
 def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[Cell]]]:
@@ -183,24 +192,31 @@ def check_zip(stream: IO[bytes], *, size: int) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(stream)
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BadFile(f"Berkas XLSX rusak. / Damaged XLSX file ({exc}).") from None
+        raise BadFile(format_lazy(_("Berkas XLSX rusak ({why})."), why=exc)) from None
     limit_entries = int(getattr(settings, "INTAKE_MAX_ZIP_ENTRIES", 200))
     limit_ratio = int(getattr(settings, "INTAKE_MAX_ZIP_RATIO", 100))
     total = sum(e.file_size for e in entries)
     compressed = sum(e.compress_size for e in entries) or 1
     if len(entries) > limit_entries:
         raise BadFile(
-            f"Berkas XLSX berisi {len(entries)} bagian (batas {limit_entries}). / "
-            "Too many entries in the XLSX archive."
+            format_lazy(
+                _("Berkas XLSX berisi {n} bagian (batas {limit})."),
+                n=len(entries),
+                limit=limit_entries,
+            )
         )
     if total > 4 * max_upload_bytes() or total / compressed > limit_ratio:
         raise BadFile(
-            f"Berkas XLSX mengembang menjadi {total / 1048576:.0f} MB "
-            f"({total / compressed:.0f}× ukurannya): ditolak sebagai bom zip. / "
-            "The XLSX decompresses to far more than its size (zip bomb): refused."
+            format_lazy(
+                _(
+                    "Berkas XLSX mengembang menjadi {mb} MB ({ratio}× ukurannya): ditolak sebagai bom zip."
+                ),
+                mb=f"{total / 1048576:.0f}",
+                ratio=f"{total / compressed:.0f}",
+            )
         )
     if "xl/workbook.xml" not in {e.filename for e in entries}:
-        raise BadFile("Berkas zip ini bukan XLSX. / This zip file is not an XLSX workbook.")
+        raise BadFile(_("Berkas zip ini bukan XLSX."))
     return archive
 
 
@@ -246,14 +262,19 @@ def _open_xlsx(stream: IO[bytes], *, size: int) -> Table:
         sheet_name = workbook.sheet_names[0]
         sheet = workbook.get_sheet_by_index(0)
     except (CalamineError, IndexError, ValueError) as exc:
-        raise BadFile(f"Berkas XLSX tidak dapat dibaca. / Unreadable XLSX ({exc}).") from None
+        raise BadFile(format_lazy(_("Berkas XLSX tidak dapat dibaca ({why})."), why=exc)) from None
     if has_formula:
         cells = _formula_cells(stream, sheet_name)
         if cells:
             raise BadFile(
-                f"Lembar {sheet_name!r} berisi rumus di sel {', '.join(cells)}; rumus tidak "
-                "dihitung. Salin lalu tempel sebagai nilai. / The sheet contains formulas "
-                f"({', '.join(cells)}); formulas are not evaluated: paste values instead."
+                format_lazy(
+                    _(
+                        "Lembar {sheet} berisi rumus di sel {cells}; rumus tidak dihitung. "
+                        "Salin lalu tempel sebagai nilai."
+                    ),
+                    sheet=repr(sheet_name),
+                    cells=", ".join(cells),
+                )
             )
     rows = sheet.iter_rows()
     header: list[str] = []
@@ -264,7 +285,7 @@ def _open_xlsx(stream: IO[bytes], *, size: int) -> Table:
             header = [str(c).strip() for c in raw]
             break
     if not header:
-        raise BadFile("Lembar pertama kosong. / The first sheet is empty.")
+        raise BadFile(_("Lembar pertama kosong."))
     start = number
 
     def data() -> Iterator[tuple[int, list[Cell]]]:

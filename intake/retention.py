@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from intake.models import Status, Upload
 from intake.parsing import BadFile
@@ -43,9 +45,15 @@ def check_quota(user: Any, size: int) -> None:
     )
     if kept + size > quota:
         raise BadFile(
-            f"Berkas yang Anda unggah dan masih disimpan sudah {kept / 1048576:.1f} MB; batasnya "
-            f"{quota // 1048576} MB. Berkas dihapus {settings.INTAKE_KEEP_DAYS} hari setelah "
-            "diunggah. / Your kept uploads would exceed your storage quota."
+            format_lazy(
+                _(
+                    "Berkas yang Anda unggah dan masih disimpan sudah {kept} MB; batasnya "
+                    "{quota} MB. Berkas dihapus {days} hari setelah diunggah."
+                ),
+                kept=f"{kept / 1048576:.1f}",
+                quota=quota // 1048576,
+                days=settings.INTAKE_KEEP_DAYS,
+            )
         )
 
 
@@ -53,8 +61,11 @@ def content_of(upload: Upload) -> bytes:
     """The stored bytes of an upload, or BadFile once they were deleted after the keeping time."""
     if upload.content_expired_at is not None:
         raise BadFile(
-            f"Isi berkas ini sudah dihapus ({settings.INTAKE_KEEP_DAYS} hari setelah diunggah); "
-            "unggah berkasnya lagi. / The file's content was deleted after the keeping time; "
-            "upload it again."
+            format_lazy(
+                _(
+                    "Isi berkas ini sudah dihapus ({days} hari setelah diunggah); unggah berkasnya lagi."
+                ),
+                days=settings.INTAKE_KEEP_DAYS,
+            )
         )
     return bytes(upload.content)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from intake.parsing import max_upload_bytes
 
@@ -29,10 +30,7 @@ def show_refusal(request: HttpRequest, form: Any) -> None:
     """Put the size refusal on the form's file field (instead of "required")."""
     if request.method == "POST" and too_large(request):
         form.errors["file"] = form.error_class(
-            [
-                f"Berkas melebihi batas {max_upload_bytes() // 1048576} MB. / "
-                "The file exceeds the size limit."
-            ]
+            [_("Berkas melebihi batas %(limit)s MB.") % {"limit": max_upload_bytes() // 1048576}]
         )
 
 

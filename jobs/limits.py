@@ -12,6 +12,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Busy(Exception):
@@ -26,9 +28,14 @@ def check_unfinished(count: int) -> None:
     """Raise Busy when a user already has `count` unfinished jobs, at or above the limit."""
     if count >= max_unfinished():
         raise Busy(
-            f"Anda sudah punya {count} pekerjaan yang menunggu atau berjalan (batas "
-            f"{max_unfinished()}). Tunggu sampai ada yang selesai. / You already have {count} "
-            "jobs waiting or running; wait until one has finished."
+            format_lazy(
+                _(
+                    "Anda sudah punya {count} pekerjaan yang menunggu atau berjalan (batas "
+                    "{limit}). Tunggu sampai ada yang selesai."
+                ),
+                count=count,
+                limit=max_unfinished(),
+            )
         )
 
 

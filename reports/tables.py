@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from reports.content import KecamatanReport
 
 Row = Sequence[Any]
@@ -30,7 +32,11 @@ class TableSpec:
 
 
 def _status(figure: Any) -> str:
-    return str(figure.status) if figure.status else (figure.status_reason or "")
+    return (
+        str(figure.status)
+        if figure.status
+        else (gettext(figure.status_reason) if figure.status_reason else "")
+    )
 
 
 def sector_summary(r: KecamatanReport) -> Table:

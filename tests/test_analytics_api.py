@@ -46,8 +46,11 @@ def api(catalogue) -> dict[str, Any]:
     }
 
 
-def get(token: str, path: str) -> Any:
-    return Client().get(path, headers={"Authorization": f"Bearer {token}"})
+def get(token: str, path: str, language: str = "") -> Any:
+    headers = {"Authorization": f"Bearer {token}"}
+    if language:
+        headers["Accept-Language"] = language
+    return Client().get(path, headers=headers)
 
 
 def test_it_returns_the_figure_of_one_region_with_numbers_not_strings(api):
@@ -114,16 +117,26 @@ def test_a_sector_limited_user_does_not_see_other_sectors(api):
 
 
 @pytest.mark.parametrize(
-    ("query", "text"),
+    ("query", "indonesian", "english"),
     [
-        ("indicator=K01&region=91.01.01&period=2025Q9", "tidak dikenali"),
-        ("indicator=NOPE&region=91.01.01&period=2025", "Unknown indicator"),
-        ("indicator=K01&region=91.01.01&period=2025&level=grandchildren", "level=children"),
+        ("indicator=K01&region=91.01.01&period=2025Q9", "tidak dikenali", "does not parse"),
+        ("indicator=NOPE&region=91.01.01&period=2025", "tidak dikenal", "Unknown indicator"),
+        (
+            "indicator=K01&region=91.01.01&period=2025&level=grandchildren",
+            "hanya 'children'",
+            "only level=children",
+        ),
     ],
 )
-def test_bad_parameters_are_400_with_a_reason_in_both_languages(api, query, text):
+def test_bad_parameters_are_400_with_a_reason_in_the_requests_language(
+    api, query, indonesian, english
+):
     response = get(api["camat"], f"/api/v1/analytics?{query}")
-    assert response.status_code == 400 and text in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert response.status_code == 400 and indonesian in detail and english not in detail
+    response = get(api["camat"], f"/api/v1/analytics?{query}", language="en")
+    detail = response.json()["detail"]
+    assert response.status_code == 400 and english in detail and indonesian not in detail
 
 
 def test_missing_parameters_are_a_client_error_not_a_crash(api):

@@ -84,7 +84,10 @@ def test_a_code_holding_a_nul_character_is_an_unknown_desa_not_a_server_error(
     )
     assert response.status_code == 400, response.content
     [result] = response.json()["items"]
-    assert result["status"] == "galat" and "unknown desa code" in result["messages"][0]
+    assert (
+        result["status"] == "galat"
+        and "bukan kode desa/kelurahan yang dikenal" in result["messages"][0]
+    )
     assert DataValue.objects.count() == 0
 
 

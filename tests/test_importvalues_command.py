@@ -320,7 +320,7 @@ def test_a_value_far_from_the_neighbouring_desa_is_a_warning_in_a_file(
     summary = refused(path)
     [problem] = summary["problems"]
     assert (problem["row"], problem["column"], problem["severity"]) == (13, "nilai", "warning")
-    assert "compared with neighbouring desa" in problem["message"]
+    assert "jauh berbeda dibanding desa tetangga" in problem["message"]
     assert summary["counts"]["peringatan"] == 1 and values() == {}
     run(path, "--accept-warnings")
     assert values()[("34.01.02.2006", "BUMIL_ANC", "2024")] == 20

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from catalog.periods import BadPeriod, PeriodType, parse_period
+from config.language import both_languages
 
 
 @pytest.mark.parametrize(
@@ -25,10 +27,18 @@ def test_it_parses_every_period_code_and_prints_it_back(code, ptype, first, last
 @pytest.mark.parametrize(
     "code", ["", "25", "2025Q5", "2025S3", "2025-13", "2025-7", "2025q1", "abc", "1800"]
 )
-def test_it_rejects_codes_that_do_not_parse_in_both_languages(code):
+def test_it_rejects_codes_that_do_not_parse_in_the_readers_language(code):
     with pytest.raises(BadPeriod) as info:
         parse_period(code)
-    assert "/" in str(info.value)
+    with translation.override("id"):
+        indonesian = str(info.value)
+    with translation.override("en"):
+        english = str(info.value)
+    assert "Tahun" in indonesian or "Kode periode" in indonesian
+    assert "Year" in english or "Period code" in english
+    assert " / " not in indonesian and " / " not in english
+    # The command line says both, from the one message.
+    assert both_languages(info.value) == f"{indonesian} / {english}"
 
 
 def test_a_month_lies_in_one_quarter_one_semester_and_one_year():

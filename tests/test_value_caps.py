@@ -53,7 +53,7 @@ def test_a_value_above_the_cap_of_its_type_is_refused_by_save_values_and_nothing
 ) -> None:
     with pytest.raises(ValuesRejected) as info:
         save_values(values=[ValueInput(desa[0], element, "2025", value)], how=How.SAMPLE)
-    assert "melebihi batas" in str(info.value) and "exceeds the maximum" in str(info.value)
+    assert "melebihi batas" in str(info.value)
     assert not DataValue.objects.exists() and not ElementRollup.objects.exists()
 
 
@@ -73,7 +73,7 @@ def test_an_elements_own_maximum_replaces_the_cap_of_its_type(desa: list[str]) -
     save_values(values=[ValueInput(desa[0], "BUMIL_ANC", "2025", 5e9)], how="form")
     assert DataValue.objects.get().value == 5e9
     DataElement.objects.filter(code="BUMIL_ANC").update(max_value=100)
-    with pytest.raises(ValuesRejected, match="melebihi batas 100 "):
+    with pytest.raises(ValuesRejected, match=r"melebihi batas 100$"):
         save_values(values=[ValueInput(desa[0], "BUMIL_ANC", "2025", 101)], how="form")
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.audit import file_sha256, record_command_import
+from config.language import both_languages
 from intake.apbdes import plan_apbdes, write_apbdes
 from intake.parsing import BadFile
 from planning.models import Stage
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                     stream, size=path.stat().st_size, year=options["year"], stage=options["stage"]
                 )
             except BadFile as exc:
-                raise CommandError(str(exc)) from None
+                raise CommandError(both_languages(exc)) from None
         if not plan.problems and not options["dry_run"]:
             with transaction.atomic():  # the lines and their audit event, or neither
                 write_apbdes(plan, stage=options["stage"])
@@ -59,7 +60,8 @@ class Command(BaseCommand):
             "unchanged": plan.unchanged,
             "sectors": plan.sectors(),
             "problems": [
-                {"row": p.row, "column": p.column, "message": p.message} for p in plan.problems
+                {"row": p.row, "column": p.column, "message": both_languages(p.message)}
+                for p in plan.problems
             ],
         }
         if options["json"]:
@@ -71,7 +73,7 @@ class Command(BaseCommand):
                 f"tetap {plan.unchanged}"
             )
             for p in plan.problems[:200]:
-                self.stdout.write(f"baris {p.row} kolom {p.column}: {p.message}")
+                self.stdout.write(f"baris {p.row} kolom {p.column}: {both_languages(p.message)}")
         if plan.problems:
             raise CommandError(
                 f"{len(plan.problems)} galat: tidak ada yang disimpan / nothing written"

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.audit import file_sha256, record_command_import
+from config.language import both_languages
 from datavalues.models import How
 from datavalues.writing import SaveResult, ValuesRejected, file_transaction, save_value_chunks
 from intake.idm import SOURCE, IdmPlan, plan_idm
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                     stream, size=size, year=options["year"], match_names=options["match_names"]
                 )
             except BadFile as exc:
-                raise CommandError(str(exc)) from None
+                raise CommandError(both_languages(exc)) from None
         result = SaveResult()
         stored_matches = 0
         if not options["dry_run"]:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.audit import file_sha256, record_command_import
+from config.language import both_languages
 from datavalues.writing import file_transaction
 from intake.importing import Fate, ImportRefused, Plan, plan_values, write_plan
 from intake.models import Status, Upload
@@ -42,8 +43,8 @@ class Command(BaseCommand):
             try:
                 table = open_table(stream, size=size)
             except BadFile as exc:
-                self._finish(None, str(exc), options)
-                raise CommandError(str(exc)) from None
+                self._finish(None, both_languages(exc), options)
+                raise CommandError(both_languages(exc)) from None
             plan = plan_values(
                 table,
                 period=options["period"],
@@ -116,7 +117,7 @@ class Command(BaseCommand):
                             "row": p.row,
                             "column": p.column,
                             "severity": p.severity,
-                            "message": p.message,
+                            "message": both_languages(p.message),
                         }
                         for p in plan.problems
                     ],
@@ -130,7 +131,9 @@ class Command(BaseCommand):
                 + ", ".join(f"{k} {v}" for k, v in plan.counts.items())
             )
             for p in plan.problems[:200]:
-                self.stdout.write(f"baris {p.row} kolom {p.column} [{p.severity}]: {p.message}")
+                self.stdout.write(
+                    f"baris {p.row} kolom {p.column} [{p.severity}]: {both_languages(p.message)}"
+                )
             if len(plan.problems) > 200:
                 self.stdout.write(f"… dan {len(plan.problems) - 200} lagi / and more")
         if message:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.audit import file_sha256, record_command_import
+from config.language import both_languages
 from planning.models import Stage
 from sources.adapters import ADAPTERS
 from sources.aggregate import Options
@@ -65,8 +66,8 @@ class Command(BaseCommand):
             try:
                 aggregate = read_source(kind, stream, size=size, options=settings)
             except BadFile as exc:
-                self._finish(None, str(exc), options)
-                raise CommandError(str(exc)) from None
+                self._finish(None, both_languages(exc), options)
+                raise CommandError(both_languages(exc)) from None
         planned = plan_source(
             aggregate, kecamatan=options["kecamatan"], stage=not options["dry_run"]
         )
@@ -121,8 +122,8 @@ class Command(BaseCommand):
                     stream, size=size, desa=options["desa"], year=options["period"]
                 )
             except BadFile as exc:
-                self._finish(None, str(exc), options)
-                raise CommandError(str(exc)) from None
+                self._finish(None, both_languages(exc), options)
+                raise CommandError(both_languages(exc)) from None
         plan = plan_budget(budget)
         if not plan.problems and not options["dry_run"]:
 
@@ -151,7 +152,8 @@ class Command(BaseCommand):
             "dry_run": options["dry_run"],
             "notes": budget.notes,
             "problems": [
-                {"row": p.row, "column": p.column, "message": p.message} for p in plan.problems
+                {"row": p.row, "column": p.column, "message": both_languages(p.message)}
+                for p in plan.problems
             ],
         }
         if options["json"]:
@@ -165,7 +167,7 @@ class Command(BaseCommand):
             for note in budget.notes:
                 self.stdout.write(f"  catatan / note: {note}")
             for p in plan.problems[:200]:
-                self.stdout.write(f"baris {p.row} kolom {p.column}: {p.message}")
+                self.stdout.write(f"baris {p.row} kolom {p.column}: {both_languages(p.message)}")
         if plan.problems:
             raise CommandError(
                 f"{len(plan.problems)} galat: tidak ada yang disimpan / nothing written"
@@ -187,7 +189,7 @@ class Command(BaseCommand):
                             "row": p.row,
                             "column": p.column,
                             "severity": p.severity,
-                            "message": p.message,
+                            "message": both_languages(p.message),
                         }
                         for p in plan.problems
                     ],
@@ -204,7 +206,9 @@ class Command(BaseCommand):
             for note in planned.aggregate.notes:
                 self.stdout.write(f"  catatan / note: {note}")
             for p in plan.problems[:200]:
-                self.stdout.write(f"baris {p.row} kolom {p.column} [{p.severity}]: {p.message}")
+                self.stdout.write(
+                    f"baris {p.row} kolom {p.column} [{p.severity}]: {both_languages(p.message)}"
+                )
             if len(plan.problems) > 200:
                 self.stdout.write(f"… dan {len(plan.problems) - 200} lagi / and more (--json)")
         if message:
