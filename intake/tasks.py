@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -97,7 +98,9 @@ def queue_check(upload: Upload, *, by: Any) -> None:
     upload.save(update_fields=["status", "job_error", "preview"])
     progress.report(progress_name(upload), "", 0, estimated_rows(upload))
     with transaction.atomic():  # the worker sees the job only with its id on the upload
-        result = check_upload.enqueue(upload.pk, getattr(by, "pk", None))
+        result = check_upload.enqueue(
+            upload.pk, getattr(by, "pk", None), language=translation.get_language()
+        )
         Upload.objects.filter(pk=upload.pk).update(job_id=result.id)
 
 
@@ -112,7 +115,9 @@ def queue_import(upload: Upload, *, by: Any, accept_warnings: bool) -> bool:
         if not taken:
             return False
         progress.report(progress_name(upload), "", 0, upload.rows or None)
-        result = import_upload.enqueue(upload.pk, getattr(by, "pk", None), accept_warnings)
+        result = import_upload.enqueue(
+            upload.pk, getattr(by, "pk", None), accept_warnings, language=translation.get_language()
+        )
         Upload.objects.filter(pk=upload.pk).update(job_id=result.id)
     return True
 
@@ -121,16 +126,21 @@ def _user(user_id: int | None) -> Any:
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
 
-def _failed(exc: BaseException, what: str) -> str:
-    return (
-        f"{what} gagal; tidak ada yang disimpan. / The job failed; nothing was saved. "
-        f"({type(exc).__name__}: {str(exc)[:300]})"
-    )
+def _failed(exc: BaseException) -> str:
+    """The technical detail of a failed job; the page says in its reader's language that
+    nothing was saved."""
+    return f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
 @task(priority=IMPORT_PRIORITY)
-def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
-    """Plan the stored file (writes no value) and keep its counts and preview on the row."""
+def check_upload(upload_id: int, user_id: int | None, language: str = "id") -> dict[str, int]:
+    """Plan the stored file (writes no value) and keep its counts and preview on the row,
+    its reasons in the language of the person who sent it."""
+    with translation.override(language):
+        return _check_upload(upload_id, user_id)
+
+
+def _check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
     upload = Upload.objects.get(pk=upload_id)
     name = progress_name(upload)
     try:
@@ -142,9 +152,7 @@ def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
         upload.preview = snapshot(plan)
         importing.record_plan(upload, plan)
     except Exception as exc:
-        Upload.objects.filter(pk=upload_id).update(
-            status=Status.FAILED, job_error=_failed(exc, "Pemeriksaan berkas")
-        )
+        Upload.objects.filter(pk=upload_id).update(status=Status.FAILED, job_error=_failed(exc))
         raise
     finally:
         progress.forget(name)
@@ -152,8 +160,16 @@ def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
 
 
 @task(priority=IMPORT_PRIORITY)
-def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) -> dict[str, int]:
-    """Import a checked upload: all of it in one transaction, or nothing."""
+def import_upload(
+    upload_id: int, user_id: int | None, accept_warnings: bool, language: str = "id"
+) -> dict[str, int]:
+    """Import a checked upload: all of it in one transaction, or nothing (its reasons in the
+    language of the person who confirmed it)."""
+    with translation.override(language):
+        return _import_upload(upload_id, user_id, accept_warnings)
+
+
+def _import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) -> dict[str, int]:
     upload = Upload.objects.get(pk=upload_id)
     user = _user(user_id)
     name = progress_name(upload)
@@ -169,13 +185,11 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
         # import_commit put the status back (rejected or previewed); say why on the page.
         Upload.objects.filter(pk=upload_id).update(
             preview=snapshot(exc.plan),
-            job_error=f"Tidak ada yang disimpan / nothing was saved: {exc}",
+            job_error=str(exc),
         )
         return {}
     except Exception as exc:
-        Upload.objects.filter(pk=upload_id).update(
-            status=Status.FAILED, job_error=_failed(exc, "Impor")
-        )
+        Upload.objects.filter(pk=upload_id).update(status=Status.FAILED, job_error=_failed(exc))
         raise
     finally:
         progress.forget(name)

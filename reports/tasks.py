@@ -114,10 +114,8 @@ def prepare_report(report_id: int) -> int:
         PreparedReport.objects.filter(pk=report_id).update(
             status=ReportStatus.FAILED,
             finished=timezone.now(),
-            error=(
-                "Laporan gagal disiapkan. / The report could not be prepared. "
-                f"({type(exc).__name__}: {str(exc)[:300]})"
-            ),
+            # The detail; the page says in its reader's language that it failed.
+            error=f"{type(exc).__name__}: {str(exc)[:300]}",
         )
         raise
     finally:

@@ -88,12 +88,25 @@ def test_a_files_preview_and_error_report_say_why_in_one_language(
     assert_in_one_language(report, language, WORDS[language])
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_file_checked_by_the_worker_gives_its_reasons_in_the_senders_language(
+    staff: Cast, language: str, settings: Any
+) -> None:
+    from jobs import worker
+
+    settings.INTAKE_BACKGROUND_KB = 0  # every file goes to the worker
+    client = client_in(staff, Role.KECAMATAN, language)
+    client.post("/impor/", {"file": SimpleUploadedFile("salah.csv", BAD_FILE)})
+    worker.run_next()
+    upload = Upload.objects.latest("id")
+    page = client.get(f"/impor/{upload.pk}/").content.decode()
+    assert_in_one_language(page, language, WORDS[language])
+
+
 @pytest.mark.parametrize(
     ("language", "words"), [("id", "gambar/dokumen PNG"), ("en", "renamed PNG file")]
 )
-def test_a_refused_file_is_refused_in_one_language(
-    staff: Cast, language: str, words: str
-) -> None:
+def test_a_refused_file_is_refused_in_one_language(staff: Cast, language: str, words: str) -> None:
     client = client_in(staff, Role.KECAMATAN, language)
     image = (FIXTURES / "renamed_image.xlsx").read_bytes()
     client.post("/impor/", {"file": SimpleUploadedFile("foto.xlsx", image)})
@@ -106,9 +119,7 @@ def test_a_refused_file_is_refused_in_one_language(
 
 
 @pytest.mark.parametrize(("language", "header"), [("id", ""), ("en", "en")])
-def test_the_api_answers_in_the_requests_language(
-    staff: Cast, language: str, header: str
-) -> None:
+def test_the_api_answers_in_the_requests_language(staff: Cast, language: str, header: str) -> None:
     headers = {"Authorization": f"Bearer {staff.tokens[Role.KECAMATAN]}"}
     if header:
         headers["Accept-Language"] = header

@@ -129,7 +129,7 @@ def test_an_import_that_fails_in_the_worker_shows_its_error_and_writes_nothing(
     assert DataValue.objects.count() == 0 and ValueChange.objects.count() == 0
     assert not AuditEvent.objects.filter(action=Action.IMPORT).exists()
     page = client.get(f"/impor/{upload.pk}/").content.decode()
-    assert "Impor gagal; tidak ada yang disimpan. / The job failed; nothing was saved." in page
+    assert "Tidak ada yang disimpan: RuntimeError" in page and "The job failed" not in page
     assert "disk penuh" in page
     # The preview is still there, and the file may be confirmed again.
     assert "fate-baru" in page and "Konfirmasi: simpan semuanya" in page
@@ -149,7 +149,7 @@ def test_a_check_that_fails_in_the_worker_shows_its_error_instead_of_a_preview(
     upload.refresh_from_db()
     assert upload.status == Status.FAILED and upload.preview is None
     page = client.get(f"/impor/{upload.pk}/").content.decode()
-    assert "Pemeriksaan berkas gagal" in page and "pembaca rusak" in page
+    assert "Pekerjaan gagal; tidak ada yang disimpan." in page and "pembaca rusak" in page
     assert "<progress" not in page and "Konfirmasi" not in page
 
 
@@ -171,7 +171,8 @@ def test_a_refused_background_import_says_why_and_writes_nothing(staff: Cast) ->
     assert upload.status == Status.PREVIEWED
     assert not DataValue.objects.filter(period__code="2024").exists()
     page = client.get(f"/impor/{upload.pk}/").content.decode()
-    assert "Tidak ada yang disimpan / nothing was saved" in page and "peringatan" in page
+    assert "Tidak ada yang disimpan: " in page and "peringatan" in page
+    assert "nothing was saved" not in page
 
 
 def test_files_below_the_threshold_are_still_checked_in_the_request(
