@@ -13,6 +13,10 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 SUM = "sum"
 COUNT = "count"
 
@@ -44,10 +48,16 @@ class Expression:
         return total
 
 
-def _fail(text: str, why: str) -> BadExpression:
+def _fail(text: str, why: StrOrPromise) -> BadExpression:
     return BadExpression(
-        f"Ekspresi {text!r} tidak sah: {why}. Hanya kode elemen data, count(KODE), bilangan "
-        f"pengali, +, - dan kurung. / Expression {text!r} is invalid: {why}."
+        format_lazy(
+            _(
+                "Ekspresi {text} tidak sah: {why}. Hanya kode elemen data, count(KODE), "
+                "bilangan pengali, +, - dan kurung."
+            ),
+            text=repr(text),
+            why=why,
+        )
     )
 
 
@@ -57,7 +67,7 @@ def _linear(node: ast.expr, text: str) -> dict[Term | None, float]:
         return {Term(SUM, node.id): 1.0}
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         if isinstance(node.value, bool):
-            raise _fail(text, "nilai boolean")
+            raise _fail(text, _("nilai boolean"))
         return {None: float(node.value)}
     if isinstance(node, ast.Call):
         if (
@@ -68,7 +78,7 @@ def _linear(node: ast.expr, text: str) -> dict[Term | None, float]:
             and isinstance(node.args[0], ast.Name)
         ):
             return {Term(COUNT, node.args[0].id): 1.0}
-        raise _fail(text, "hanya fungsi count(KODE) yang dikenal")
+        raise _fail(text, _("hanya fungsi count(KODE) yang dikenal"))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
         return {k: sign * v for k, v in _linear(node.operand, text).items()}
@@ -85,9 +95,9 @@ def _linear(node: ast.expr, text: str) -> dict[Term | None, float]:
                 return {k: left[None] * v for k, v in right.items()}
             if set(right) == {None}:
                 return {k: right[None] * v for k, v in left.items()}
-            raise _fail(text, "perkalian dua elemen data tidak linear")
-        raise _fail(text, "operator tidak diizinkan")
-    raise _fail(text, "bentuk tidak dikenal")
+            raise _fail(text, _("perkalian dua elemen data tidak linear"))
+        raise _fail(text, _("operator tidak diizinkan"))
+    raise _fail(text, _("bentuk tidak dikenal"))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -96,29 +106,31 @@ def _parse(text: str) -> Expression:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
-        raise _fail(text, "sintaks salah") from None
+        raise _fail(text, _("sintaks salah")) from None
     form = _linear(tree.body, text)
     constant = form.pop(None, 0.0)
     if constant:
-        raise _fail(text, "suku konstanta tidak diizinkan")
+        raise _fail(text, _("suku konstanta tidak diizinkan"))
     terms = tuple(sorted(((t, c) for t, c in form.items() if t is not None and c), key=str))
     if not terms:
-        raise _fail(text, "tidak menyebut elemen data")
+        raise _fail(text, _("tidak menyebut elemen data"))
     return Expression(text=text.strip(), terms=terms)
 
 
 def parse_expression(text: str, known: Mapping[str, object] | None = None) -> Expression:
     """Parse `text`; when `known` is given, every element code must be in it."""
     if not isinstance(text, str) or not text.strip():
-        raise _fail(str(text), "kosong")
+        raise _fail(str(text), _("kosong"))
     expression = _parse(text)
     terms = expression.terms
     if known is not None:
         unknown = sorted({t.element for t, _ in terms} - set(known))
         if unknown:
             raise BadExpression(
-                f"Ekspresi {text!r} menyebut elemen data yang tidak dikenal: "
-                f"{', '.join(unknown)}. / Expression {text!r} names unknown data "
-                f"element(s): {', '.join(unknown)}."
+                format_lazy(
+                    _("Ekspresi {text} menyebut elemen data yang tidak dikenal: {codes}."),
+                    text=repr(text),
+                    codes=", ".join(unknown),
+                )
             )
     return expression

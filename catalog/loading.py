@@ -30,6 +30,7 @@ from catalog.models import (
     ValueType,
 )
 from catalog.periods import BadPeriod, PeriodType
+from config.language import both_languages
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yaml"
 SECTOR_CODES = ("kesehatan", "gizi", "pendidikan", "air_sanitasi", "sosial", "adminduk")
@@ -152,7 +153,7 @@ def parse_catalogue(text: str) -> dict[str, Any]:
             try:
                 parse_expression(text, elements)
             except BadExpression as exc:
-                errors.append(f"{where} ({label}): {exc}")
+                errors.append(f"{where} ({label}): {both_languages(exc)}")
         try:
             factor = float(row.get("factor", 100))
         except (TypeError, ValueError):

@@ -83,7 +83,11 @@ class ValuesRejected(ValueError):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
         super().__init__(
-            "; ".join(f"baris/row {e.row} {e.field}: {e.message}" for e in errors[:20])
+            "; ".join(
+                _("baris %(row)d %(field)s: %(message)s")
+                % {"row": e.row, "field": e.field, "message": e.message}
+                for e in errors[:20]
+            )
         )
 
 

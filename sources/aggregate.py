@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 from intake.parsing import BadCell, BadFile, Cell, Table, normalise_header, text
 
 # The long layout of `importvalues`, plus where the numbers come from in the source file.
@@ -111,8 +113,11 @@ def find_columns(
     missing = [wanted[r][0] for r in required if r not in found]
     if missing:
         raise BadFile(
-            f"Kolom tidak ada / missing columns: {', '.join(missing)} "
-            f"(kolom berkas / file columns: {', '.join(h for h in header if h.strip())[:300]})"
+            _("Kolom tidak ada: %(missing)s (kolom berkas: %(columns)s)")
+            % {
+                "missing": ", ".join(missing),
+                "columns": ", ".join(h for h in header if h.strip())[:300],
+            }
         )
     return found
 
@@ -158,17 +163,17 @@ def parse_date(cell: Cell) -> date:
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if 1 <= cell < 100_000:
             return _EXCEL_EPOCH + timedelta(days=int(cell))
-        raise BadCell("bukan tanggal / not a date")
+        raise BadCell(_("bukan tanggal"))
     value = text(cell)
     if not value:
-        raise BadCell("tanggal kosong / empty date")
+        raise BadCell(_("tanggal kosong"))
     value = value.split(" ")[0].split("T")[0]
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise BadCell("tanggal tidak terbaca (pakai YYYY-MM-DD atau DD/MM/YYYY) / unreadable date")
+    raise BadCell(_("tanggal tidak terbaca (pakai YYYY-MM-DD atau DD/MM/YYYY)"))
 
 
 def dotted(code: str) -> str:
@@ -185,9 +190,10 @@ def require_place_columns(columns: dict[str, int], options: Options) -> None:
     by_name = "desa" in columns and bool(options.kecamatan)
     if not options.desa and "kode_desa" not in columns and not by_name:
         raise BadFile(
-            "Berkas tanpa kolom Kode Desa: berikan --desa KODE (satu desa) atau "
-            "--kecamatan KODE (cocokkan kolom nama desa). / No desa code column: give "
-            "--desa or --kecamatan."
+            _(
+                "Berkas tanpa kolom Kode Desa: berikan kode desa (--desa, satu desa) atau "
+                "kode kecamatan (--kecamatan, cocokkan kolom nama desa)."
+            )
         )
 
 
@@ -209,7 +215,6 @@ def year_of(options: Options) -> str:
     period = options.period or str(options.today.year)
     if not re.fullmatch(r"\d{4}", period) or int(period) > options.today.year:
         raise BadFile(
-            f"Periode {period!r}: tahun data (YYYY, bukan masa depan). / "
-            "The period is a year (YYYY, not in the future)."
+            _("Periode %(period)s: tahun data (YYYY, bukan masa depan).") % {"period": repr(period)}
         )
     return period

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.utils.translation import gettext as _
+
 from intake.parsing import Table, is_blank, text
 from sources.aggregate import (
     Aggregate,
@@ -74,14 +76,19 @@ def read(table: Table, options: Options) -> Aggregate:
         form = text(cell_at(cells, columns["bentuk"])).upper().replace(".", "").strip()
         place = place_of(cells, columns, options)
         if not npsn.isdigit():
-            result.error(number, "NPSN", "NPSN harus angka / NPSN must be digits")
+            result.error(number, "NPSN", _("NPSN harus angka"))
             continue
         if npsn in seen:
-            result.error(number, "NPSN", f"NPSN {npsn} sudah ada di baris {seen[npsn]} / duplicate")
+            result.error(
+                number,
+                "NPSN",
+                _("NPSN %(npsn)s sudah ada di baris %(first)d")
+                % {"npsn": npsn, "first": seen[npsn]},
+            )
             continue
         seen[npsn] = number
         if place is None:
-            result.error(number, "Desa/Kelurahan", "desa kosong / no desa")
+            result.error(number, "Desa/Kelurahan", _("desa kosong"))
             continue
         element = FORMS.get(form)
         if element is None:
@@ -89,7 +96,9 @@ def read(table: Table, options: Options) -> Aggregate:
                 others[form] += 1
             else:
                 result.error(
-                    number, "Bentuk Pendidikan", f"bentuk {form!r} tidak dikenal / unknown"
+                    number,
+                    "Bentuk Pendidikan",
+                    _("bentuk %(form)s tidak dikenal") % {"form": repr(form)},
                 )
             continue
         counts.setdefault(place, Counter())[element] += 1

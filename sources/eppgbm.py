@@ -21,6 +21,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from intake.parsing import BadCell, Cell, Table, is_blank, parse_number, text
 from sources import growth
 from sources.aggregate import (
@@ -79,16 +81,16 @@ def read(table: Table, options: Options) -> Aggregate:
             continue
         place, period, child, measured, scores = measurement
         if scores is None:
-            notes["umur 60 bulan atau lebih: bukan balita / aged 60 months or more"] += 1
+            notes[_("umur 60 bulan atau lebih: bukan balita")] += 1
             continue
         for name in scores.implausible:
-            notes[f"{SCORE_NAMES[name]} di luar batas WHO, tidak dihitung / implausible"] += 1
+            notes[
+                _("%(score)s di luar batas WHO, tidak dihitung") % {"score": SCORE_NAMES[name]}
+            ] += 1
         key = (place, period, child)
         previous = latest.get(key)
         if previous is not None:
-            notes[
-                "anak diukur lebih dari sekali sebulan: yang terakhir dihitung / latest of the month"
-            ] += 1
+            notes[_("anak diukur lebih dari sekali sebulan: yang terakhir dihitung")] += 1
             if previous[0] > measured:
                 continue
         latest[key] = (measured, number, scores)
@@ -136,15 +138,15 @@ class _Row:
         sex = text(self.cell("jk")).upper()
         male = sex in MALE
         if not male and sex not in FEMALE:
-            self.fail("JK", "jenis kelamin harus L atau P / sex must be L or P")
+            self.fail("JK", _("jenis kelamin harus L atau P"))
         born = self.day("lahir", "Tgl Lahir")
         measured = self.day("ukur", "Tanggal Pengukuran")
         if measured is not None and measured > self.options.today:
-            self.fail("Tanggal Pengukuran", "tanggal di masa depan / date in the future")
+            self.fail("Tanggal Pengukuran", _("tanggal di masa depan"))
         weight = self.number_in("berat", "Berat", 0.5, 60.0)
         height = self.number_in("tinggi", "Tinggi", 35.0, 150.0)
         if self.ok and weight is None and height is None:
-            self.fail("Berat", "berat dan tinggi kosong / no weight and no height")
+            self.fail("Berat", _("berat dan tinggi kosong"))
         standing = self.position()
         place = self.place()
         if not self.ok or born is None or measured is None or place is None:
@@ -153,7 +155,7 @@ class _Row:
         if age < 0:
             self.fail(
                 "Tanggal Pengukuran",
-                "tanggal pengukuran sebelum tanggal lahir / measured before birth",
+                _("tanggal pengukuran sebelum tanggal lahir"),
             )
             return None
         child = hash(self.identity(born, male))
@@ -182,7 +184,11 @@ class _Row:
             self.fail(column, str(exc))
             return None
         if not low <= number <= high:
-            self.fail(column, f"{number:g} di luar {low:g}–{high:g} / out of range")
+            self.fail(
+                column,
+                _("%(value)s di luar %(low)s–%(high)s")
+                % {"value": f"{number:g}", "low": f"{low:g}", "high": f"{high:g}"},
+            )
             return None
         return number
 
@@ -194,13 +200,13 @@ class _Row:
             return True
         if value in LYING:
             return False
-        self.fail("Cara Ukur", "cara ukur harus Berdiri atau Terlentang / standing or lying")
+        self.fail("Cara Ukur", _("cara ukur harus Berdiri atau Terlentang"))
         return None
 
     def place(self) -> Place | None:
         place = place_of(self.cells, self.columns, self.options)
         if place is None:
-            self.fail("Kode Desa", "desa kosong / no desa")
+            self.fail("Kode Desa", _("desa kosong"))
         return place
 
     def identity(self, born: date, male: bool) -> Any:

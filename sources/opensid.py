@@ -18,6 +18,8 @@ import re
 from collections import Counter
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from intake.parsing import BadCell, BadFile, Table, is_blank, text
 from sources.aggregate import (
     Aggregate,
@@ -96,12 +98,12 @@ def read(table: Table, options: Options) -> Aggregate:
             if status in GONE:
                 left_out += 1
             else:
-                result.error(number, "status_dasar", "status tidak dikenal / unknown status")
+                result.error(number, "status_dasar", _("status tidak dikenal"))
             continue
         sex_text = text(cell_at(cells, sex_col)).upper()
         sex = "L" if sex_text in MALE else "P" if sex_text in FEMALE else ""
         if not sex:
-            result.error(number, "sex", "jenis kelamin harus 1/2 atau L/P / sex must be 1/2 or L/P")
+            result.error(number, "sex", _("jenis kelamin harus 1/2 atau L/P"))
         born_cell = cell_at(cells, born_col)
         key = born_cell if isinstance(born_cell, str) else repr(born_cell)
         years = ages.get(key)
@@ -110,9 +112,9 @@ def read(table: Table, options: Options) -> Aggregate:
             ages[key] = years
         if years < 0:
             message = (
-                "tanggal lahir kosong atau tidak terbaca / empty or unreadable birth date"
+                _("tanggal lahir kosong atau tidak terbaca")
                 if years == -1
-                else "tanggal lahir sesudah tanggal acuan / born after the reference date"
+                else _("tanggal lahir sesudah tanggal acuan")
             )
             result.error(number, "tanggallahir", message)
             continue
@@ -120,7 +122,7 @@ def read(table: Table, options: Options) -> Aggregate:
             counts[(sex, years)] += 1
     if left_out:
         result.notes.append(
-            f"{left_out} baris: penduduk tidak hidup/pindah, tidak dihitung / not living here"
+            _("%(n)d baris: penduduk tidak hidup/pindah, tidak dihitung") % {"n": left_out}
         )
     if result.errors:
         return result

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datavalues.writing import file_transaction
 from facilities.register import register_from_source
@@ -77,8 +78,8 @@ def read_source(kind: str, stream: IO[bytes], *, size: int, options: Options) ->
     adapter = ADAPTERS.get(kind)
     if adapter is None or adapter.target != "values":
         raise BadFile(
-            f"Jenis sumber {kind!r} tidak dikenal; pilih: {', '.join(sorted(ADAPTERS))}. / "
-            "Unknown source kind."
+            _("Jenis sumber %(kind)s tidak dikenal; pilih: %(kinds)s.")
+            % {"kind": repr(kind), "kinds": ", ".join(sorted(ADAPTERS))}
         )
     result: Aggregate = adapter.read(open_table(stream, size=size), options)
     return result

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from intake.parsing import BadCell, Table, is_blank, parse_number, text
 from sources.aggregate import (
     Aggregate,
@@ -68,16 +70,16 @@ def read(table: Table, options: Options) -> Aggregate:
         result.rows += 1
         place = place_of(cells, columns, options)
         if place is None:
-            result.error(number, "Kode Desa", "desa kosong / no desa")
+            result.error(number, "Kode Desa", _("desa kosong"))
             continue
         year = text(cell_at(cells, columns.get("tahun"))) or default_year
         if not re.fullmatch(r"\d{4}", year) or int(year) > options.today.year:
-            result.error(number, "Tahun", f"tahun {year!r} tidak sah / invalid year")
+            result.error(number, "Tahun", _("tahun %(year)s tidak sah") % {"year": repr(year)})
             continue
         quarter_text = text(cell_at(cells, columns.get("kuartal"))) or "0"
         quarter = int(re.sub(r"\D", "", quarter_text) or 0)
         if quarter not in (0, 1, 2, 3, 4):
-            result.error(number, "Kuartal", "kuartal harus 1–4 / quarter must be 1–4")
+            result.error(number, "Kuartal", _("kuartal harus 1–4"))
             continue
         try:
             received = parse_number(cell_at(cells, columns["diterima"]))
@@ -89,8 +91,8 @@ def read(table: Table, options: Options) -> Aggregate:
             result.error(
                 number,
                 "Yang Diterima",
-                f"{received:g} dari {due:g}: harus bilangan bulat ≤ yang seharusnya / "
-                "must be a whole number not above the due",
+                _("%(received)s dari %(due)s: harus bilangan bulat ≤ yang seharusnya")
+                % {"received": f"{received:g}", "due": f"{due:g}"},
             )
             continue
         key = (place, year)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from intake.parsing import BadCell, BadFile, Table, is_blank, normalise_header, parse_number
 from sources.aggregate import (
     Aggregate,
@@ -46,9 +48,7 @@ def read(table: Table, options: Options) -> Aggregate:
     require_place_columns(columns, options)
     goals = goal_columns(table.header)
     if not goals and "skor" not in columns:
-        raise BadFile(
-            "Tidak ada kolom skor SDGs (SDGs 1 … SDGs 18, Skor SDGs Desa). / No SDGs score column."
-        )
+        raise BadFile(_("Tidak ada kolom skor SDGs (SDGs 1 … SDGs 18, Skor SDGs Desa)."))
     period = year_of(options)
     wanted = [(f"SDGS_{goal:02d}", f"SDGs {goal}", index) for goal, index in sorted(goals.items())]
     if "skor" in columns:
@@ -61,11 +61,13 @@ def read(table: Table, options: Options) -> Aggregate:
         result.rows += 1
         place = place_of(cells, columns, options)
         if place is None:
-            result.error(number, "Kode Desa", "desa kosong / no desa")
+            result.error(number, "Kode Desa", _("desa kosong"))
             continue
         if place in rows_of:
             result.error(
-                number, "Kode Desa", f"desa sudah ada di baris {rows_of[place]} / duplicate"
+                number,
+                "Kode Desa",
+                _("desa sudah ada di baris %(first)d") % {"first": rows_of[place]},
             )
             continue
         rows_of[place] = number
@@ -79,7 +81,7 @@ def read(table: Table, options: Options) -> Aggregate:
                 result.error(number, column, str(exc))
                 continue
             if not 0 <= score <= 100:
-                result.error(number, column, f"{score:g} di luar 0–100 / out of range")
+                result.error(number, column, _("%(value)s di luar 0–100") % {"value": f"{score:g}"})
                 continue
             result.values[(place, element, period)] = score
         result.seen(place, period, number)

@@ -23,6 +23,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from intake.parsing import BadCell, BadFile, Table, is_blank, parse_number, text
 from sources.aggregate import SourceProblem, cell_at, find_header
 
@@ -89,7 +91,7 @@ def read(table: Table, desa: str, year: str) -> Budget:
             "Siskeudes desa numbers are not Kemendagri codes: give --desa CODE."
         )
     if "tahun" not in columns and not year:
-        raise BadFile("Kolom Tahun tidak ada; berikan --period TAHUN. / No Tahun column.")
+        raise BadFile(_("Kolom Tahun tidak ada; berikan --period TAHUN."))
     budget = Budget(kind=KIND, source=SOURCE, desa=desa)
     left_out: Counter[str] = Counter()
     for number, cells in table.rows:
@@ -102,15 +104,15 @@ def read(table: Table, desa: str, year: str) -> Budget:
             continue
         raw_year = text(cell_at(cells, columns.get("tahun"))) or year
         if not re.fullmatch(r"\d{4}", raw_year):
-            budget.error(number, "Tahun", f"{raw_year!r} bukan tahun / not a year")
+            budget.error(number, "Tahun", _("%(year)s bukan tahun") % {"year": repr(raw_year)})
             continue
         kegiatan = kegiatan_code(text(cell_at(cells, columns["kegiatan"])))
         if not kegiatan:
-            budget.error(number, "Kd_Keg", "kode kegiatan tidak terbaca / unreadable code")
+            budget.error(number, "Kd_Keg", _("kode kegiatan tidak terbaca"))
             continue
         fund_code = re.sub(r"[^A-Z]", "", text(cell_at(cells, columns["sumber"])).upper())
         if not fund_code:
-            budget.error(number, "SumberDana", "sumber dana kosong / empty fund source")
+            budget.error(number, "SumberDana", _("sumber dana kosong"))
             continue
         try:
             rupiah = parse_number(cell_at(cells, columns["anggaran"]), decimal_comma=None)
