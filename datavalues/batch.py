@@ -99,6 +99,7 @@ class RowFate:
     cells: list[Cell]
     reasons: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "kode lama X → Y"
 
 
 @dataclass
@@ -117,6 +118,8 @@ class Plan:
     # Fates of the first PREVIEW_ROWS rows and of every row with a problem (for the page and
     # the error report); counts cover all rows.
     fates: list[RowFate] = field(default_factory=list)
+    # Rows whose desa code is a code of an earlier edition: (row, old code, today's code).
+    old_codes: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -181,6 +184,7 @@ class _Row:
     source: str
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    note: str = ""  # how its desa was found, when not by its own code
 
 
 class _Planner:
@@ -378,7 +382,7 @@ class _Planner:
                 for item in row_items:
                     if item.old != item.value:
                         staged.append(item)
-            if problems or row.number <= self.preview_last:
+            if problems or row.number <= self.preview_last or row.note:
                 plan.fates.append(
                     RowFate(
                         row=row.number,
@@ -392,6 +396,7 @@ class _Planner:
                             for i in row.items
                             if i.old != i.value
                         ],
+                        notes=[row.note] if row.note else [],
                     )
                 )
         plan.values += len(staged)

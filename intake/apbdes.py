@@ -40,6 +40,7 @@ from intake.parsing import (
 )
 from planning.budget_sectors import sector_of
 from planning.models import BudgetLine, FundSource, Stage
+from regions.crosswalk import OldCode, OldCodes
 from regions.models import Kind, Level, Region
 
 _KEGIATAN = re.compile(r"^[1-5]\.[0-9]{1,2}\.[0-9]{2}$")
@@ -88,6 +89,8 @@ class ApbdesPlan:
     header: list[str] = field(default_factory=list)
     cells: dict[int, list[Cell]] = field(default_factory=dict)  # row number → original cells
     fates: list[RowFate] = field(default_factory=list)  # by `attach_fates`
+    # Rows whose desa code is a code of an earlier edition: row → (old code, today's code).
+    old_codes: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def region_code(self) -> str:
         """The desa of every line, or their common kecamatan, or "" (for the audit log)."""
@@ -162,13 +165,30 @@ def plan_apbdes(
         plan.rows += 1
         raw.append((number, cells))
         plan.cells[number] = cells
-    codes = {text(cells[desa_index]) for _n, cells in raw if desa_index < len(cells)}
+    old_codes = OldCodes()
+    resolved: dict[int, str] = {}  # row → desa code of today, or "" for a refused old code
+    for number, cells in raw:
+        given = text(cells[desa_index]) if desa_index < len(cells) else ""
+        old = old_codes.resolve(given) if given else None
+        if old is None:
+            resolved[number] = given
+        elif old.problem:
+            plan.problems.append(Problem(number, "kode_desa", old.problem))
+            resolved[number] = ""
+        else:
+            plan.old_codes[number] = (given, old.code)
+            resolved[number] = old.code
+    codes = set(resolved.values()) - {""}
     kinds = dict(
-        Region.objects.filter(code__in=codes, level=Level.DESA).values_list("code", "kind")
+        Region.objects.current()
+        .filter(code__in=codes, level=Level.DESA)
+        .values_list("code", "kind")
     )
     seen: dict[tuple[str, int, str, str], int] = {}
     for number, cells in raw:
-        desa = text(cells[desa_index]) if desa_index < len(cells) else ""
+        desa = resolved[number]
+        if not desa:
+            continue  # an old code that cannot be resolved: said above
         if desa not in kinds:
             plan.problems.append(
                 Problem(number, "kode_desa", f"{desa!r} bukan kode desa / unknown")
@@ -339,8 +359,13 @@ def attach_fates(plan: ApbdesPlan, *, stage: str) -> None:
                 cells=plan.cells[number],
                 reasons=reasons.get(number, []),
                 changes=changes,
+                notes=[_old_code_note(*plan.old_codes[number])] if number in plan.old_codes else [],
             )
         )
+
+
+def _old_code_note(old: str, new: str) -> str:
+    return OldCode(old, new).note
 
 
 def upload_options(upload: Upload) -> tuple[int | None, str]:

@@ -168,7 +168,7 @@ def _items(payload: ValuesIn, plan: importing.Plan) -> list[ItemOut]:
                 kode_data=value.kode_data,
                 periode=value.periode,
                 status=fate.fate.value if fate else importing.Fate.ERROR.value,
-                messages=(fate.reasons + fate.changes) if fate else [],
+                messages=(fate.notes + fate.reasons + fate.changes) if fate else [],
             )
         )
     return out

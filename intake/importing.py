@@ -57,6 +57,7 @@ from intake.parsing import (
     parse_period_cell,
     text,
 )
+from regions.crosswalk import OldCodes
 from regions.models import Level, Region
 
 # Names other modules import from here (some now live in datavalues and accounts).
@@ -115,9 +116,11 @@ class _Regions:
     def load_codes(self, codes: set[str]) -> None:
         missing = sorted(codes - self.kinds.keys())
         for start in range(0, len(missing), 900):
-            for code, kind, parent in Region.objects.filter(
-                code__in=missing[start : start + 900], level=Level.DESA
-            ).values_list("code", "kind", "parent_id"):
+            for code, kind, parent in (
+                Region.objects.current()
+                .filter(code__in=missing[start : start + 900], level=Level.DESA)
+                .values_list("code", "kind", "parent_id")
+            ):
                 self.kinds[code] = kind
                 self.parents[code] = parent or ""
 
@@ -125,9 +128,11 @@ class _Regions:
         names = self._by_name.get(kecamatan)
         if names is None:
             names = {}
-            for code, region_name, kind in Region.objects.filter(
-                parent_id=kecamatan, level=Level.DESA
-            ).values_list("code", "name", "kind"):
+            for code, region_name, kind in (
+                Region.objects.current()
+                .filter(parent_id=kecamatan, level=Level.DESA)
+                .values_list("code", "name", "kind")
+            ):
                 names.setdefault(_norm_name(region_name), set()).add(code)
                 self.kinds[code] = kind
                 self.parents[code] = kecamatan
@@ -281,6 +286,7 @@ def _plan_rows(
     # Desa by name (with aliases), sharing the planner's table of desa kinds.
     regions = _Regions()
     regions.kinds, regions.parents = planner.checker.kinds, planner.checker.parents
+    old_codes = OldCodes()
 
     def cell(cells: list[Cell], index: int | None) -> Cell:
         return cells[index] if index is not None and index < len(cells) else None
@@ -300,6 +306,13 @@ def _plan_rows(
             progress(plan.rows)
 
         region = text(cell(cells, region_col))
+        note = ""
+        if region and (old := old_codes.resolve(region)) is not None:
+            if old.problem:
+                planner.refuse(number, cells, Problem(number, "kode_wilayah", old.problem))
+                continue
+            plan.old_codes.append((number, region, old.code))
+            region, note = old.code, old.note
         if not region and name_col is not None:
             kec = text(cell(cells, kec_col)) or kecamatan
             name = text(cell(cells, name_col))
@@ -331,7 +344,7 @@ def _plan_rows(
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
             entries = [(code, table.header[i], cell(cells, i)) for i, code in value_columns]
-        planner.add(_Row(number, cells, region, entries, row_period, source))
+        planner.add(_Row(number, cells, region, entries, row_period, source, note=note))
     planner.finish()
 
 

@@ -82,6 +82,7 @@ def snapshot(plan: importing.Plan) -> dict[str, Any]:
                 "cells": [None if c is None else text(c) for c in f.cells],
                 "reasons": f.reasons,
                 "changes": f.changes,
+                "notes": f.notes,
             }
             for f in plan.fates
         ],
