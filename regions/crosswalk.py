@@ -51,8 +51,8 @@ class OldCode:
     @property
     def note(self) -> str:
         """The per-row remark of a resolved code: 'kode lama X → Y'."""
-        how = _(" (cocok nama)") if self.name_match else ""
-        return _("kode lama %(old)s → %(new)s") % {"old": self.old_code, "new": self.code} + how
+        note = _("kode lama %(old)s → %(new)s") % {"old": self.old_code, "new": self.code}
+        return f"{note} ({_('cocok nama')})" if self.name_match else note
 
 
 class OldCodes:

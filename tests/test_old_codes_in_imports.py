@@ -243,3 +243,19 @@ def test_a_source_file_of_a_moved_desa_code_is_counted_for_todays_desa(old_codes
     summary = json.loads(out.getvalue())
     assert any(note.startswith(f"kode lama {OLD} → {BALECATUR}") for note in summary["notes"])
     assert set(DataValue.objects.values_list("region_id", flat=True)) == {BALECATUR}
+
+
+def test_the_notes_and_refusals_are_in_english_for_an_english_user(old_codes: None) -> None:
+    from django.utils import translation
+
+    from regions.crosswalk import OldCodes
+
+    with translation.override("en"):
+        codes = OldCodes()
+        moved, split = codes.resolve(OLD), codes.resolve(SPLIT)
+        assert moved is not None and split is not None
+        assert moved.note == f"old code {OLD} → {BALECATUR}"
+        assert split.problem == (
+            f"old code {SPLIT} was split into {BALECATUR}, {AMBARKETAWANG}: it cannot be "
+            "moved automatically; use a current region code"
+        )
