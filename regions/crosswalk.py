@@ -144,7 +144,7 @@ class DesaNames:
         self.names: dict[str, str] = {}
         self.by_kab: dict[tuple[str, str], list[str]] = {}
         self.kelurahan: set[str] = set()
-        rows = Region.objects.filter(level=Level.DESA).values_list("code", "name", "kind")
+        rows = Region.objects.current().filter(level=Level.DESA).values_list("code", "name", "kind")
         for code, name, kind in rows:
             if kind == Kind.KELURAHAN:
                 self.kelurahan.add(code)
