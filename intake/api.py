@@ -22,6 +22,7 @@ from datavalues.batch import CLEAR_MARKER
 from datavalues.models import How
 from intake import importing
 from intake.parsing import Cell, Table
+from regions.crosswalk import OldCodes
 
 router = Router(tags=["data"])
 MAX_ITEMS = 1000
@@ -83,7 +84,14 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
     scope = scope_of(request.user)
     # Outside the caller's write scope looks like an unknown region: 404 for the batch.
     # (A sector outside the caller's limit is a refused item, named in the report.)
-    if any(not scope.may_write_any_sector(v.kode_wilayah) for v in payload.values):
+    # A code of an earlier edition is checked as the desa it stands for today.
+    old_codes = OldCodes()
+
+    def today(code: str) -> str:
+        old = old_codes.resolve(code)
+        return old.code if old is not None and old.code else code
+
+    if any(not scope.may_write_any_sector(today(v.kode_wilayah)) for v in payload.values):
         return Status(404, ErrorOut(detail="Not Found"))
     if empty := [i for i, v in enumerate(payload.values) if v.nilai is None and not v.hapus]:
         # Never a deletion by omission: a clearing needs `hapus` (and a row of blanks would

@@ -259,3 +259,25 @@ def test_the_notes_and_refusals_are_in_english_for_an_english_user(old_codes: No
             f"old code {SPLIT} was split into {BALECATUR}, {AMBARKETAWANG}: it cannot be "
             "moved automatically; use a current region code"
         )
+
+
+def test_the_values_api_writes_an_old_code_to_todays_desa_and_says_so_per_item(
+    cast: Cast, catalogue: None
+) -> None:
+    crosswalk(CodeChangeKind.MOVE, OLD, BALECATUR)
+    body = {
+        "values": [
+            {"kode_wilayah": OLD, "kode_data": "BUMIL_SASARAN", "periode": "2024", "nilai": 9}
+        ]
+    }
+    response = Client().post(
+        "/api/v1/datavalues",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {cast.tokens[Role.KECAMATAN]}"},
+    )
+
+    assert response.status_code == 200, response.content
+    item = response.json()["items"][0]
+    assert item["status"] == "baru" and item["messages"][0] == f"kode lama {OLD} → {BALECATUR}"
+    assert list(DataValue.objects.values_list("region_id", "value")) == [(BALECATUR, 9.0)]

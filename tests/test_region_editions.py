@@ -235,3 +235,19 @@ def test_a_load_that_fails_halfway_leaves_the_tree_as_it_was(
 
     assert list(Region.objects.values_list("code", "name", "retired_in", "last_edition")) == before
     assert not RegionNameChange.objects.exists() and not RegionCodeChange.objects.exists()
+
+
+def test_a_region_the_shipped_list_does_not_have_is_retired_by_a_reload_of_its_province(
+    diy_regions: None,
+) -> None:
+    Region.objects.create(
+        code="34.04.01.2999", level=4, kind="desa", parent_id="34.04.01", name="Desa Lama"
+    )
+    out = StringIO()
+    call_command("loadregions", "--province", "34", "--json", stdout=out)
+    summary = json.loads(out.getvalue())
+
+    assert summary["retired"] == [{"code": "34.04.01.2999", "name": "Desa Lama"}]
+    assert summary["differences"] == {"appeared": 0, "retired": 1, "successors": 0, "renamed": 0}
+    assert Region.objects.get(code="34.04.01.2999").retired_in == "Kepmendagri 300.2.2-2138/2025"
+    assert not Region.objects.current().filter(code="34.04.01.2999").exists()
