@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -45,7 +45,8 @@ from regions.models import Region
 
 # Roles that may import IDM (besides the national administrator): for their area only.
 IDM_ROLES: frozenset[str] = frozenset({Role.KABUPATEN})
-ROWS_SHOWN = 1000  # rows to be written listed on the preview (all are counted)
+ROWS_SHOWN = 1000
+VALUES_PER_ROW = 6  # IKS, IKE, IKL, the score, maju-or-mandiri, the official class  # rows to be written listed on the preview (all are counted)
 NATIONAL = "ID"  # analytics.models.NATIONAL: the whole country
 
 
@@ -76,17 +77,20 @@ def _desa_names(codes: Collection[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
-def snapshot(plan: IdmPlan) -> dict[str, Any]:
+def snapshot(plan: IdmPlan, *, suggesting: bool) -> dict[str, Any]:
     """What the preview shows of a plan, as JSON for the Upload row (computed once, in the
-    request or by the worker; a national file is not planned again to be looked at)."""
-    classes = Counter(row.status for row in plan.entries)
+    request or by the worker; a national file is not planned again to be looked at).
+    `suggesting`: name matches are offered, not yet written (counted apart)."""
     suggested = [r for r in plan.entries if r.how.startswith("cocok nama baru")]
+    classes = Counter(
+        r.status for r in plan.entries if not (suggesting and r.how.startswith("cocok nama baru"))
+    )
     names = _desa_names([r.target for r in suggested])
     return {
         "year": plan.year,
         "rows": plan.rows,
-        "entries": len(plan.entries),
-        "values": plan.value_count,
+        "entries": len(plan.entries) - (len(suggested) if suggesting else 0),
+        "values": (len(plan.entries) - (len(suggested) if suggesting else 0)) * VALUES_PER_ROW,
         "outside": plan.outside,
         "classes": [[status, classes[status]] for status in STATUSES],
         "written": [
@@ -98,7 +102,7 @@ def snapshot(plan: IdmPlan) -> dict[str, Any]:
                 "score": r.scores[3],
             }
             for r in plan.entries
-            if not r.how.startswith("cocok nama baru")
+            if not (suggesting and r.how.startswith("cocok nama baru"))
         ][:ROWS_SHOWN],
         "resolved": [
             {"row": r.number, "old_code": r.code, "code": r.target, "name": r.name, "how": r.how}
@@ -146,7 +150,7 @@ def check(upload: Upload, *, by: Any) -> IdmPlan | None:
         upload.status, upload.message = Status.REJECTED, str(exc)
         upload.save()
         return None
-    upload.preview = snapshot(plan)
+    upload.preview = snapshot(plan, suggesting=True)
     upload.rows = upload.progress = plan.rows
     upload.period = str(plan.year)
     upload.warnings = len(upload.preview["suggestions"])
@@ -239,7 +243,7 @@ def commit(
             source=f"unggahan {upload.pk} {upload.file_name}",
             scope=scope,
         )
-        upload.preview = snapshot(plan)
+        upload.preview = snapshot(plan, suggesting=False)
         upload.rows = upload.progress = plan.rows
         upload.created, upload.updated = result.saved.created, result.saved.updated
         upload.unchanged = result.saved.unchanged
@@ -287,7 +291,7 @@ def leftovers_within(area: str, year: int) -> list[dict[str, Any]]:
     """The unresolved rows of `year` under `area` (NATIONAL: all)."""
     rows = IdmLeftover.objects.filter(year=year)
     if area != NATIONAL:
-        rows = rows.filter(code__startswith=area + ".")
+        rows = rows.filter(Q(code=area) | Q(code__startswith=area + "."))
     fields = ("year", "row", "code", "name", "kabupaten", "province", "status", "reason")
     return [
         dict(zip(fields, r, strict=True)) for r in rows.order_by("code", "row").values_list(*fields)
@@ -304,6 +308,6 @@ def leftover_count(area: str) -> LeftoverCount | None:
     """How many rows of the latest IDM year with leftovers under `area` matched no desa."""
     rows = IdmLeftover.objects.all()
     if area != NATIONAL:
-        rows = rows.filter(code__startswith=area + ".")
+        rows = rows.filter(Q(code=area) | Q(code__startswith=area + "."))
     found = rows.values("year").annotate(n=Count("id")).order_by("-year").first()
     return LeftoverCount(found["year"], found["n"]) if found else None
