@@ -152,6 +152,15 @@ def test_unticked_suggestions_stay_left_over_and_confirm_all_takes_every_one(
     assert list(IdmLeftover.objects.values_list("code", flat=True)) == ["34.04.99.2002"]
 
 
+def test_a_file_of_name_matches_only_can_be_confirmed(staff: Cast) -> None:
+    client = staff.client(Role.ADMIN)
+    upload = send(client, [ROWS[2]])
+    page = client.get(f"/impor/{upload.pk}/").content.decode()
+    assert 'name="cocok" value="34.04.19.2001"' in page and "Konfirmasi" in page
+    client.post(f"/impor/{upload.pk}/konfirmasi/", {"cocok": ["34.04.19.2001"]})
+    assert values_at() == {"34.04.01.2001"}
+
+
 def test_leftovers_are_downloadable_and_counted_on_the_dashboards_of_their_areas(
     staff: Cast,
 ) -> None:
