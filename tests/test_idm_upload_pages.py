@@ -181,6 +181,11 @@ def test_leftovers_are_downloadable_and_counted_on_the_dashboards_of_their_areas
     assert (
         "tidak cocok dengan daftar wilayah" not in client.get("/kabupaten/34.01/").content.decode()
     )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/kabupaten/34.04/").content.decode()
+    assert "IDM 2024: 2 rows do not match the region list." in english
+    preview = client.get(f"/impor/{upload.pk}/").content.decode()
+    assert "Rows not matching the region list" in preview and "Count per status" in preview
     planner = staff.client(Role.KABUPATEN)
     assert "IDM 2024: 2 baris" in planner.get("/kabupaten/34.04/").content.decode()
     area = csv_rows(planner.get("/impor/idm/tidak-cocok/34.04.csv").content)
