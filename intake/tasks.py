@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from intake import importing
+from intake import importing, lifecycle
 from intake.models import Status, Upload
 from intake.parsing import text
 from jobs import limits, progress
@@ -171,6 +171,8 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
             job_error=f"Tidak ada yang disimpan / nothing was saved: {exc}",
         )
         return {}
+    except lifecycle.AlreadyCommitted:
+        return {}  # imported by another request meanwhile: its record stands
     except Exception as exc:
         Upload.objects.filter(pk=upload_id).update(
             status=Status.FAILED, job_error=_failed(exc, "Impor")
