@@ -26,6 +26,7 @@ from analytics.figures import (
     kelurahan_under,
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
+from analytics.formatting import number, percent, signed
 from analytics.idm import class_counts, class_of_score, official_class
 from analytics.models import NATIONAL
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot, held_snapshot
@@ -35,12 +36,11 @@ from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
 from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
-from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
-from dashboard.samples import sample_data_under
 from dashboard.spending import desa_budget
 from dashboard.statuses import ORDER, look_of
 from datavalues.approval import State, state_of
+from datavalues.sample import sample_data_under
 from facilities import summary as facilities_summary
 from facilities.layer import LAYER, facility_layer
 from intake.idm_uploads import LeftoverCount, leftover_count

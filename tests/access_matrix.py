@@ -581,7 +581,7 @@ MATRIX: dict[str, Entry] = {
     "api-v1:indicator_values": api_entry(_analytics, scoped=True),
     "api-v1:indicator_list": api_entry("/api/v1/indicators"),
     "api-v1:data_element_list": api_entry("/api/v1/dataelements"),
-    # Writing values (intake/api.py): a batch in the writer's scope (a Sleman desa).
+    # Writing values (datavalues/api.py): a batch in the writer's scope (a Sleman desa).
     "api-v1:datavalues_write": api_entry(
         _datavalues_path,
         method="POST",
