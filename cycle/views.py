@@ -18,8 +18,8 @@ from cycle.models import Notice
 from cycle.navigation import WORKING_ROLES
 from cycle.work import desa_work, kecamatan_work
 from dashboard import views as dashboard_views
-from dashboard.samples import sample_data_under
 from datavalues.review import may_decide, queue
+from datavalues.sample import sample_data_under
 from planning.feedback import apply_change
 from planning.followups import FollowUp, Owner, Status, change_status
 from regions.models import Level, Region

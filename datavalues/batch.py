@@ -42,6 +42,7 @@ from datavalues.writing import (
     save_value_chunks,
     save_values,
 )
+from regions.crosswalk import OldCodes
 
 PREVIEW_ROWS = 1000
 # Rows checked together: one query per chunk for old values, locks and the rules.
@@ -230,6 +231,7 @@ class _Planner:
         self.period_ids: dict[str, int | None] = {}
         self.stage = _Stage() if stage else None
         plan.stage = self.stage
+        self.old_codes: OldCodes | None = None  # read at the first row with a code
 
     # -- rows ---------------------------------------------------------------------------
 
@@ -239,12 +241,28 @@ class _Planner:
         self.pending.append(row)
 
     def add(self, row: _Row) -> None:
+        if row.region and not row.note:
+            self._resolve_old_code(row)
         self.pending.append(row)
         if len(self.pending) >= CHUNK_ROWS:
             if self.collections is not None:
                 self.collections.pause()  # a big file: see _Collections
             self._chunk(self.pending)
             self.pending = []
+
+    def _resolve_old_code(self, row: _Row) -> None:
+        """A desa code of an earlier edition: today's desa, said on the row (or refused,
+        with the reason, when the crosswalk cannot say which desa)."""
+        if self.old_codes is None:
+            self.old_codes = OldCodes()
+        old = self.old_codes.resolve(row.region)
+        if old is None:
+            return
+        if old.problem:
+            row.problems.append(Problem(row.number, "kode_wilayah", old.problem))
+            return
+        self.plan.old_codes.append((row.number, row.region, old.code))
+        row.region, row.note = old.code, old.note
 
     def finish(self) -> None:
         if self.pending:

@@ -8,7 +8,8 @@ period, value), applies the checks of the write path and the validation rules, a
 for every row what would happen: new, changed (old → new), unchanged, warning or error.
 `import_commit` re-plans the stored file (values may have changed since the preview),
 refuses on any error (or on unconfirmed warnings), and writes through `save_values` in the
-same transaction as the upload record, so a killed process leaves nothing behind.
+same transaction as the upload record (the upload lifecycle, intake.lifecycle), so a killed
+process leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from datavalues.writing import (
     catalogue_state,
     file_transaction,
 )
-from intake import retention
+from intake import lifecycle, retention
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
     BadFile,
@@ -57,7 +58,6 @@ from intake.parsing import (
     parse_period_cell,
     text,
 )
-from regions.crosswalk import OldCodes
 from regions.models import Level, Region
 
 # Names other modules import from here (some now live in datavalues and accounts).
@@ -286,7 +286,6 @@ def _plan_rows(
     # Desa by name (with aliases), sharing the planner's table of desa kinds.
     regions = _Regions()
     regions.kinds, regions.parents = planner.checker.kinds, planner.checker.parents
-    old_codes = OldCodes()
 
     def cell(cells: list[Cell], index: int | None) -> Cell:
         return cells[index] if index is not None and index < len(cells) else None
@@ -306,13 +305,6 @@ def _plan_rows(
             progress(plan.rows)
 
         region = text(cell(cells, region_col))
-        note = ""
-        if region and (old := old_codes.resolve(region)) is not None:
-            if old.problem:
-                planner.refuse(number, cells, Problem(number, "kode_wilayah", old.problem))
-                continue
-            plan.old_codes.append((number, region, old.code))
-            region, note = old.code, old.note
         if not region and name_col is not None:
             kec = text(cell(cells, kec_col)) or kecamatan
             name = text(cell(cells, name_col))
@@ -344,7 +336,7 @@ def _plan_rows(
             entries = [(text(cell(cells, element_col)).upper(), "nilai", cell(cells, value_col))]
         else:
             entries = [(code, table.header[i], cell(cells, i)) for i, code in value_columns]
-        planner.add(_Row(number, cells, region, entries, row_period, source, note=note))
+        planner.add(_Row(number, cells, region, entries, row_period, source))
     planner.finish()
 
 
@@ -398,17 +390,20 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
     )
 
 
+def tally(plan: Plan) -> lifecycle.Tally:
+    return lifecycle.Tally(
+        rows=plan.rows,
+        created=plan.counts[Fate.NEW],
+        updated=plan.counts[Fate.CHANGED],
+        unchanged=plan.counts[Fate.UNCHANGED],
+        warnings=len(plan.warnings),
+        errors=len(plan.errors),
+        message=plan.errors[0].message if plan.errors else "",
+    )
+
+
 def record_plan(upload: Upload, plan: Plan) -> None:
-    upload.rows = plan.rows
-    upload.progress = plan.rows
-    upload.created = plan.counts[Fate.NEW]
-    upload.updated = plan.counts[Fate.CHANGED]
-    upload.unchanged = plan.counts[Fate.UNCHANGED]
-    upload.warnings = len(plan.warnings)
-    upload.errors = len(plan.errors)
-    upload.status = Status.REJECTED if plan.errors else Status.PREVIEWED
-    upload.message = plan.errors[0].message if plan.errors else ""
-    upload.save()
+    lifecycle.record_plan(upload, tally(plan))
 
 
 def import_commit(
@@ -427,19 +422,24 @@ def import_commit(
     plan = plan_upload(upload, by=by, progress=progress, stage=True)
     if progress is not None:
         progress(plan.rows)  # every row checked: the writing starts
+
+    def write() -> None:
+        write_plan(plan, by=by, accept_warnings=accept_warnings, upload=upload)
+        record_plan(upload, plan)  # the counts, before the lifecycle marks it committed
+
     try:
-        with file_transaction():
-            write_plan(plan, by=by, accept_warnings=accept_warnings, upload=upload)
-            record_plan(upload, plan)
-            upload.status = Status.COMMITTED
-            upload.committed_at = timezone.now()
-            upload.committed_by = by if getattr(by, "pk", None) else None
-            upload.save()
-            _audit_import(upload, plan, by=by, request=request, background=background)
-    except ImportRefused:
-        Upload.objects.filter(pk=upload.pk).update(
-            status=Status.REJECTED if plan.errors else Status.PREVIEWED
+        lifecycle.confirm(
+            upload,
+            tally(plan),
+            by=by,
+            write=write,
+            audit=lambda: _audit_import(
+                upload, plan, by=by, request=request, background=background
+            ),
+            atomic=file_transaction,
         )
+    except ImportRefused:
+        lifecycle.refuse(upload, rejected=bool(plan.errors))
         raise
     finally:
         if plan.stage is not None:

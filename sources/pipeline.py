@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from datavalues.writing import file_transaction
 from facilities.register import register_from_source
-from intake import apbdes
+from intake import apbdes, lifecycle
 from intake.apbdes import ApbdesPlan, plan_apbdes, write_apbdes
 from intake.importing import (
     Fate,
@@ -30,9 +30,10 @@ from intake.importing import (
     plan_values,
     receive,
     record_plan,
+    tally,
     write_plan,
 )
-from intake.models import Status, Upload
+from intake.models import Upload
 from intake.parsing import BadFile, open_table
 from planning.models import Stage
 from regions.crosswalk import OldCodes
@@ -254,14 +255,5 @@ def _record(planned: SourcePlan, *, file_name: str, sha256: str, size: int, by: 
         sha256=sha256,
         size=size,
         content=planned.table,
-        status=Status.COMMITTED,
-        rows=plan.rows,
-        progress=plan.rows,
-        created=plan.counts[Fate.NEW],
-        updated=plan.counts[Fate.CHANGED],
-        unchanged=plan.counts[Fate.UNCHANGED],
-        warnings=len(plan.warnings),
-        uploaded_by=by if getattr(by, "pk", None) else None,
-        committed_by=by if getattr(by, "pk", None) else None,
-        committed_at=timezone.now(),
+        **lifecycle.committed_fields(tally(plan), by=by),
     )
