@@ -102,6 +102,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/cohort.html",
         {
             "cohort": cohort,
+            "sample": cohort.sample,
             "tables": tables,
             "idle": result.idle,
             "trend": [(month, n, round(100 * n / top) if top else 0) for month, n in result.trend],

@@ -24,6 +24,8 @@ CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 
 class Cohort(models.Model):
     name = models.CharField(_("nama program"), max_length=120, unique=True)
+    # Sample cohorts (seeddemoplanning) are labelled "Data contoh" on their pages.
+    sample = models.BooleanField(_("contoh"), default=False)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
