@@ -55,7 +55,7 @@ class Command(BaseCommand):
             user, password = assigning.create_user(username)
             cohort_id = programme if role == Role.PROGRAM else None
             assigning.grant(by=None, user=user, role=role, region_code=code, cohort_id=cohort_id)
-            where = f"program {cohort_id}" if cohort_id else code or "nasional"
+            where = f"kohort {cohort_id}" if cohort_id else code or "nasional"
             lines.append(f"  {username:<16} {password}   {role} {where}")
         self.stdout.write("Pengguna demo (kata sandi hanya ditampilkan sekali / shown once):")
         for line in lines:
