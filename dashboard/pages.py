@@ -204,7 +204,10 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     expected = expected_from(per_child) if per_child else len(child_places)
 
     keep = filters.query(indikator="", urut="")
-    hrefs = {p.code: dashboard_url(p, keep) for p in child_places}
+    # A child region opens on the same indicator, period, sector and focus theme (from the
+    # map, the scorecard, the rankings and the priorities alike).
+    follow = filters.query(urut="")
+    hrefs = {p.code: dashboard_url(p, follow) for p in child_places}
     theme = theme_named(filters.focus) or SECTOR_VIEW
     if theme.is_sector_view:
         ranked = priorities(child_places, child_figures, hrefs)
