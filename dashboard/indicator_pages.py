@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.figures import indicators_with_targets
+from analytics.formatting import number
 from catalog import meaning
 from catalog.models import DataElement, Direction, Indicator, Target
-from dashboard.numbers import number
 from planning.activities import Activity, Authority, by_sector
 
 

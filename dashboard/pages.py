@@ -26,7 +26,9 @@ from analytics.figures import (
     kelurahan_under,
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
+from analytics.formatting import number, percent, signed
 from analytics.idm import class_counts, class_of_score, official_class
+from analytics.models import NATIONAL
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot, held_snapshot
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.meaning import named_expression
@@ -34,14 +36,14 @@ from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
 from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
-from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
-from dashboard.samples import sample_data_under
 from dashboard.spending import desa_budget
 from dashboard.statuses import ORDER, look_of
 from datavalues.approval import State, state_of
+from datavalues.sample import sample_data_under
 from facilities import summary as facilities_summary
 from facilities.layer import LAYER, facility_layer
+from intake.idm_uploads import LeftoverCount, leftover_count
 from regions.maps import region_map
 from regions.models import Level, Region
 
@@ -166,6 +168,8 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         else reverse("region-root"),
         "sample": sample_data_under(region.code if region else None),
     }
+    if place.level < Level.KECAMATAN:
+        context["idm_leftovers"] = idm_leftovers(place)
     if context["sample"] and place.level < Level.KECAMATAN:
         example = context["sample"][:8]
         context["sample_href"] = reverse("dashboard-kecamatan", args=[example])
@@ -200,7 +204,10 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     expected = expected_from(per_child) if per_child else len(child_places)
 
     keep = filters.query(indikator="", urut="")
-    hrefs = {p.code: dashboard_url(p, keep) for p in child_places}
+    # A child region opens on the same indicator, period, sector and focus theme (from the
+    # map, the scorecard, the rankings and the priorities alike).
+    follow = filters.query(urut="")
+    hrefs = {p.code: dashboard_url(p, follow) for p in child_places}
     theme = theme_named(filters.focus) or SECTOR_VIEW
     if theme.is_sector_view:
         ranked = priorities(child_places, child_figures, hrefs)
@@ -311,6 +318,20 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         else None,
     )
     return context
+
+
+def idm_leftovers(place: Place) -> tuple[LeftoverCount, str] | None:
+    """The rows of the latest IDM import under a province, kabupaten or the country that
+    matched no desa of today's list, with the link to their list (one query)."""
+    found = leftover_count(place.code)
+    if found is None:
+        return None
+    href = (
+        reverse("intake-idm-leftovers-national")
+        if place.code == NATIONAL
+        else reverse("intake-idm-leftovers-area", args=[place.code])
+    )
+    return found, href
 
 
 def counted_elements() -> dict[str, DataElement]:

@@ -3,7 +3,8 @@
 The expectation is written out here, independently of accounts.scoping: a writer role
 (admin, kabupaten, kecamatan, desa) inside its region writes; a kecamatan role limited to
 the sector gizi writes gizi only and takes no approval step (a step covers every sector of
-the desa); viewers and accounts without a role write nothing. Every refusal leaves the
+the desa); viewers, programme secretariats (who read the kecamatan of their cohort) and
+accounts without a role write nothing. Every refusal leaves the
 database as it was.
 """
 
@@ -18,7 +19,6 @@ from django.test import Client
 
 from accounts import assigning
 from accounts.models import ApiToken, Role
-from catalog.loading import load_catalogue
 from datavalues.approval import PeriodApproval, State, step
 from datavalues.models import DataValue
 from intake import importing
@@ -40,6 +40,7 @@ PRINCIPALS = (
     GIZI_ONLY,
     Role.DESA,
     Role.VIEWER,
+    Role.PROGRAM,
     "outsider",
 )
 # principal → the regions it may write in (prefixes of codes), and its sectors (None: all).
@@ -50,6 +51,7 @@ REACH: dict[str, tuple[tuple[str, ...], frozenset[str] | None]] = {
     GIZI_ONLY: (("34.04.01.",), frozenset({"gizi"})),
     Role.DESA: ((HOME,), None),
     Role.VIEWER: ((), None),
+    Role.PROGRAM: ((), None),  # reads 34.04.01 (its cohort), writes nothing
     "outsider": ((), None),
 }
 CASES = [
@@ -67,8 +69,7 @@ def may_write(who: str, desa: str, sector: str) -> bool:
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     if not Region.objects.filter(code=FAR).exists():
         pytest.skip(f"{FAR} is not in the regions file")
     user = User.objects.create_user(GIZI_ONLY, password="kata-sandi-uji-yang-panjang")
