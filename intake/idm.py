@@ -20,6 +20,8 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 from datavalues.writing import ValueInput
 from intake.parsing import (
     BadCell,
@@ -139,14 +141,16 @@ def plan_idm(
         found = [int(m[1]) for c in columns if (m := re.fullmatch(r"nilai_idm_(\d{4})", c))]
         if not found:
             raise NotIdmFile(
-                "Kolom NILAI_IDM_<tahun> tidak ada; berikan --year. / No NILAI_IDM_<year> column.",
+                _("Kolom NILAI_IDM_<tahun> tidak ada; berikan tahunnya (--year)."),
                 ["nilai_idm_<tahun>"],
             )
         year = found[0]
     needed = {"kode_desa", *(f"{k}_{year}" for k in ELEMENTS), f"status_idm_{year}"}
     missing = sorted(needed - columns.keys())
     if missing:
-        raise NotIdmFile(f"Kolom tidak ada / missing columns: {', '.join(missing)}", missing)
+        raise NotIdmFile(
+            _("Kolom tidak ada: %(columns)s") % {"columns": ", ".join(missing)}, missing
+        )
     plan = IdmPlan(year=year)
     province_col = columns.get("nama_provinsi")
     name_col = columns.get("nama_desa")
@@ -166,7 +170,9 @@ def plan_idm(
         status = text(cell(cells, status_col)).upper()
         province = text(cell(cells, province_col)) if province_col is not None else code[:2]
         if status not in STATUSES:
-            plan.skipped.append((number, f"status IDM {status!r} tidak dikenal / unknown status"))
+            plan.skipped.append(
+                (number, _("status IDM %(status)s tidak dikenal") % {"status": repr(status)})
+            )
             continue
         try:
             scores = tuple(_score(cell(cells, i), table.decimal_comma) for i in score_cols)
@@ -183,7 +189,7 @@ def plan_idm(
 
 def _score(value: Cell, decimal_comma: bool | None) -> float:
     if is_blank(value):
-        raise BadCell("nilai kosong / empty value")
+        raise BadCell(_("nilai kosong"))
     return parse_number(value, decimal_comma=decimal_comma)
 
 
@@ -206,7 +212,7 @@ def _resolve(
         plan.provinces.add(row.code[:2])
         if row.code in desa.kelurahan:  # the IDM elements are desa-only (save_values)
             plan.skipped.append(
-                (row.number, f"{row.code}: kelurahan, IDM hanya untuk desa / desa only")
+                (row.number, _("%(code)s: kelurahan, IDM hanya untuk desa") % {"code": row.code})
             )
             continue
         if row.code in desa.names:
@@ -220,7 +226,7 @@ def _resolve(
             and (matched := desa.match(row.code, row.name)) is not None
         ):
             row.target = matched
-            row.how = "cocok nama baru / new name match"
+            row.how = _("cocok nama baru")
         else:
             if allowed is not None and not allowed(row.code):
                 plan.outside += 1  # an unknown code, but not of the user's area
@@ -228,7 +234,7 @@ def _resolve(
             reason = (
                 "kode tidak dikenal; nama tidak cocok dengan satu desa di kabupaten/kota ini"
                 if match_names
-                else "kode tidak dikenal / unknown code"
+                else _("kode tidak dikenal")
             )
             plan.unmatched.append(_left(row, reason))
             continue
@@ -243,8 +249,8 @@ def _resolve(
                 continue
             left = _left(
                 row,
-                f"desa {target} sudah diisi baris {keeper.number if keeper else '?'} yang "
-                "namanya cocok / the desa is taken by a row with its name",
+                _("desa %(desa)s sudah diisi baris %(row)s yang namanya cocok")
+                % {"desa": target, "row": keeper.number if keeper else "?"},
             )
             plan.unmatched.append(replace(left, unknown=row.code not in desa.names))
         if keeper is None:

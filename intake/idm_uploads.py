@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import Scope, scope_of
@@ -158,7 +159,7 @@ def check(upload: Upload, *, by: Any) -> IdmPlan | None:
         upload.status, upload.message = Status.PREVIEWED, ""
     else:
         upload.status = Status.REJECTED
-        upload.message = "tidak ada baris yang dapat diimpor / no row to import"
+        upload.message = _("tidak ada baris yang dapat diimpor")
     upload.save()
     return plan
 
@@ -237,7 +238,7 @@ def commit(
         raise IdmImportRefused(str(exc)) from None
     if not plan.entries:
         Upload.objects.filter(pk=upload.pk).update(status=Status.REJECTED)
-        raise IdmImportRefused("tidak ada baris yang dapat diimpor / no row to import")
+        raise IdmImportRefused(_("tidak ada baris yang dapat diimpor"))
     scope = scope_of(by)
     written: list[IdmResult] = []
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from intake.models import Status, Upload
 
@@ -97,7 +98,7 @@ def confirm(
             Upload.objects.select_for_update().filter(pk=upload.pk).values_list("status", flat=True)
         ).first()
         if status == Status.COMMITTED:
-            raise AlreadyCommitted("berkas ini sudah diimpor / this file was already imported")
+            raise AlreadyCommitted(_("berkas ini sudah diimpor"))
         counted = write()
         _apply(upload, counted if isinstance(counted, Tally) else tally)
         upload.errors = 0

@@ -82,7 +82,7 @@ def test_match_names_maps_an_old_code_to_the_only_desa_of_that_name_in_the_kabup
             "row": 2,
             "old_code": "34.04.19.2001",
             "code": "34.04.01.2001",
-            "how": "cocok nama baru / new name match",
+            "how": "cocok nama baru",
         }
     ]
     assert summary["unknown_codes"] == ["34.04.19.2002", "34.01.19.2001"]
