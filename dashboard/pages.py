@@ -32,6 +32,7 @@ from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.meaning import named_expression
 from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
+from catalog.targets import TargetBook
 from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
 from dashboard.numbers import number, percent, signed
@@ -176,7 +177,9 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         return context
 
     refs = [place, *([parent] if parent else [])]
-    table = yearly_table(indicators=indicators, places=refs, also=_also(params))
+    # Every local target that applies to the page's places: one query.
+    book = TargetBook.for_places([*(p.code for p in refs), *(r.code for r in children)])
+    table = yearly_table(indicators=indicators, places=refs, also=_also(params), targets=book)
     years = table.years(place.code)
     filters = choose(
         params,
@@ -189,7 +192,13 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
     child_places = [Place.of(r) for r in children]
     child_figures = (
-        compute_figures(indicators=in_sector, places=child_places, period=period, snapshot=snapshot)
+        compute_figures(
+            indicators=in_sector,
+            places=child_places,
+            period=period,
+            snapshot=snapshot,
+            targets=book,
+        )
         if child_places
         else []
     )
@@ -209,7 +218,11 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         ranked = priorities(
             child_places,
             compute_figures(
-                indicators=themed, places=child_places, period=period, snapshot=snapshot
+                indicators=themed,
+                places=child_places,
+                period=period,
+                snapshot=snapshot,
+                targets=book,
             )
             if child_places
             else [],
@@ -259,8 +272,8 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         series.append(
             (parent.name, "parent", _yearly(table, parent, filters.indicator, trend_years))
         )
-    target = filters.indicator.target_for(period.year)
     current = own[filters.indicator.code]
+    target = current.target
     elements = counted_elements()
     context.update(
         filters=filters,
@@ -336,6 +349,7 @@ class IndicatorLine:
     indicator: Indicator
     cell: scorecard.Cell
     target: str
+    target_source: str  # a local target says whose ("RPJMD Kabupaten Sleman"); else national
     kecamatan: scorecard.Cell
     kabupaten: scorecard.Cell
     rank: str
@@ -371,7 +385,10 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     if not indicators:
         context["empty"] = _("Katalog indikator belum dimuat.")
         return context
-    table = yearly_table(indicators=indicators, places=[kecamatan, kabupaten], also=_also(params))
+    book = TargetBook.for_places([place.code])  # the desa's kabupaten and province
+    table = yearly_table(
+        indicators=indicators, places=[kecamatan, kabupaten], also=_also(params), targets=book
+    )
     years = table.years(kecamatan.code)
     siblings = [
         Place.of(r)
@@ -390,7 +407,11 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     figures = {
         f.indicator.code: f
         for f in compute_figures(
-            indicators=indicators, places=[place], period=period, rank_among=siblings
+            indicators=indicators,
+            places=[place],
+            period=period,
+            rank_among=siblings,
+            targets=book,
         )
     }
     blocks = []
@@ -404,6 +425,11 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
                     indicator=indicator,
                     cell=scorecard.cell(figure),
                     target=scorecard.target_text(indicator, figure),
+                    target_source=(
+                        figure.target.source_name
+                        if figure.target and figure.target.is_local
+                        else ""
+                    ),
                     kecamatan=scorecard.cell(table.figure(kecamatan, indicator, period)),
                     kabupaten=scorecard.cell(table.figure(kabupaten, indicator, period)),
                     rank=f"{figure.rank}/{figure.rank_of}" if figure.rank else "–",
@@ -420,13 +446,14 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         indicators=[filters.indicator],
         places=[place],
         periods=[PeriodSpec(y, 1, PeriodType.YEAR) for y in trend_years],
+        targets=book,
     )
     series = [
         (place.name, "self", _yearly(own_trend, place, filters.indicator, trend_years)),
         (kecamatan.name, "parent", _yearly(table, kecamatan, filters.indicator, trend_years)),
         (kabupaten.name, "grandparent", _yearly(table, kabupaten, filters.indicator, trend_years)),
     ]
-    target = filters.indicator.target_for(period.year)
+    target = figures[filters.indicator.code].target
     idm = figures.get("IDM_SKOR")
     official = official_class(region.code, period.year)
     scope = scope_of(user)
