@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import landing_region_code, scope_of
 from analytics.figures import indicators_with_targets
 from catalog import meaning
-from catalog.models import DataElement, Direction, Indicator, Target
+from catalog.models import DataElement, Direction, Indicator, RegionTarget, Target
 from catalog.targets import TargetBook, TargetInForce
 from dashboard.numbers import number
 from planning.activities import Activity, Authority, by_sector
@@ -47,7 +47,7 @@ class CatalogueLine:
     target: str
 
 
-def target_value_text(indicator: Indicator, target: Target | TargetInForce) -> str:
+def target_value_text(indicator: Indicator, target: Target | RegionTarget | TargetInForce) -> str:
     sign = "≥" if indicator.direction == Direction.HIGHER else "≤"
     decimals = 0 if target.value == round(target.value) else max(indicator.decimals, 1)
     unit = "%" if indicator.unit == "%" else f" {indicator.unit}"

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Indicator
+from catalog.models import Indicator, RegionTarget
 from config.text import PlainTextField
 from planning.activities import Opd
 from planning.evaluation import Result
@@ -174,3 +174,42 @@ class DecisionForm(forms.Form):
         label=_("Alasan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100, required=False)
+
+
+class RegionTargetForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A local (RPJMD) target of a province or kabupaten/kota; the region, who and when are
+    set by the view, the rules are RegionTarget.clean."""
+
+    basis = PlainTextField(
+        multiline=False,
+        label=_("Dokumen dasar"),
+        max_length=300,
+        error_messages=REQUIRED,
+        help_text=_("Misalnya: Perda Kab. Sleman 4/2021 tentang RPJMD 2021–2026"),
+    )
+
+    class Meta:
+        model = RegionTarget
+        fields = ["indicator", "value", "basis", "valid_from", "valid_to"]
+        labels = {
+            "indicator": _("Indikator"),
+            "value": _("Nilai target"),
+            "valid_from": _("Berlaku dari tahun"),
+            "valid_to": _("Berlaku sampai tahun"),
+        }
+        error_messages = {
+            "indicator": {**REQUIRED, "invalid_choice": _("Indikator tidak dikenal.")},
+            "value": {**REQUIRED, "invalid": _("Nilai target harus berupa angka.")},
+            "valid_from": {**REQUIRED, "invalid": _("Tahun harus berupa angka.")},
+            "valid_to": {**REQUIRED, "invalid": _("Tahun harus berupa angka.")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        indicator = self.fields["indicator"]
+        assert isinstance(indicator, forms.ModelChoiceField)
+        indicator.queryset = Indicator.objects.order_by("sector__order", "order", "code")
+        for name in ("value", "valid_from", "valid_to"):
+            self.fields[name].widget.attrs["inputmode"] = (
+                "decimal" if name == "value" else "numeric"
+            )
