@@ -61,6 +61,8 @@ class TargetInForce:
         if self.level == Level.KABUPATEN:
             return _("RPJMD %(region)s") % {"region": self.region_name}
         if self.level == Level.PROVINSI:
+            if self.region_name.lower().startswith("provinsi"):
+                return _("RPJMD %(region)s") % {"region": self.region_name}
             return _("RPJMD Provinsi %(region)s") % {"region": self.region_name}
         return _("nasional")
 

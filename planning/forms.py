@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Indicator, RegionTarget
 from config.text import PlainTextField
+from datavalues.numbers import BadCell, parse_number
 from planning.activities import Opd
 from planning.evaluation import Result
 from planning.followups import FollowUp, Owner, Status
@@ -188,18 +189,24 @@ class RegionTargetForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("Misalnya: Perda Kab. Sleman 4/2021 tentang RPJMD 2021–2026"),
     )
 
+    # Typed as people type it: "92,5" (Indonesian) or "92.5" (datavalues.numbers).
+    value = forms.CharField(
+        label=_("Nilai target"),
+        max_length=30,
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
     class Meta:
         model = RegionTarget
         fields = ["indicator", "value", "basis", "valid_from", "valid_to"]
         labels = {
             "indicator": _("Indikator"),
-            "value": _("Nilai target"),
             "valid_from": _("Berlaku dari tahun"),
             "valid_to": _("Berlaku sampai tahun"),
         }
         error_messages = {
             "indicator": {**REQUIRED, "invalid_choice": _("Indikator tidak dikenal.")},
-            "value": {**REQUIRED, "invalid": _("Nilai target harus berupa angka.")},
             "valid_from": {**REQUIRED, "invalid": _("Tahun harus berupa angka.")},
             "valid_to": {**REQUIRED, "invalid": _("Tahun harus berupa angka.")},
         }
@@ -209,7 +216,11 @@ class RegionTargetForm(forms.ModelForm):  # type: ignore[type-arg]
         indicator = self.fields["indicator"]
         assert isinstance(indicator, forms.ModelChoiceField)
         indicator.queryset = Indicator.objects.order_by("sector__order", "order", "code")
-        for name in ("value", "valid_from", "valid_to"):
-            self.fields[name].widget.attrs["inputmode"] = (
-                "decimal" if name == "value" else "numeric"
-            )
+        for name in ("valid_from", "valid_to"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def clean_value(self) -> float:
+        try:
+            return parse_number(self.cleaned_data["value"].strip())
+        except BadCell:
+            raise forms.ValidationError(_("Nilai target harus berupa angka.")) from None
