@@ -235,7 +235,9 @@ def compute_figures(
         else {}
     )
     if targets is None:
-        targets = TargetBook.for_places(p.code for p in places)
+        targets = TargetBook.for_places(
+            (p.code for p in places), among=snapshot.local_target_regions
+        )
     figures: list[Figure] = []
     for indicator in indicators:
         higher = indicator.direction == Direction.HIGHER

@@ -13,7 +13,7 @@ snapshot). Nothing here queries per indicator or per place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -144,8 +144,15 @@ class TargetBook:
     local: dict[tuple[int, str], list[TargetInForce]] = field(default_factory=dict)
 
     @classmethod
-    def for_places(cls, codes: Iterable[str | None]) -> TargetBook:
+    def for_places(
+        cls, codes: Iterable[str | None], among: Collection[str] | None = None
+    ) -> TargetBook:
+        """The local targets that apply to `codes`. `among`: the regions known to have
+        local targets (the catalogue snapshot's list): none of them above the places, no
+        query."""
         wanted = sorted({c for code in codes for c in local_codes(code)})
+        if among is not None:
+            wanted = [c for c in wanted if c in among]
         if not wanted:
             return cls()
         rows = (

@@ -178,7 +178,10 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
 
     refs = [place, *([parent] if parent else [])]
     # Every local target that applies to the page's places: one query.
-    book = TargetBook.for_places([*(p.code for p in refs), *(r.code for r in children)])
+    book = TargetBook.for_places(
+        [*(p.code for p in refs), *(r.code for r in children)],
+        among=snapshot.local_target_regions,
+    )
     table = yearly_table(indicators=indicators, places=refs, also=_also(params), targets=book)
     years = table.years(place.code)
     filters = choose(
@@ -381,11 +384,13 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         "kabupaten": kabupaten,
         **facilities_summary.desa_context(region.code),
     }
-    sectors, indicators = visible_catalogue(user, region.code)
+    snapshot = catalogue_snapshot()
+    sectors, indicators = visible_catalogue(user, region.code, snapshot)
     if not indicators:
         context["empty"] = _("Katalog indikator belum dimuat.")
         return context
-    book = TargetBook.for_places([place.code])  # the desa's kabupaten and province
+    # The desa's kabupaten and province.
+    book = TargetBook.for_places([place.code], among=snapshot.local_target_regions)
     table = yearly_table(
         indicators=indicators, places=[kecamatan, kabupaten], also=_also(params), targets=book
     )
@@ -411,6 +416,7 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
             places=[place],
             period=period,
             rank_among=siblings,
+            snapshot=snapshot,
             targets=book,
         )
     }
