@@ -382,3 +382,10 @@ def test_the_pages_fit_a_phone_without_hidden_columns(kabupaten: Client) -> None
     page = html[html.index("<h1>") :]
     assert page.count('type="hidden"') == page.count('name="csrfmiddlewaretoken"') == 2
     assert 'data-label="Dokumen dasar"' in html
+
+
+@pytest.mark.usefixtures("targets")
+def test_the_recommendations_name_the_local_target_a_desa_falls_short_of(reader: Client) -> None:
+    text = reader.get("/desa/91.01.01.2002/rekomendasi/?periode=2025").content.decode()
+    # Beta: 25 % against the kabupaten's 85 %.
+    assert "85%" in text and "RPJMD Kabupaten Contoh" in text
