@@ -164,6 +164,11 @@ class Scope:
         """Whether the user may write a value of at least one sector at `code`."""
         return self.may_any_sector(code, WRITER_ROLES)
 
+    def holds_somewhere(self, roles: Collection[str]) -> bool:
+        """Whether the user holds one of `roles` (or admin) at any region (a page's door;
+        each region is then decided by `may`)."""
+        return self.superuser or any(g.role == Role.ADMIN or g.role in roles for g in self.grants)
+
     def may_write_somewhere(self) -> bool:
         """Whether the user holds a writer role anywhere (the upload pages)."""
         return self.superuser or any(g.role in WRITER_ROLES for g in self.grants)

@@ -27,6 +27,7 @@ from analytics.figures import (
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
 from analytics.idm import class_counts, class_of_score, official_class
+from analytics.models import NATIONAL
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot, held_snapshot
 from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.meaning import named_expression
@@ -43,6 +44,7 @@ from dashboard.statuses import ORDER, look_of
 from datavalues.approval import State, state_of
 from facilities import summary as facilities_summary
 from facilities.layer import LAYER, facility_layer
+from intake.idm_uploads import LeftoverCount, leftover_count
 from regions.maps import region_map
 from regions.models import Level, Region
 
@@ -167,6 +169,8 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         else reverse("region-root"),
         "sample": sample_data_under(region.code if region else None),
     }
+    if place.level < Level.KECAMATAN:
+        context["idm_leftovers"] = idm_leftovers(place)
     if context["sample"] and place.level < Level.KECAMATAN:
         example = context["sample"][:8]
         context["sample_href"] = reverse("dashboard-kecamatan", args=[example])
@@ -327,6 +331,20 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         else None,
     )
     return context
+
+
+def idm_leftovers(place: Place) -> tuple[LeftoverCount, str] | None:
+    """The rows of the latest IDM import under a province, kabupaten or the country that
+    matched no desa of today's list, with the link to their list (one query)."""
+    found = leftover_count(place.code)
+    if found is None:
+        return None
+    href = (
+        reverse("intake-idm-leftovers-national")
+        if place.code == NATIONAL
+        else reverse("intake-idm-leftovers-area", args=[place.code])
+    )
+    return found, href
 
 
 def counted_elements() -> dict[str, DataElement]:

@@ -15,9 +15,10 @@ def require_writer(request: HttpRequest) -> None:
         raise Http404("no role that may write data")
 
 
-def own_upload_or_404(request: HttpRequest, pk: int, kind: str) -> Upload:
+def own_upload_or_404(request: HttpRequest, pk: int, kind: str | tuple[str, ...]) -> Upload:
     """An upload is seen by the one who sent it and by national administrators only."""
-    upload = get_object_or_404(Upload, pk=pk, kind=kind)
+    kinds = (kind,) if isinstance(kind, str) else kind
+    upload = get_object_or_404(Upload, pk=pk, kind__in=kinds)
     scope = scope_of(request.user)
     if upload.uploaded_by_id != request.user.pk and not (scope.national and scope.is_admin):
         raise Http404("not this user's upload")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO
 
@@ -38,7 +38,17 @@ STATUSES = ("MANDIRI", "MAJU", "BERKEMBANG", "TERTINGGAL", "SANGAT TERTINGGAL")
 CLASS_VALUE = {status: float(5 - i) for i, status in enumerate(STATUSES)}
 ELEMENTS = {"iks": "IDM_IKS", "ike": "IDM_IKE", "ikl": "IDM_IKL", "nilai_idm": "IDM_SKOR"}
 SOURCE = "Kemendes IDM"
+KIND = "idm"  # Upload.kind of an IDM file (command or web)
+KABUPATEN_COLUMNS = ("nama_kabupaten", "nama_kab_kota", "nama_kabupaten_kota", "nama_kab")
 CHUNK = 20_000
+
+
+class NotIdmFile(BadFile):
+    """The file lacks the columns of a Kemendes IDM file (`missing`, normalised names)."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 @dataclass(slots=True)
@@ -49,6 +59,7 @@ class IdmRow:
     province: str
     status: str
     scores: tuple[float, float, float, float]
+    kabupaten: str = ""  # the file's kabupaten/kota name, if it has the column
     target: str = ""  # the desa the row is stored under ("" = none)
     how: str = ""  # how an old code was resolved
 
@@ -62,6 +73,7 @@ class Unmatched:
     status: str
     reason: str
     unknown: bool = True  # the code is in no edition we know (not a row displaced by a name)
+    kabupaten: str = ""
 
 
 @dataclass
@@ -73,6 +85,8 @@ class IdmPlan:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # row, reason
     statuses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (province, status)
     new_matches: list[tuple[str, str, str]] = field(default_factory=list)  # old, name, new
+    outside: int = 0  # rows of desa the importing user may not write (left alone, not listed)
+    provinces: set[str] = field(default_factory=set)  # province codes of the rows considered
 
     @property
     def resolved(self) -> list[IdmRow]:
@@ -108,24 +122,35 @@ def _dotted(code: str) -> str:
 
 
 def plan_idm(
-    stream: IO[bytes], *, size: int, year: int | None = None, match_names: bool = False
+    stream: IO[bytes],
+    *,
+    size: int,
+    year: int | None = None,
+    match_names: bool = False,
+    confirmed: Collection[str] | None = None,
+    allowed: Callable[[str], bool] | None = None,
 ) -> IdmPlan:
+    """Every row's desa. With `match_names`, unknown codes are matched by name; `confirmed`
+    (the web's ticked suggestions) limits those matches to the old codes in it. `allowed`
+    (the web: the desa the user may import) leaves every other row out, uncounted."""
     table = open_table(stream, size=size)
     columns = {normalise_header(h): i for i, h in enumerate(table.header)}
     if year is None:
         found = [int(m[1]) for c in columns if (m := re.fullmatch(r"nilai_idm_(\d{4})", c))]
         if not found:
-            raise BadFile(
-                "Kolom NILAI_IDM_<tahun> tidak ada; berikan --year. / No NILAI_IDM_<year> column."
+            raise NotIdmFile(
+                "Kolom NILAI_IDM_<tahun> tidak ada; berikan --year. / No NILAI_IDM_<year> column.",
+                ["nilai_idm_<tahun>"],
             )
         year = found[0]
     needed = {"kode_desa", *(f"{k}_{year}" for k in ELEMENTS), f"status_idm_{year}"}
     missing = sorted(needed - columns.keys())
     if missing:
-        raise BadFile(f"Kolom tidak ada / missing columns: {', '.join(missing)}")
+        raise NotIdmFile(f"Kolom tidak ada / missing columns: {', '.join(missing)}", missing)
     plan = IdmPlan(year=year)
     province_col = columns.get("nama_provinsi")
     name_col = columns.get("nama_desa")
+    kab_col = next((columns[c] for c in KABUPATEN_COLUMNS if c in columns), None)
     code_col, status_col = columns["kode_desa"], columns[f"status_idm_{year}"]
     score_cols = [columns[f"{k}_{year}"] for k in ELEMENTS]
 
@@ -148,10 +173,11 @@ def plan_idm(
         except BadCell as exc:
             plan.skipped.append((number, f"{code}: {exc}"))
             continue
+        kabupaten = text(cell(cells, kab_col)) if kab_col is not None else ""
         rows.append(
-            IdmRow(number, code, text(cell(cells, name_col)), province, status, scores)  # type: ignore[arg-type]
+            IdmRow(number, code, text(cell(cells, name_col)), province, status, scores, kabupaten)  # type: ignore[arg-type]
         )
-    _resolve(plan, rows, match_names=match_names)
+    _resolve(plan, rows, match_names=match_names, confirmed=confirmed, allowed=allowed)
     return plan
 
 
@@ -161,12 +187,23 @@ def _score(value: Cell, decimal_comma: bool | None) -> float:
     return parse_number(value, decimal_comma=decimal_comma)
 
 
-def _resolve(plan: IdmPlan, rows: list[IdmRow], *, match_names: bool) -> None:
+def _resolve(
+    plan: IdmPlan,
+    rows: list[IdmRow],
+    *,
+    match_names: bool,
+    confirmed: Collection[str] | None = None,
+    allowed: Callable[[str], bool] | None = None,
+) -> None:
     """Each row's desa: its own code, a stored crosswalk entry, or (asked for) its name."""
     desa = DesaNames()
     stored = stored_resolutions()
     claims: dict[str, list[IdmRow]] = {}
     for row in rows:
+        if allowed is not None and not allowed(row.code) and row.code in desa.names:
+            plan.outside += 1  # a desa of today outside the user's area
+            continue
+        plan.provinces.add(row.code[:2])
         if row.code in desa.kelurahan:  # the IDM elements are desa-only (save_values)
             plan.skipped.append(
                 (row.number, f"{row.code}: kelurahan, IDM hanya untuk desa / desa only")
@@ -177,16 +214,26 @@ def _resolve(plan: IdmPlan, rows: list[IdmRow], *, match_names: bool) -> None:
         elif (found := stored.get(row.code)) is not None and found.code in desa.names:
             row.target = found.code
             row.how = "padanan tersimpan, cocok nama" if found.name_match else "padanan tersimpan"
-        elif match_names and (matched := desa.match(row.code, row.name)) is not None:
+        elif (
+            match_names
+            and (confirmed is None or row.code in confirmed)
+            and (matched := desa.match(row.code, row.name)) is not None
+        ):
             row.target = matched
             row.how = "cocok nama baru / new name match"
         else:
+            if allowed is not None and not allowed(row.code):
+                plan.outside += 1  # an unknown code, but not of the user's area
+                continue
             reason = (
                 "kode tidak dikenal; nama tidak cocok dengan satu desa di kabupaten/kota ini"
                 if match_names
                 else "kode tidak dikenal / unknown code"
             )
             plan.unmatched.append(_left(row, reason))
+            continue
+        if allowed is not None and not allowed(row.target):
+            plan.outside += 1  # an old code resolved to a desa outside the user's area
             continue
         claims.setdefault(row.target, []).append(row)
     for target, claimants in claims.items():
@@ -224,4 +271,6 @@ def _keeper(target: str, claimants: list[IdmRow], desa: DesaNames) -> IdmRow | N
 
 
 def _left(row: IdmRow, reason: str) -> Unmatched:
-    return Unmatched(row.number, row.code, row.name, row.province, row.status, reason)
+    return Unmatched(
+        row.number, row.code, row.name, row.province, row.status, reason, kabupaten=row.kabupaten
+    )

@@ -92,3 +92,29 @@ class RegionAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.region_id}"
+
+
+class IdmLeftover(models.Model):
+    """A row of an IDM file that matched no desa of today's list (intake/idm.py), kept with
+    the import that left it over. A later import of the same year replaces the leftovers
+    of the area it covered, so the rows here are those still unresolved per year; the
+    dashboards count them per province and kabupaten/kota (by the code's prefix)."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="idm_leftovers")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    row = models.PositiveIntegerField(_("baris"))
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("nama desa"), max_length=100, blank=True)
+    kabupaten = models.CharField(_("kabupaten/kota"), max_length=100, blank=True)
+    province = models.CharField(_("provinsi"), max_length=100, blank=True)
+    status = models.CharField(_("status IDM"), max_length=20, blank=True)
+    reason = models.CharField(_("alasan"), max_length=200)
+
+    class Meta:
+        verbose_name = _("baris IDM tidak cocok")
+        verbose_name_plural = _("baris IDM tidak cocok")
+        ordering = ["year", "code", "row"]
+        indexes = [models.Index(fields=["year", "code"], name="idmleftover_year_code")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.code} {self.name}"

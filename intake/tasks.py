@@ -6,7 +6,8 @@ stores it, queues `check_upload` and shows a progress bar; the confirm button qu
 record_plan, import_commit), report progress through jobs.progress (the cache: the import
 transaction holds the database), and keep the computed preview on the Upload row so the page
 shows it without planning the file again. A job that fails records its error on the row and,
-since an import is one transaction, leaves no value written.
+since an import is one transaction, leaves no value written. A Kemendes IDM file (kind "idm")
+takes the same path with intake/idm_uploads.py's check and commit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from intake import importing
+from intake import idm, idm_uploads, importing
 from intake.models import Status, Upload
 from intake.parsing import text
 from jobs import limits, progress
@@ -100,7 +101,9 @@ def queue_check(upload: Upload, *, by: Any) -> None:
         Upload.objects.filter(pk=upload.pk).update(job_id=result.id)
 
 
-def queue_import(upload: Upload, *, by: Any, accept_warnings: bool) -> bool:
+def queue_import(
+    upload: Upload, *, by: Any, accept_warnings: bool, confirmed: list[str] | None = None
+) -> bool:
     """Queue the import of a checked upload; False if it is already importing or imported."""
     with transaction.atomic():
         taken = (
@@ -111,7 +114,9 @@ def queue_import(upload: Upload, *, by: Any, accept_warnings: bool) -> bool:
         if not taken:
             return False
         progress.report(progress_name(upload), "", 0, upload.rows or None)
-        result = import_upload.enqueue(upload.pk, getattr(by, "pk", None), accept_warnings)
+        result = import_upload.enqueue(
+            upload.pk, getattr(by, "pk", None), accept_warnings, confirmed or []
+        )
         Upload.objects.filter(pk=upload.pk).update(job_id=result.id)
     return True
 
@@ -132,6 +137,8 @@ def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
     """Plan the stored file (writes no value) and keep its counts and preview on the row."""
     upload = Upload.objects.get(pk=upload_id)
     name = progress_name(upload)
+    if upload.kind == idm.KIND:
+        return _check_idm(upload, user_id)
     try:
         plan = importing.plan_upload(
             upload,
@@ -151,11 +158,16 @@ def check_upload(upload_id: int, user_id: int | None) -> dict[str, int]:
 
 
 @task(priority=IMPORT_PRIORITY)
-def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) -> dict[str, int]:
-    """Import a checked upload: all of it in one transaction, or nothing."""
+def import_upload(
+    upload_id: int, user_id: int | None, accept_warnings: bool, confirmed: list[str] | None = None
+) -> dict[str, int]:
+    """Import a checked upload: all of it in one transaction, or nothing. `confirmed`: the
+    name matches ticked on an IDM file's preview."""
     upload = Upload.objects.get(pk=upload_id)
     user = _user(user_id)
     name = progress_name(upload)
+    if upload.kind == idm.KIND:
+        return _import_idm(upload, user, confirmed or [])
     try:
         plan = importing.import_commit(
             upload=upload,
@@ -180,3 +192,39 @@ def import_upload(upload_id: int, user_id: int | None, accept_warnings: bool) ->
         progress.forget(name)
     Upload.objects.filter(pk=upload_id).update(preview=snapshot(plan), job_error="")
     return dict(plan.counts)
+
+
+def _check_idm(upload: Upload, user_id: int | None) -> dict[str, int]:
+    name = progress_name(upload)
+    progress.report(name, "memeriksa", 0, estimated_rows(upload))
+    try:
+        plan = idm_uploads.check(upload, by=_user(user_id))
+    except Exception as exc:
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Status.FAILED, job_error=_failed(exc, "Pemeriksaan berkas")
+        )
+        raise
+    finally:
+        progress.forget(name)
+    return {"rows": plan.rows, "entries": len(plan.entries)} if plan else {}
+
+
+def _import_idm(upload: Upload, user: Any, confirmed: list[str]) -> dict[str, int]:
+    name = progress_name(upload)
+    progress.report(name, "menyimpan", 0, upload.rows or None)
+    try:
+        result = idm_uploads.commit(upload, by=user, confirmed=confirmed)
+    except idm_uploads.IdmImportRefused as exc:
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Status.REJECTED, job_error=f"Tidak ada yang disimpan / nothing was saved: {exc}"
+        )
+        return {}
+    except Exception as exc:
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Status.FAILED, job_error=_failed(exc, "Impor")
+        )
+        raise
+    finally:
+        progress.forget(name)
+    Upload.objects.filter(pk=upload.pk).update(job_error="")
+    return {"created": result.saved.created, "updated": result.saved.updated}

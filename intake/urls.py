@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import budget_views, views
+from intake import budget_views, idm_views, views
 
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
@@ -9,6 +9,21 @@ urlpatterns = [
     path("impor/<int:pk>/kemajuan/", views.preview_progress, name="intake-progress"),
     path("impor/<int:pk>/konfirmasi/", views.confirm, name="intake-confirm"),
     path("impor/<int:pk>/laporan.csv", views.error_report, name="intake-report"),
+    path(
+        "impor/<int:pk>/tidak-cocok.csv",
+        idm_views.upload_leftovers,
+        name="intake-idm-leftovers",
+    ),
+    path(
+        "impor/idm/tidak-cocok.csv",
+        idm_views.area_leftovers,
+        name="intake-idm-leftovers-national",
+    ),
+    path(
+        "impor/idm/tidak-cocok/<kode:code>.csv",
+        idm_views.area_leftovers,
+        name="intake-idm-leftovers-area",
+    ),
     path("impor/apbdes/", budget_views.budget_upload, name="intake-apbdes-upload"),
     path("impor/apbdes/<int:pk>/", budget_views.budget_preview, name="intake-apbdes-preview"),
     path(

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import logging
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -23,7 +24,7 @@ from accounts import audit
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
 from catalog.periods import BadPeriod, PeriodType
-from intake import importing, tasks, upload_limit
+from intake import idm, idm_uploads, idm_views, importing, tasks, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
@@ -34,7 +35,20 @@ from regions.models import Level
 log = logging.getLogger(__name__)
 
 
+# Upload kinds on this page: values files and Kemendes IDM files (intake/idm_views.py).
+KINDS = ("values", idm.KIND)
+
+
 class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Jenis berkas"),
+        choices=[
+            ("values", gettext_lazy("Nilai data (templat atau format panjang)")),
+            (idm.KIND, gettext_lazy("IDM Kemendes per desa (kolom resmi)")),
+        ],
+        initial="values",
+        required=False,
+    )
     file = forms.FileField(label=gettext_lazy("Berkas CSV atau XLSX"))
     period = forms.CharField(
         label=gettext_lazy("Periode (bila berkas tanpa kolom periode)"),
@@ -47,14 +61,22 @@ class UploadForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, idm_allowed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not idm_allowed:  # only national admins and kabupaten planners import IDM
+            del self.fields["kind"]
+
 
 @never_cache
 def upload_page(request: HttpRequest) -> HttpResponse:
     require_writer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    idm_allowed = idm_uploads.may_upload(scope_of(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None, idm_allowed=idm_allowed)
     if request.method == "POST" and form.is_valid():
         sent = form.cleaned_data["file"]
         kecamatan = form.cleaned_data["kecamatan"].strip()
+        if form.cleaned_data.get("kind") == idm.KIND:
+            return _receive_idm(request, form) or _upload_form(request, form)
         if kecamatan and not scope_of(request.user).covers(kecamatan):
             form.add_error("kecamatan", _("Kecamatan di luar wilayah Anda."))
         else:
@@ -80,8 +102,32 @@ def upload_page(request: HttpRequest) -> HttpResponse:
                     importing.record_plan(upload, plan)
                     log.info("upload %s by %s: %s", upload.pk, request.user, plan.counts)
                 return redirect("intake-preview", pk=upload.pk)
+    return _upload_form(request, form)
+
+
+def _receive_idm(request: HttpRequest, form: UploadForm) -> HttpResponse | None:
+    """Store a Kemendes IDM file and check it (here, or by the worker when big)."""
+    sent = form.cleaned_data["file"]
+    try:
+        if sent.size >= int(settings.INTAKE_BACKGROUND_KB) * 1024:
+            tasks.check_capacity(request.user)
+        upload = importing.receive(
+            name=sent.name, stream=sent, size=sent.size, by=request.user, kind=idm.KIND
+        )
+    except (BadFile, limits.Busy) as exc:
+        form.add_error("file", str(exc))
+        return None
+    if tasks.in_background(upload):
+        tasks.queue_check(upload, by=request.user)
+    else:
+        idm_uploads.check(upload, by=request.user)
+    log.info("idm upload %s by %s: %s", upload.pk, request.user, upload.status)
+    return redirect("intake-preview", pk=upload.pk)
+
+
+def _upload_form(request: HttpRequest, form: UploadForm) -> HttpResponse:
     upload_limit.show_refusal(request, form)
-    uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind="values")[:20]
+    uploads = Upload.objects.filter(uploaded_by_id=request.user.pk, kind__in=KINDS)[:20]
     return render(
         request,
         "intake/upload.html",
@@ -103,9 +149,11 @@ def _progress_context(upload: Upload) -> dict[str, object]:
 
 @never_cache
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = own_upload_or_404(request, pk, "values")
+    upload = own_upload_or_404(request, pk, KINDS)
     if upload.running or (upload.status == Status.FAILED and upload.preview is None):
         return render(request, "intake/progress.html", _progress_context(upload))
+    if upload.kind == idm.KIND:
+        return idm_views.preview(request, upload)
     if upload.preview is not None:  # computed by the background job
         plan: object = upload.preview
         header, fates = upload.preview["header"], upload.preview["fates"]
@@ -122,7 +170,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def preview_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment polled by htmx; once the job ended, the whole page reloads."""
-    upload = own_upload_or_404(request, pk, "values")
+    upload = own_upload_or_404(request, pk, KINDS)
     if not upload.running:
         if getattr(request, "htmx", False):
             return HttpResponseClientRefresh()
@@ -132,10 +180,12 @@ def preview_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = own_upload_or_404(request, pk, "values")
+    upload = own_upload_or_404(request, pk, KINDS)
     if upload.status == "selesai":
         messages.info(request, _("Berkas ini sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)
+    if upload.kind == idm.KIND:
+        return idm_views.confirm(request, upload)
     accept = bool(request.POST.get("accept"))
     if tasks.in_background(upload):
         try:

@@ -165,6 +165,34 @@ def _desa_budget_upload(code: str, cast: Any, role: str, suffix: str = "") -> st
     return f"/impor/apbdes/{upload.pk}/{suffix}"
 
 
+def _idm_upload(code: str, cast: Any, role: str, suffix: str = "") -> str:
+    """A Kemendes IDM file sent by the kabupaten planner: its sender and national admins."""
+    from intake.models import Status, Upload
+
+    upload = Upload.objects.create(
+        kind="idm",
+        file_name="idm.csv",
+        sha256="0" * 64,
+        size=1,
+        content=b"kode_desa\n",
+        uploaded_by=cast.users["kabupaten"],
+        status=Status.PREVIEWED,
+        preview={"leftovers": []},
+    )
+    return f"/impor/{upload.pk}/{suffix}"
+
+
+def _idm_leftover_under(code: str, cast: Any, role: str) -> str:
+    """The list of IDM rows left over under `code`, with one row there to show."""
+    from intake.models import IdmLeftover, Status, Upload
+
+    upload = Upload.objects.create(
+        kind="idm", file_name="idm.csv", sha256="0" * 64, size=1, status=Status.COMMITTED
+    )
+    IdmLeftover.objects.create(upload=upload, year=2024, row=2, code=code, reason="uji")
+    return f"/impor/idm/tidak-cocok/{code}.csv"
+
+
 def _desa_upload_running(code: str, cast: Any, role: str) -> str:
     """The progress fragment of a big upload of the desa operator, still being checked."""
     from intake.models import Status, Upload
@@ -201,6 +229,7 @@ def _datavalues_path(code: str, cast: Any, role: str) -> str:
 
 VALUE_WRITERS = {"outsider": NOT_FOUND, "viewer": NOT_FOUND}
 UPLOAD_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "desa")}
+IDM_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
 REPORT_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r != "kecamatan"}
 
 
@@ -447,6 +476,13 @@ MATRIX: dict[str, Entry] = {
         method="POST",
         **UPLOAD_OWNER,
     ),
+    # Kemendes IDM files (intake/idm_views.py): the upload's leftovers are its sender's; an
+    # area's list is for whoever sees the area, the national list for national users.
+    "intake-idm-leftovers": page(
+        lambda c, cast, role: _idm_upload(c, cast, role, "tidak-cocok.csv"), **IDM_OWNER
+    ),
+    "intake-idm-leftovers-national": page("/impor/idm/tidak-cocok.csv", **ADMIN_ONLY),
+    "intake-idm-leftovers-area": page(_idm_leftover_under, scoped=True),
     # APBDes files on the web (intake/budget_views.py): the same rules as values files.
     "intake-apbdes-upload": page("/impor/apbdes/", **VALUE_WRITERS),
     # Exports of other systems (sources/views.py): the same writers as values files.

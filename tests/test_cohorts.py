@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from catalog.loading import load_catalogue
 from datavalues.models import How, ValueChange
 from datavalues.writing import ValueInput, save_values
 from planning.cohorts import Cohort, CohortMember
@@ -25,8 +24,7 @@ K1, K2, K3 = "91.01.01", "91.01.02", "91.02.01"
 
 
 @pytest.fixture
-def cohort(db: None, tmp_path: Path) -> Cohort:
-    load_catalogue()
+def cohort(catalogue: None, tmp_path: Path) -> Cohort:
     make_regions([[2, 2], [1]])
     path = tmp_path / "p3pd.csv"
     path.write_text(f"kode_kecamatan\n{K1}\n{K2}\n# catatan\n{K3}\n", encoding="utf-8")

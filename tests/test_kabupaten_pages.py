@@ -14,7 +14,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import assigning
-from catalog.loading import load_catalogue
 from catalog.models import DataElement, Indicator
 from catalog.periods import PeriodType
 from datavalues import approval
@@ -65,8 +64,7 @@ def follow_up(desa: str, due: dt.date, **fields: Any) -> FollowUp:
 
 
 @pytest.fixture(name="kabupaten")
-def kabupaten_fixture(db: None) -> None:
-    load_catalogue()
+def kabupaten_fixture(catalogue: None) -> None:
     make_regions([[3, 2], [1]])
     Region.objects.filter(code=f"{K2}.2002").update(kind=Kind.KELURAHAN)
     desa = [f"{K1}.2001", f"{K1}.2002", f"{K1}.2003", f"{K2}.2001", f"{K2}.2002"]

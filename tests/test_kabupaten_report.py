@@ -8,7 +8,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from catalog.loading import load_catalogue
 from datavalues.models import How
 from datavalues.writing import ValueInput, save_values
 from tests.analytics_fixtures import make_regions
@@ -23,8 +22,7 @@ KAB = "91.01"
 
 
 @pytest.fixture
-def twenty(db: None) -> None:
-    load_catalogue()
+def twenty(catalogue: None) -> None:
     desa = make_regions([[4] * 20])
     save_values(
         values=[

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from accounts.models import Role
 from datavalues.models import DataValue
+from intake.models import IdmLeftover, Upload
 from regions.crosswalk import norm_name
 from regions.models import CodeChangeKind, RegionCodeChange
 from tests.cast import Cast, cast_fixture  # noqa: F401
@@ -138,6 +139,25 @@ def test_a_row_whose_code_now_belongs_to_another_named_desa_yields_to_the_row_wi
     assert "sudah diisi baris 3" in summary["unmatched_rows"][0]["reason"]
     value = DataValue.objects.get(region_id="34.04.01.2002", element__code="IDM_MAJU_MANDIRI")
     assert value.value == 1.0  # MANDIRI, from the row named Ambarketawang
+
+
+def test_the_command_keeps_its_leftovers_and_replaces_only_those_of_its_provinces(
+    diy_regions: None, catalogue: None, tmp_path: Path
+) -> None:
+    other = Upload.objects.create(kind="idm", file_name="x", sha256="0" * 64, size=1)
+    IdmLeftover.objects.create(upload=other, year=2024, row=9, code="11.01.99.2001", reason="x")
+    IdmLeftover.objects.create(upload=other, year=2024, row=9, code="34.04.98.2001", reason="x")
+    path = idm_file(
+        tmp_path, [("34.04.01.2001", "BALECATUR", "MAJU"), ("34.04.99.2001", "NOWHERE", "MAJU")]
+    )
+    summary = run(path)
+    assert summary["unmatched_codes"] == ["34.04.99.2001"]
+    kept = IdmLeftover.objects.order_by("code")
+    assert [(u.code, u.kabupaten, u.reason[:18]) for u in kept] == [
+        ("11.01.99.2001", "", "x"),  # another province: not this file's
+        ("34.04.99.2001", "SLEMAN", "kode tidak dikenal"),
+    ]
+    assert kept[1].upload.kind == "idm" and kept[1].upload_id != other.pk
 
 
 @pytest.mark.slow

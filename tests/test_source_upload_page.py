@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from catalog.loading import load_catalogue
 from datavalues.models import DataValue
 from intake.models import Status, Upload
 from tests import source_files as files
@@ -21,8 +20,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 

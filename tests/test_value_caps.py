@@ -18,7 +18,7 @@ from accounts.models import Role
 from analytics.jsonout import dumps
 from analytics.models import ElementRollup, IndicatorRollup
 from analytics.rollups import rebuild_rollups
-from catalog.loading import CatalogueError, load_catalogue, parse_catalogue
+from catalog.loading import CatalogueError, parse_catalogue
 from catalog.models import VALUE_CAPS, DataElement, ValueType
 from datavalues.models import DataValue, How, ValueChange
 from datavalues.writing import ValueInput, ValuesRejected, save_value_chunks, save_values
@@ -108,8 +108,7 @@ def test_a_file_with_an_absurd_value_is_refused_with_an_error_not_a_warning(
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     return cast
 
 

@@ -18,7 +18,6 @@ from django.test import Client
 
 from accounts import assigning
 from accounts.models import ApiToken, Role
-from catalog.loading import load_catalogue
 from datavalues.approval import PeriodApproval, State, step
 from datavalues.models import DataValue
 from intake import importing
@@ -67,8 +66,7 @@ def may_write(who: str, desa: str, sector: str) -> bool:
 
 
 @pytest.fixture
-def staff(cast: Cast) -> Cast:
-    load_catalogue()
+def staff(cast: Cast, catalogue: None) -> Cast:
     if not Region.objects.filter(code=FAR).exists():
         pytest.skip(f"{FAR} is not in the regions file")
     user = User.objects.create_user(GIZI_ONLY, password="kata-sandi-uji-yang-panjang")

@@ -12,12 +12,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.audit import file_sha256, record_command_import
-from datavalues.models import How
-from datavalues.writing import SaveResult, ValuesRejected, file_transaction, save_value_chunks
-from intake.idm import SOURCE, IdmPlan, plan_idm
+from datavalues.writing import SaveResult, ValuesRejected, file_transaction
+from intake.idm import KIND, SOURCE, IdmPlan, plan_idm
+from intake.idm_uploads import write_idm
 from intake.models import Status, Upload
 from intake.parsing import BadFile
-from regions.crosswalk import record_name_matches
 
 
 class Command(BaseCommand):
@@ -54,7 +53,7 @@ class Command(BaseCommand):
                 with file_transaction():
                     sha256 = file_sha256(path)
                     upload = Upload.objects.create(
-                        kind="idm",
+                        kind=KIND,
                         file_name=path.name[:200],
                         sha256=sha256,
                         size=size,
@@ -66,12 +65,12 @@ class Command(BaseCommand):
                         message=f"{len(plan.unmatched)} kode tidak dikenal",
                         committed_at=timezone.now(),
                     )
-                    stored_matches = record_name_matches(
-                        plan.new_matches,
-                        edition=f"Kemendes IDM {plan.year}",
-                        source=f"importidm --match-names {path.name}",
+                    # The values, the new name matches and the rows left over (which
+                    # replace the year's earlier ones of the file's provinces).
+                    written = write_idm(
+                        plan, upload=upload, source=f"importidm --match-names {path.name}"
                     )
-                    result = save_value_chunks(chunks=plan.chunks(), how=How.FILE, upload=upload)
+                    result, stored_matches = written.saved, written.matches_stored
                     Upload.objects.filter(pk=upload.pk).update(
                         created=result.created, updated=result.updated, unchanged=result.unchanged
                     )
