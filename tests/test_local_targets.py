@@ -3,6 +3,7 @@ local target in force and say which, and only the region's own officer may chang
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -389,3 +390,19 @@ def test_the_recommendations_name_the_local_target_a_desa_falls_short_of(reader:
     text = reader.get("/desa/91.01.01.2002/rekomendasi/?periode=2025").content.decode()
     # Beta: 25 % against the kabupaten's 85 %.
     assert "85%" in text and "RPJMD Kabupaten Contoh" in text
+
+
+RANKING_TARGET = re.compile(r"target ([\d,]+%) · skala 0 sampai")
+
+
+@pytest.mark.usefixtures("targets")
+def test_the_ranking_draws_no_single_target_line_when_children_have_different_targets(
+    reader: Client,
+) -> None:
+    Region.objects.create(code="91.02", level=2, kind="kabupaten", parent_id="91", name="Lain")
+    same = reader.get("/kabupaten/91.01/?periode=2025&sektor=kesehatan&indikator=K01")
+    # Both kecamatan are judged against the kabupaten's 85 %: one line, labelled.
+    assert RANKING_TARGET.findall(same.content.decode()) == ["85,0%"]
+    province = reader.get("/provinsi/91/?periode=2025&sektor=kesehatan&indikator=K01")
+    # 91.01 against 85 %, 91.02 against the province's 95 %: no single line for both.
+    assert RANKING_TARGET.findall(province.content.decode()) == []
