@@ -27,6 +27,7 @@ class AssignmentOut(Schema):
     role: str
     region: str | None
     sectors: list[str]
+    program: int | None = None
 
 
 class MeOut(Schema):
@@ -41,6 +42,7 @@ class AssignmentIn(Schema):
     role: Role
     region: str | None = Field(default=None, pattern=REGION_CODE)
     sectors: list[Sector] = Field(default_factory=list, max_length=len(Sector.values))
+    program: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 def _out(assignment: Assignment) -> AssignmentOut:
@@ -50,6 +52,7 @@ def _out(assignment: Assignment) -> AssignmentOut:
         role=assignment.role,
         region=assignment.region_id,
         sectors=list(assignment.sectors),
+        program=assignment.cohort_id,
     )
 
 
@@ -107,6 +110,7 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status[Any
             role=payload.role,
             region_code=payload.region,
             sectors=[str(s) for s in payload.sectors],
+            cohort_id=payload.program,
             request=request,
         )
     except assigning.Refused as refused:

@@ -2,7 +2,8 @@
 
 Administrators manage every assignment. A kabupaten user manages the kecamatan, desa and
 viewer assignments inside their own kabupaten, and nothing else, for accounts they created or
-that already hold a role there (`assignable_user`).
+that already hold a role there (`assignable_user`). A programme secretariat (`program`) is
+assigned to a cohort, by administrators only.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def can_manage(manager: Any, role: str, region_code: str | None) -> bool:
 def manageable(manager: Any) -> Any:
     """The assignments a manager may see and revoke."""
     roots = managed_roots(scope_of(manager))
-    rows = Assignment.objects.select_related("user", "region")
+    rows = Assignment.objects.select_related("user", "region", "cohort")
     if roots is None:
         return rows
     condition = Q(pk__in=[])
@@ -104,6 +105,12 @@ def create_user(username: str, password: str | None = None) -> tuple[Any, str]:
     return user, password
 
 
+def _where(region_code: str | None, cohort_id: int | None) -> str:
+    if cohort_id is not None:
+        return f"program {cohort_id}"
+    return region_code or "nasional"
+
+
 def grant(
     *,
     by: Any,
@@ -111,21 +118,30 @@ def grant(
     role: str,
     region_code: str | None,
     sectors: list[str] | None = None,
+    cohort_id: int | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[Assignment, bool]:
-    """Give `user` a role at a region; returns the assignment and whether it is new."""
+    """Give `user` a role at a region (a `program` role: for a cohort); returns the
+    assignment and whether it is new."""
     region_code = region_code or None
     if by is not None and not can_manage(by, role, region_code):
         raise Refused(_("Anda tidak berwenang memberi peran ini di wilayah ini."))
     assignment = Assignment(
-        user=user, role=role, region_id=region_code, sectors=sorted(set(sectors or []))
+        user=user,
+        role=role,
+        region_id=region_code,
+        cohort_id=cohort_id,
+        sectors=sorted(set(sectors or [])),
     )
     try:
         assignment.clean()
     except ValidationError as error:
         raise Refused(" ".join(error.messages)) from None
     with transaction.atomic():
-        existing = Assignment.objects.filter(user=user, role=role, region_id=region_code).first()
+        same = Assignment.objects.filter(user=user, role=role, region_id=region_code)
+        existing = (
+            same.filter(cohort__isnull=True) if cohort_id is None else same.filter(cohort=cohort_id)
+        ).first()
         if existing is not None:
             if existing.sectors == assignment.sectors:
                 return existing, False
@@ -145,11 +161,12 @@ def grant(
             user=by,
             username=COMMAND_ACTOR,
             region_code=region_code,
-            summary=f"{user.username}: {role} {region_code or 'nasional'}",
+            summary=f"{user.username}: {role} {_where(region_code, cohort_id)}",
             detail={
                 "username": user.username,
                 "role": role,
                 "region": region_code,
+                "cohort": cohort_id,
                 "sectors": assignment.sectors,
             },
         )
@@ -175,11 +192,15 @@ def revoke(*, by: Any, assignment: Assignment, request: HttpRequest | None = Non
             user=by,
             username=COMMAND_ACTOR,
             region_code=assignment.region_id,
-            summary=f"{user.username}: {assignment.role} {assignment.region_id or 'nasional'}",
+            summary=(
+                f"{user.username}: {assignment.role} "
+                f"{_where(assignment.region_id, assignment.cohort_id)}"
+            ),
             detail={
                 "username": user.username,
                 "role": assignment.role,
                 "region": assignment.region_id,
+                "cohort": assignment.cohort_id,
             },
         )
     forget_scope(user)

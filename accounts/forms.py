@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.login import resolve_login_name
-from accounts.models import ApiToken, Role, Sector
+from accounts.models import ApiToken, Assignment, Role, Sector
 from config.text import PlainTextField
 
 
@@ -65,6 +65,11 @@ class AssignmentForm(forms.Form):
         regex=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?\Z",
         error_messages={"invalid": _("Kode wilayah tidak sah, mis. 34.04.01.")},
         help_text=_("Kosongkan hanya untuk peran nasional."),
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Program (khusus peran sekretariat program)"),
+        queryset=Assignment._meta.get_field("cohort").related_model._default_manager.all(),  # type: ignore[union-attr]
+        required=False,
     )
     sectors = forms.MultipleChoiceField(
         label=_("Sektor (khusus peran kecamatan; kosong = semua)"),

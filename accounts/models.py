@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     KECAMATAN = "kecamatan", _("Camat dan tim kecamatan")
     DESA = "desa", _("Operator desa")
     VIEWER = "viewer", _("Pembaca")
+    PROGRAM = "program", _("Sekretariat program")
 
 
 class Sector(models.TextChoices):
@@ -42,6 +43,9 @@ ROLE_LEVELS: dict[str, tuple[int | None, ...]] = {
     Role.KECAMATAN: (Level.KECAMATAN,),
     Role.DESA: (Level.DESA,),
     Role.VIEWER: (None, Level.PROVINSI, Level.KABUPATEN, Level.KECAMATAN, Level.DESA),
+    # A programme secretariat is assigned to a cohort (planning.Cohort), never to a region:
+    # its scope is the cohort's kecamatan, read-only (accounts.scoping.scope_of).
+    Role.PROGRAM: (None,),
 }
 
 
@@ -61,6 +65,16 @@ class Assignment(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Kosong berarti seluruh Indonesia."),
+    )
+    # The programme cohort of a `program` assignment (and of no other role). Named by string:
+    # accounts imports nothing from planning; the cohort's members make the scope.
+    cohort = models.ForeignKey(
+        "planning.Cohort",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Sector codes (strings, see Sector); empty means every sector. Only for `kecamatan`.
     sectors = models.JSONField(_("sektor"), default=list, blank=True)
@@ -88,12 +102,26 @@ class Assignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=models.Q(region__isnull=True),
+                condition=models.Q(region__isnull=True, cohort__isnull=True),
                 name="assignment_unique_national",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "cohort"],
+                condition=models.Q(cohort__isnull=False),
+                name="assignment_unique_cohort",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="program", cohort__isnull=False, region__isnull=True)
+                    | (~models.Q(role="program") & models.Q(cohort__isnull=True))
+                ),
+                name="assignment_cohort_only_for_program",
             ),
         ]
 
     def __str__(self) -> str:
+        if self.cohort_id is not None:
+            return f"{self.user} · {self.role} · program {self.cohort_id}"
         return f"{self.user} · {self.role} · {self.region_id or 'nasional'}"
 
     def clean(self) -> None:
@@ -104,6 +132,13 @@ class Assignment(models.Model):
             raise ValidationError(
                 {"region": _("Peran ini tidak dapat diberikan pada tingkat wilayah ini.")}
             )
+        if (self.role == Role.PROGRAM) != (self.cohort_id is not None):
+            raise ValidationError(
+                {"cohort": _("Peran sekretariat program (dan hanya peran itu) memerlukan program.")}
+            )
+        cohorts = self._meta.get_field("cohort").related_model._default_manager  # type: ignore[union-attr]
+        if self.cohort_id is not None and not cohorts.filter(pk=self.cohort_id).exists():
+            raise ValidationError({"cohort": _("Program tidak dikenal.")})
         valid = set(Sector.values)
         if not isinstance(self.sectors, list) or not all(s in valid for s in self.sectors):
             raise ValidationError({"sectors": _("Kode sektor tidak dikenal.")})

@@ -15,6 +15,10 @@ sector limit (a kecamatan role limited with `assign … --sector`) includes the 
 write, approval or follow-up that touches every sector of a desa (approving its period)
 passes no sector and needs a grant without a sector limit. `Scope.may_write` is the one
 rule for writing a data value, on every path (form, file, API, commands with a user).
+
+A programme secretariat (`program`, assigned to a cohort of kecamatan) reads the subtree
+of every kecamatan of its cohorts and holds no writer role: `Scope.cohorts` names the
+cohorts whose monitoring pages it opens.
 """
 
 from __future__ import annotations
@@ -57,16 +61,21 @@ class Grant:
 class Scope:
     grants: tuple[Grant, ...] = ()
     superuser: bool = False
+    cohorts: frozenset[int] = frozenset()  # programme cohorts (planning.Cohort ids)
     roots: tuple[str, ...] = field(init=False)
+    root_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         codes = sorted({g.region_code for g in self.grants if g.region_code is not None})
-        # Keep only the top-most codes: 34.04 already covers 34.04.01.
+        # Keep only the top-most codes: 34.04 already covers 34.04.01. Codes are fixed
+        # width, so in sorted order a code's ancestors come just before its subtree: only
+        # the last root kept can cover it (linear for a cohort of a thousand kecamatan).
         roots: list[str] = []
         for code in codes:
-            if not any(is_within_or_equal(code, root) for root in roots):
+            if not roots or not is_within_or_equal(code, roots[-1]):
                 roots.append(code)
         object.__setattr__(self, "roots", tuple(roots))
+        object.__setattr__(self, "root_set", frozenset(roots))
 
     @property
     def national(self) -> bool:
@@ -81,7 +90,9 @@ class Scope:
         return self.superuser or any(g.role == Role.ADMIN for g in self.grants)
 
     def covers(self, code: str) -> bool:
-        return self.national or any(is_within_or_equal(code, root) for root in self.roots)
+        if self.national or code in self.root_set:
+            return True
+        return any(a in self.root_set for a in ancestor_codes_of(code))
 
     def browsable_codes(self) -> set[str]:
         """The roots and their ancestors: the path from Indonesia down to each root."""
@@ -193,13 +204,26 @@ def scope_of(user: Any) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    grants = tuple(
-        Grant(role=role, region_code=region_id, sectors=frozenset(sectors or ()))
-        for role, region_id, sectors in Assignment.objects.filter(user=user).values_list(
-            "role", "region_id", "sectors"
+    rows = list(
+        Assignment.objects.filter(user=user).values_list(
+            "role", "region_id", "sectors", "cohort_id"
         )
     )
-    scope = Scope(grants=grants, superuser=bool(user.is_superuser))
+    grants = [
+        Grant(role=role, region_code=region_id, sectors=frozenset(sectors or ()))
+        for role, region_id, sectors, cohort_id in rows
+        if cohort_id is None
+    ]
+    cohorts = frozenset(cohort_id for *_, cohort_id in rows if cohort_id is not None)
+    if cohorts:
+        # A programme secretariat reads every kecamatan of its cohorts (one more query).
+        members = Assignment.objects.filter(user=user, cohort_id__in=cohorts).values_list(
+            "cohort__members__kecamatan_id", flat=True
+        )
+        grants += [
+            Grant(role=Role.PROGRAM, region_code=code) for code in sorted(set(members)) if code
+        ]
+    scope = Scope(grants=tuple(grants), superuser=bool(user.is_superuser), cohorts=cohorts)
     setattr(user, _CACHE_ATTR, scope)
     return scope
 

@@ -219,7 +219,7 @@ def compute_figures(
     with the change since the previous period of the same type, judged against the most
     local target in force at each place. `snapshot`: the catalogue the caller already holds
     for this request (else it is looked up); `targets`: the local targets it already read
-    for these places (else one query reads them)."""
+    for these places (else they are read, in one query at most)."""
     peers = list(rank_among) if rank_among is not None else list(places)
     every = {p.code: p for p in [*places, *peers]}
     previous = period.previous()
@@ -248,47 +248,66 @@ def compute_figures(
         }
         ranked = sorted((v for v in peer_values.values() if v is not None), reverse=higher)
         for place in places:
-            key = (place.code, indicator.code, period)
-            value, reason = _value(indicator, sums.get(key))
-            if too_fine:
-                reason = TOO_FINE
             before, _ = _value(indicator, sums.get((place.code, indicator.code, previous)))
-            target = targets.target(indicator, place.code, period.year)
-            status, status_reason = status_of(
-                value,
-                target=target_due(indicator, target, period),
-                higher_is_better=higher,
-                band=indicator.on_track_band,
-                decimals=indicator.decimals,
+            figure = build_figure(
+                indicator,
+                place,
+                period,
+                sums.get((place.code, indicator.code, period)),
+                target=targets.target(indicator, place.code, period.year),
+                previous=before,
+                expected=expected_for(indicator, place, expected, kelurahan),
+                too_fine=too_fine,
             )
-            numerator, denominator, reporting = sums.get(key, (None, None, 0))
-            rank = None
+            value = figure.value
             if value is not None and place.code in peer_values:
                 # Competition ranking: equal values share a rank (1, 2, 2, 4).
-                rank = 1 + sum(1 for v in ranked if (v > value if higher else v < value))
-            figures.append(
-                Figure(
-                    place=place,
-                    indicator=indicator,
-                    period=period,
-                    value=value,
-                    numerator=numerator if reporting else None,
-                    denominator=(
-                        denominator if reporting and indicator.denominator.strip() else None
-                    ),
-                    reporting=reporting,
-                    expected=expected_for(indicator, place, expected, kelurahan),
-                    reason=reason,
-                    status=status,
-                    status_reason=status_reason,
-                    target=target,
-                    rank=rank,
-                    rank_of=len(ranked),
-                    previous=before,
-                    change=value - before if value is not None and before is not None else None,
-                )
-            )
+                figure.rank = 1 + sum(1 for v in ranked if (v > value if higher else v < value))
+            figure.rank_of = len(ranked)
+            figures.append(figure)
     return figures
+
+
+def build_figure(
+    indicator: Indicator,
+    place: Place,
+    period: PeriodSpec,
+    sums: tuple[float, float, int] | None,
+    *,
+    target: TargetInForce | None,
+    previous: float | None,
+    expected: int,
+    too_fine: bool = False,
+) -> Figure:
+    """The one way a figure is made from its sums: value (or why not), status against the
+    target due in `period`, and the change since `previous`; unranked (the caller ranks)."""
+    value, reason = _value(indicator, sums)
+    if too_fine:
+        reason = TOO_FINE
+    status, status_reason = status_of(
+        value,
+        target=target_due(indicator, target, period),
+        higher_is_better=indicator.direction == Direction.HIGHER,
+        band=indicator.on_track_band,
+        decimals=indicator.decimals,
+    )
+    numerator, denominator, reporting = sums if sums is not None else (None, None, 0)
+    return Figure(
+        place=place,
+        indicator=indicator,
+        period=period,
+        value=value,
+        numerator=numerator if reporting else None,
+        denominator=denominator if reporting and indicator.denominator.strip() else None,
+        reporting=reporting,
+        expected=expected,
+        reason=reason,
+        status=status,
+        status_reason=status_reason,
+        target=target,
+        previous=previous,
+        change=value - previous if value is not None and previous is not None else None,
+    )
 
 
 def figure_for(

@@ -5,8 +5,8 @@ queries.
 its parent over every year (trend, reference rows, which periods have data) for every
 indicator (sector cards). For regions above desa that is one query on IndicatorRollup
 whatever the number of indicators or years; desa are computed from their raw values with the
-same rules as the roll-ups. The arithmetic is figures.py's own (`_sums`, `_value`), so a
-figure here can never differ from the API's.
+same rules as the roll-ups. The sums are figures.py's own (`_sums`) and every figure is made by
+its `build_figure`, so a figure here can never differ from the API's.
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from analytics.derivation import Catalogue
-from analytics.figures import Figure, Place, _sums, _value
+from analytics.figures import Figure, Place, _sums, _value, build_figure
 from analytics.models import IndicatorRollup
-from analytics.status import status_of
-from analytics.time_rules import target_due
-from catalog.models import Direction, Indicator
+from catalog.models import Indicator
 from catalog.periods import PeriodSpec, PeriodType
 from catalog.targets import TargetBook
 from regions.models import Level
@@ -70,34 +68,10 @@ class Table:
         (without a rank: a reference row is not ranked against the rows it explains)."""
         sums = self.sums.get((place.code, indicator.code, period))
         raw = (sums.numerator, sums.denominator, sums.reporting) if sums else None
-        value, reason = _value(indicator, raw)
         before = self.value(place.code, indicator.code, period.previous())
         target = self.targets.target(indicator, place.code, period.year)
-        status, status_reason = status_of(
-            value,
-            target=target_due(indicator, target, period),
-            higher_is_better=indicator.direction == Direction.HIGHER,
-            band=indicator.on_track_band,
-            decimals=indicator.decimals,
-        )
-        reporting = sums.reporting if sums else 0
-        return Figure(
-            place=place,
-            indicator=indicator,
-            period=period,
-            value=value,
-            numerator=sums.numerator if sums and reporting else None,
-            denominator=(
-                sums.denominator if sums and reporting and indicator.denominator.strip() else None
-            ),
-            reporting=reporting,
-            expected=expected,
-            reason=reason,
-            status=status,
-            status_reason=status_reason,
-            target=target,
-            previous=before,
-            change=value - before if value is not None and before is not None else None,
+        return build_figure(
+            indicator, place, period, raw, target=target, previous=before, expected=expected
         )
 
 

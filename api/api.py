@@ -26,7 +26,7 @@ from analytics import jsonout
 from analytics.api import router as analytics_router
 from api.regions import router as regions_router
 from catalog.api import router as catalog_router
-from intake.api import router as intake_router
+from datavalues.api import router as datavalues_router
 
 
 class FiniteJSONRenderer(JSONRenderer):
@@ -61,4 +61,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", regions_router)
 api.add_router("/", analytics_router)
 api.add_router("/", catalog_router)
-api.add_router("/", intake_router)
+api.add_router("/", datavalues_router)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from analytics.rollups import rebuild_indicators
+from analytics.tasks import rebuild_indicator_rollups
 from catalog.models import CatalogueLoad, DataElement, Indicator, Period, Sector, Target
 
 
@@ -32,8 +33,15 @@ class IndicatorAdmin(admin.ModelAdmin[Indicator]):
         if not change:
             obj.is_local = True
         super().save_model(request, obj, form, change)
-        # A new or edited indicator needs its roll-ups before its first figure is read.
-        rebuild_indicators([obj.code])
+        # A new or edited indicator needs its roll-ups before its first figure is read; a
+        # rebuild can take minutes, so the worker does it (queued with this save).
+        rebuild_indicator_rollups.enqueue([obj.code])
+        messages.info(
+            request,
+            _("Roll-up indikator %(code)s akan dibangun ulang di latar belakang.")
+            % {"code": obj.code},
+            fail_silently=True,
+        )
 
 
 @admin.register(DataElement)

@@ -39,7 +39,8 @@ def _link(name: str, label: Any, *args: Any, query: str = "") -> Link:
 
 def has_work_menu(user: Any) -> bool:
     code = landing_region_code(user)
-    return code is not None and bool(scope_of(user).roles_at(code) & WORKING_ROLES)
+    scope = scope_of(user)
+    return bool(scope.cohorts) or (code is not None and bool(scope.roles_at(code) & WORKING_ROLES))
 
 
 def links_for(user: Any) -> list[Link]:
@@ -50,8 +51,10 @@ def links_for(user: Any) -> list[Link]:
     root = landing_region_code(user)
     roles = scope.roles_at(root)
     year = str(working_year())
-    if root is not None and roles & WORKING_ROLES:
+    if (root is not None and roles & WORKING_ROLES) or scope.cohorts:
         links.append(_link("home", _("Tugas saya")))
+    if scope.cohorts:
+        links.append(_link("cohort-list", _("Program")))
     if root is None:
         if scope.national:
             links.append(_link("dashboard-national", _("Dasbor nasional")))

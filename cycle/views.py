@@ -16,10 +16,10 @@ from accounts.scoping import landing_region_code, region_for_user_or_404, requir
 from cycle import notices
 from cycle.models import Notice
 from cycle.navigation import WORKING_ROLES
-from cycle.work import desa_work, kecamatan_work
+from cycle.work import desa_work, kecamatan_work, programme_work
 from dashboard import views as dashboard_views
-from dashboard.samples import sample_data_under
 from datavalues.review import may_decide, queue
+from datavalues.sample import sample_data_under
 from planning.feedback import apply_change
 from planning.followups import FollowUp, Owner, Status, change_status
 from regions.models import Level, Region
@@ -33,9 +33,21 @@ PROGRESS = [
 
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    """A desa operator or a camat starts from its work; everyone else from a dashboard."""
+    """A desa operator or a camat starts from its work, a programme secretariat from its
+    programmes; everyone else from a dashboard."""
     code = landing_region_code(request.user)
-    if code is None or not scope_of(request.user).roles_at(code) & WORKING_ROLES:
+    scope = scope_of(request.user)
+    if code is None or not scope.roles_at(code) & WORKING_ROLES:
+        if scope.cohorts:
+            notices.refresh_for(request.user)
+            return render(
+                request,
+                "cycle/programme_home.html",
+                {
+                    "groups": programme_work(request.user),
+                    "unread": notices.unread(request.user)[:5],
+                },
+            )
         return dashboard_views.home(request)
     region = Region.objects.get(code=code)
     notices.refresh_for(request.user)

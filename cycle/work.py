@@ -3,7 +3,7 @@
 A desa operator: periods and sectors still to fill (with the completeness deadlines),
 submissions returned, follow-ups it owns (due within 7 days, overdue) and the APBDes
 evaluation. A camat: periods waiting for approval, the completeness of its desa, APBDes
-drafts to evaluate, follow-ups due or overdue, escalations.
+drafts to evaluate, follow-ups due or overdue, escalations. A programme secretariat: its programmes.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from datavalues.completeness import completeness, due_date
 from datavalues.models import DataValue
 from datavalues.review import may_decide, queue
 from datavalues.validation import rules
+from planning.cohorts import CohortMember, visible_cohorts
 from planning.evaluation import ApbdesEvaluation, Result
 from planning.followups import OPEN, FollowUp, Owner
 from planning.models import BudgetLine, Stage
@@ -251,3 +253,49 @@ def kecamatan_work(user: Any, kecamatan: Region) -> list[Group]:
             "",
         ),
     ]
+
+
+def programme_work(user: Any) -> list[Group]:
+    """A programme secretariat's programmes: each cohort's monitoring page and exports,
+    and the dashboards of its kabupaten (the kecamatan are linked from the monitoring)."""
+    groups = []
+    cohorts = visible_cohorts(user).annotate(size=Count("members")).order_by("name")
+    for cohort in cohorts:
+        page = reverse("cohort-detail", args=[cohort.pk])
+        kabupaten = (
+            Region.objects.filter(code__in=_kabupaten_of(cohort.pk))
+            .order_by("code")
+            .only("code", "name", "kind", "level")
+        )
+        groups.append(
+            Group(
+                title=cohort.name,
+                tasks=[
+                    Task(
+                        text=ngettext(
+                            "Pemantauan program: %(n)d kecamatan",
+                            "Pemantauan program: %(n)d kecamatan",
+                            cohort.size,
+                        )
+                        % {"n": cohort.size},
+                        href=page,
+                    ),
+                    Task(text=_("Unduh CSV"), href=page + "?format=csv"),
+                    Task(text=_("Unduh Excel"), href=page + "?format=xlsx"),
+                    *(
+                        Task(
+                            text=_("Kecamatan di %(name)s") % {"name": k.display_name},
+                            href=reverse("region-detail", args=[k.code]),
+                        )
+                        for k in kabupaten
+                    ),
+                ],
+                empty="",
+            )
+        )
+    return groups
+
+
+def _kabupaten_of(cohort_id: int) -> list[str]:
+    codes = CohortMember.objects.filter(cohort_id=cohort_id).values_list("kecamatan_id", flat=True)
+    return sorted({code[:5] for code in codes})

@@ -13,16 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from analytics.figures import Figure, Place, compute_figures
+from analytics.formatting import number, percent, rupiah
+from analytics.gaps import people_behind
 from analytics.snapshot import catalogue_snapshot
 from analytics.tables import yearly_table
 from catalog.targets import TargetBook
 from dashboard import coverage
 from dashboard.charts import coord, short
 from dashboard.filters import choose
-from dashboard.numbers import number, percent, rupiah
 from dashboard.pages import breadcrumbs, dashboard_url, visible_catalogue
-from dashboard.priorities import people_behind
-from dashboard.samples import sample_data_under
+from datavalues.sample import sample_data_under
 from planning.alignment import BASIC_SECTORS, FLAG, DesaBudget, budgets, fund_sources, quadrant
 from regions.models import Kind, Region
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analytics.figures import Figure
+from analytics.formatting import number
 from catalog.models import Indicator
-from dashboard.numbers import number
 from dashboard.scorecard import unit_suffix, worst_first
 from dashboard.statuses import Look, look_of
 

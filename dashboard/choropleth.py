@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from analytics.figures import Figure
+from analytics.formatting import number
 from catalog.models import Direction
-from dashboard.numbers import number
 from dashboard.scorecard import unit_suffix
 from dashboard.statuses import NO_DATA, ORDER, look_of
 from regions.maps import RegionMap

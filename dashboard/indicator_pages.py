@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import landing_region_code, scope_of
 from analytics.figures import indicators_with_targets
+from analytics.formatting import target_text
 from catalog import meaning
-from catalog.models import DataElement, Direction, Indicator, RegionTarget, Target
+from catalog.models import DataElement, Indicator, Target
 from catalog.targets import TargetBook, TargetInForce
-from dashboard.numbers import number
 from planning.activities import Activity, Authority, by_sector
 
 
@@ -47,11 +47,8 @@ class CatalogueLine:
     target: str
 
 
-def target_value_text(indicator: Indicator, target: Target | RegionTarget | TargetInForce) -> str:
-    sign = "≥" if indicator.direction == Direction.HIGHER else "≤"
-    decimals = 0 if target.value == round(target.value) else max(indicator.decimals, 1)
-    unit = "%" if indicator.unit == "%" else f" {indicator.unit}"
-    return f"{sign} {number(target.value, decimals)}{unit}"
+def target_value_text(indicator: Indicator, target: Target | TargetInForce) -> str:
+    return target_text(indicator, target.value)
 
 
 def _years(target: Target) -> str:

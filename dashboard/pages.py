@@ -26,6 +26,7 @@ from analytics.figures import (
     kelurahan_under,
 )
 from analytics.focus import SECTOR_VIEW, THEMES, theme_named
+from analytics.formatting import number, percent, signed
 from analytics.idm import class_counts, class_of_score, official_class
 from analytics.models import NATIONAL
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot, held_snapshot
@@ -36,12 +37,11 @@ from catalog.periods import PeriodSpec, PeriodType
 from catalog.targets import TargetBook
 from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
-from dashboard.numbers import number, percent, signed
 from dashboard.priorities import priorities
-from dashboard.samples import sample_data_under
 from dashboard.spending import desa_budget
 from dashboard.statuses import ORDER, look_of
 from datavalues.approval import State, state_of
+from datavalues.sample import sample_data_under
 from facilities import summary as facilities_summary
 from facilities.layer import LAYER, facility_layer
 from intake.idm_uploads import LeftoverCount, leftover_count
@@ -216,7 +216,10 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     expected = expected_from(per_child) if per_child else len(child_places)
 
     keep = filters.query(indikator="", urut="")
-    hrefs = {p.code: dashboard_url(p, keep) for p in child_places}
+    # A child region opens on the same indicator, period, sector and focus theme (from the
+    # map, the scorecard, the rankings and the priorities alike).
+    follow = filters.query(urut="")
+    hrefs = {p.code: dashboard_url(p, follow) for p in child_places}
     theme = theme_named(filters.focus) or SECTOR_VIEW
     if theme.is_sector_view:
         ranked = priorities(child_places, child_figures, hrefs)

@@ -15,10 +15,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from analytics.figures import Figure, Place
+from analytics.formatting import number, percent, signed
 from analytics.time_rules import target_due
 from catalog.expressions import SUM, parse_expression
 from catalog.models import DataElement, Direction, Indicator, Sector, ValueType
-from dashboard.numbers import number, percent, signed
 from dashboard.statuses import NO_DATA, ORDER, Look, look_of
 
 

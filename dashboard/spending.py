@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.numbers import percent, rupiah
+from analytics.formatting import percent, rupiah
 from planning.alignment import BASIC_SECTORS, budgets
 
 

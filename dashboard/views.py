@@ -18,7 +18,7 @@ from accounts.scoping import landing_region_code, region_for_user_or_404, scope_
 from dashboard.budget import budget_page
 from dashboard.indicator_pages import catalogue_page, indicator_page
 from dashboard.pages import area_page, desa_page
-from dashboard.samples import sample_data_under
+from datavalues.sample import sample_data_under
 from regions.models import Level, Region
 
 

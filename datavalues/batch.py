@@ -42,6 +42,7 @@ from datavalues.writing import (
     save_value_chunks,
     save_values,
 )
+from regions.crosswalk import OldCodes
 
 PREVIEW_ROWS = 1000
 # Rows checked together: one query per chunk for old values, locks and the rules.
@@ -99,6 +100,7 @@ class RowFate:
     cells: list[Cell]
     reasons: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "kode lama X → Y"
 
 
 @dataclass
@@ -117,6 +119,8 @@ class Plan:
     # Fates of the first PREVIEW_ROWS rows and of every row with a problem (for the page and
     # the error report); counts cover all rows.
     fates: list[RowFate] = field(default_factory=list)
+    # Rows whose desa code is a code of an earlier edition: (row, old code, today's code).
+    old_codes: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -181,6 +185,7 @@ class _Row:
     source: str
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    note: str = ""  # how its desa was found, when not by its own code
 
 
 class _Planner:
@@ -226,6 +231,7 @@ class _Planner:
         self.period_ids: dict[str, int | None] = {}
         self.stage = _Stage() if stage else None
         plan.stage = self.stage
+        self.old_codes: OldCodes | None = None  # read at the first row with a code
 
     # -- rows ---------------------------------------------------------------------------
 
@@ -235,12 +241,28 @@ class _Planner:
         self.pending.append(row)
 
     def add(self, row: _Row) -> None:
+        if row.region and not row.note:
+            self._resolve_old_code(row)
         self.pending.append(row)
         if len(self.pending) >= CHUNK_ROWS:
             if self.collections is not None:
                 self.collections.pause()  # a big file: see _Collections
             self._chunk(self.pending)
             self.pending = []
+
+    def _resolve_old_code(self, row: _Row) -> None:
+        """A desa code of an earlier edition: today's desa, said on the row (or refused,
+        with the reason, when the crosswalk cannot say which desa)."""
+        if self.old_codes is None:
+            self.old_codes = OldCodes()
+        old = self.old_codes.resolve(row.region)
+        if old is None:
+            return
+        if old.problem:
+            row.problems.append(Problem(row.number, "kode_wilayah", old.problem))
+            return
+        self.plan.old_codes.append((row.number, row.region, old.code))
+        row.region, row.note = old.code, old.note
 
     def finish(self) -> None:
         if self.pending:
@@ -378,7 +400,7 @@ class _Planner:
                 for item in row_items:
                     if item.old != item.value:
                         staged.append(item)
-            if problems or row.number <= self.preview_last:
+            if problems or row.number <= self.preview_last or row.note:
                 plan.fates.append(
                     RowFate(
                         row=row.number,
@@ -392,6 +414,7 @@ class _Planner:
                             for i in row.items
                             if i.old != i.value
                         ],
+                        notes=[row.note] if row.note else [],
                     )
                 )
         plan.values += len(staged)

@@ -121,9 +121,12 @@ class ValueChecker:
         """Read the kind of every desa among `codes` not read yet (900 per query)."""
         missing = sorted(set(codes) - self.kinds.keys() - self._regions.keys())
         for start in range(0, len(missing), 900):
-            for code, kind, parent in Region.objects.filter(
-                code__in=missing[start : start + 900], level=Level.DESA
-            ).values_list("code", "kind", "parent_id"):
+            # A desa retired by a later edition takes no new values (regions.crosswalk).
+            for code, kind, parent in (
+                Region.objects.current()
+                .filter(code__in=missing[start : start + 900], level=Level.DESA)
+                .values_list("code", "kind", "parent_id")
+            ):
                 self.kinds[code] = kind
                 self.parents[code] = parent or ""
 

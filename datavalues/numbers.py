@@ -58,3 +58,29 @@ def parse_number(cell: Cell, *, decimal_comma: bool | None = None) -> float:
     if value != value or value in (float("inf"), float("-inf")):
         raise BadCell(f"{str(cell)[:40]!r} bukan bilangan / not a number")
     return value
+
+
+def parse_period_cell(cell: Cell) -> str:
+    """A period code from a cell: text as written, a year number, or a date (its month)."""
+    if type(cell) is str:
+        return cell.strip().upper()
+    if isinstance(cell, datetime | date):
+        return f"{cell.year}-{cell.month:02d}"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return str(cell)
+    return "" if cell is None else str(cell).strip().upper()
+
+
+def text(cell: Cell) -> str:
+    """A cell as trimmed text. A NUL character (which PostgreSQL cannot store or compare)
+    becomes U+FFFD, so a code holding one is simply unknown, on either database."""
+    if type(cell) is str:  # the common case first (every cell of a CSV)
+        cell = cell.strip()
+        return cell.replace("\x00", "\ufffd") if "\x00" in cell else cell
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip().replace("\x00", "\ufffd")

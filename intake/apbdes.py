@@ -10,7 +10,8 @@ follows from its sub-bidang (planning/budget_sectors.yaml, DOMAIN.md 3.2).
 On the web (intake/budget_views.py) the same plan is scoped to the desa the user may write,
 every row gets its fate against the stored lines (`attach_fates`: new, changed old → new,
 unchanged, error) and `commit_upload` re-plans the stored file at confirm time and writes it
-all in one transaction with the upload record, or nothing.
+all in one transaction with the upload record and its audit event (the upload lifecycle,
+intake.lifecycle), or nothing.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.scoping import Scope, scope_of
-from intake import retention
+from intake import lifecycle, retention
 from intake.importing import Fate, Problem, RowFate
-from intake.models import Status, Upload
+from intake.models import Upload
 from intake.parsing import (
     BadCell,
     BadFile,
@@ -40,6 +40,7 @@ from intake.parsing import (
 )
 from planning.budget_sectors import sector_of
 from planning.models import BudgetLine, FundSource, Stage
+from regions.crosswalk import OldCode, OldCodes
 from regions.models import Kind, Level, Region
 
 _KEGIATAN = re.compile(r"^[1-5]\.[0-9]{1,2}\.[0-9]{2}$")
@@ -88,6 +89,8 @@ class ApbdesPlan:
     header: list[str] = field(default_factory=list)
     cells: dict[int, list[Cell]] = field(default_factory=dict)  # row number → original cells
     fates: list[RowFate] = field(default_factory=list)  # by `attach_fates`
+    # Rows whose desa code is a code of an earlier edition: row → (old code, today's code).
+    old_codes: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def region_code(self) -> str:
         """The desa of every line, or their common kecamatan, or "" (for the audit log)."""
@@ -162,13 +165,30 @@ def plan_apbdes(
         plan.rows += 1
         raw.append((number, cells))
         plan.cells[number] = cells
-    codes = {text(cells[desa_index]) for _n, cells in raw if desa_index < len(cells)}
+    old_codes = OldCodes()
+    resolved: dict[int, str] = {}  # row → desa code of today, or "" for a refused old code
+    for number, cells in raw:
+        given = text(cells[desa_index]) if desa_index < len(cells) else ""
+        old = old_codes.resolve(given) if given else None
+        if old is None:
+            resolved[number] = given
+        elif old.problem:
+            plan.problems.append(Problem(number, "kode_desa", old.problem))
+            resolved[number] = ""
+        else:
+            plan.old_codes[number] = (given, old.code)
+            resolved[number] = old.code
+    codes = set(resolved.values()) - {""}
     kinds = dict(
-        Region.objects.filter(code__in=codes, level=Level.DESA).values_list("code", "kind")
+        Region.objects.current()
+        .filter(code__in=codes, level=Level.DESA)
+        .values_list("code", "kind")
     )
     seen: dict[tuple[str, int, str, str], int] = {}
     for number, cells in raw:
-        desa = text(cells[desa_index]) if desa_index < len(cells) else ""
+        desa = resolved[number]
+        if not desa:
+            continue  # an old code that cannot be resolved: said above
         if desa not in kinds:
             plan.problems.append(
                 Problem(number, "kode_desa", f"{desa!r} bukan kode desa / unknown")
@@ -339,8 +359,13 @@ def attach_fates(plan: ApbdesPlan, *, stage: str) -> None:
                 cells=plan.cells[number],
                 reasons=reasons.get(number, []),
                 changes=changes,
+                notes=[_old_code_note(*plan.old_codes[number])] if number in plan.old_codes else [],
             )
         )
+
+
+def _old_code_note(old: str, new: str) -> str:
+    return OldCode(old, new).note
 
 
 def upload_options(upload: Upload) -> tuple[int | None, str]:
@@ -367,14 +392,19 @@ def plan_upload(upload: Upload, *, by: Any) -> ApbdesPlan:
     return plan
 
 
+def tally(plan: ApbdesPlan) -> lifecycle.Tally:
+    return lifecycle.Tally(
+        rows=plan.rows,
+        created=plan.created,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        errors=len(plan.problems),
+        message=plan.problems[0].message if plan.problems else "",
+    )
+
+
 def record_plan(upload: Upload, plan: ApbdesPlan) -> None:
-    upload.rows = plan.rows
-    upload.progress = plan.rows
-    upload.created, upload.updated, upload.unchanged = plan.created, plan.updated, plan.unchanged
-    upload.errors = len(plan.problems)
-    upload.status = Status.REJECTED if plan.problems else Status.PREVIEWED
-    upload.message = plan.problems[0].message if plan.problems else ""
-    upload.save()
+    lifecycle.record_plan(upload, tally(plan))
 
 
 class BudgetImportRefused(ValueError):
@@ -383,12 +413,13 @@ class BudgetImportRefused(ValueError):
         super().__init__(message)
 
 
-def commit_upload(upload: Upload, *, by: Any) -> ApbdesPlan:
+def commit_upload(upload: Upload, *, by: Any, request: Any = None) -> ApbdesPlan:
     """Re-plan the stored file (lines may have changed since the preview) and write all of
-    it with the upload record in one transaction, or nothing if any row has a problem."""
+    it with the upload record and the audit event in one transaction, or nothing if any
+    row has a problem."""
     plan = plan_upload(upload, by=by)
     if plan.problems or not plan.lines:
-        Upload.objects.filter(pk=upload.pk).update(status=Status.REJECTED)
+        lifecycle.refuse(upload, rejected=True)
         raise BudgetImportRefused(
             plan,
             f"{len(plan.problems)} galat; tidak ada yang disimpan / "
@@ -397,18 +428,35 @@ def commit_upload(upload: Upload, *, by: Any) -> ApbdesPlan:
             else "berkas tanpa baris anggaran / the file has no budget lines",
         )
     _year, stage = upload_options(upload)
-    with transaction.atomic():
-        write_apbdes(plan, stage=stage)
-        upload.rows = upload.progress = plan.rows
-        upload.created, upload.updated = plan.created, plan.updated
-        upload.unchanged = plan.unchanged
-        upload.errors = 0
-        upload.status = Status.COMMITTED
-        upload.message = ""
-        upload.committed_at = timezone.now()
-        upload.committed_by = by if getattr(by, "pk", None) else None
-        upload.save()
+    lifecycle.confirm(
+        upload,
+        tally(plan),
+        by=by,
+        write=lambda: write_apbdes(plan, stage=stage),
+        audit=lambda: _audit_import(upload, plan, by=by, request=request),
+    )
     return plan
+
+
+def _audit_import(upload: Upload, plan: ApbdesPlan, *, by: Any, request: Any) -> None:
+    from accounts import audit
+    from accounts.models import Action
+
+    audit.record(
+        Action.IMPORT,
+        request=request,
+        user=by if getattr(by, "pk", None) else None,
+        region_code=plan.region_code(),
+        summary=f"impor APBDes {upload.file_name}: {plan.created} baru, "
+        f"{plan.updated} berubah, {plan.unchanged} tetap",
+        detail={
+            "upload": upload.pk,
+            "kind": KIND,
+            "sha256": upload.sha256,
+            "stage": upload_options(upload)[1],
+            "desa": sorted({line.desa for line in plan.lines}),
+        },
+    )
 
 
 def iter_report(plan: ApbdesPlan) -> Iterator[list[str]]:

@@ -22,8 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import audit
-from accounts.models import Action
-from intake import apbdes, importing, upload_limit
+from intake import apbdes, importing, lifecycle, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
@@ -103,25 +102,13 @@ def budget_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Berkas ini sudah diimpor."))
         return redirect("intake-apbdes-preview", pk=upload.pk)
     try:
-        plan = apbdes.commit_upload(upload, by=request.user)
+        plan = apbdes.commit_upload(upload, by=request.user, request=request)
     except apbdes.BudgetImportRefused as exc:
         log.info("apbdes upload %s refused: %s", upload.pk, exc)
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
+    except lifecycle.AlreadyCommitted:
+        messages.info(request, _("Berkas ini sudah diimpor."))
     else:
-        audit.record(
-            Action.IMPORT,
-            request=request,
-            region_code=plan.region_code(),
-            summary=f"impor APBDes {upload.file_name}: {plan.created} baru, "
-            f"{plan.updated} berubah, {plan.unchanged} tetap",
-            detail={
-                "upload": upload.pk,
-                "kind": apbdes.KIND,
-                "sha256": upload.sha256,
-                "stage": apbdes.upload_options(upload)[1],
-                "desa": sorted({line.desa for line in plan.lines}),
-            },
-        )
         messages.success(
             request,
             _("Tersimpan: %(new)d baru, %(changed)d berubah, %(same)d tetap.")

@@ -30,13 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scoping import Scope, scope_of
 from datavalues.models import How
 from datavalues.writing import SaveResult, file_transaction, save_value_chunks
-from intake import retention
+from intake import lifecycle, retention
 from intake.idm import STATUSES, IdmPlan, NotIdmFile, plan_idm
 from intake.models import IdmLeftover, Status, Upload
 from intake.parsing import BadFile
@@ -219,6 +218,11 @@ def replace_leftovers(
     )
 
 
+def _planned(plan: IdmPlan) -> lifecycle.Tally:
+    """What is known of a plan before it is written (the write returns the counts)."""
+    return lifecycle.Tally(rows=plan.rows, created=0, updated=0, unchanged=0)
+
+
 def commit(
     upload: Upload, *, by: Any, confirmed: Collection[str], request: Any = None
 ) -> IdmResult:
@@ -235,7 +239,9 @@ def commit(
         Upload.objects.filter(pk=upload.pk).update(status=Status.REJECTED)
         raise IdmImportRefused("tidak ada baris yang dapat diimpor / no row to import")
     scope = scope_of(by)
-    with file_transaction():
+    written: list[IdmResult] = []
+
+    def write() -> lifecycle.Tally:
         result = write_idm(
             plan,
             upload=upload,
@@ -243,15 +249,18 @@ def commit(
             source=f"unggahan {upload.pk} {upload.file_name}",
             scope=scope,
         )
+        written.append(result)
         upload.preview = snapshot(plan, suggesting=False)
-        upload.rows = upload.progress = plan.rows
-        upload.created, upload.updated = result.saved.created, result.saved.updated
-        upload.unchanged = result.saved.unchanged
-        upload.status = Status.COMMITTED
-        upload.message = f"{len(plan.unmatched)} baris tidak cocok dengan daftar wilayah"
-        upload.committed_at = timezone.now()
-        upload.committed_by = by if getattr(by, "pk", None) else None
-        upload.save()
+        return lifecycle.Tally(
+            rows=plan.rows,
+            created=result.saved.created,
+            updated=result.saved.updated,
+            unchanged=result.saved.unchanged,
+            message=f"{len(plan.unmatched)} baris tidak cocok dengan daftar wilayah",
+        )
+
+    def record() -> None:
+        result = written[0]
         audit.record(
             Action.IMPORT,
             request=request,
@@ -269,6 +278,11 @@ def commit(
                 "outside": plan.outside,
             },
         )
+
+    lifecycle.confirm(
+        upload, _planned(plan), by=by, write=write, audit=record, atomic=file_transaction
+    )
+    result = written[0]
     return result
 
 

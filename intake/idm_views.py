@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import audit
 from accounts.scoping import region_for_user_or_404, scope_of
-from intake import idm_uploads, tasks
+from intake import idm_uploads, lifecycle, tasks
 from intake.access import own_upload_or_404
 from intake.idm import KIND
 from intake.models import Status, Upload
@@ -71,6 +71,9 @@ def confirm(request: HttpRequest, upload: Upload) -> HttpResponse:
     except idm_uploads.IdmImportRefused as exc:
         log.info("idm upload %s refused: %s", upload.pk, exc)
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
+        return redirect("intake-preview", pk=upload.pk)
+    except lifecycle.AlreadyCommitted:
+        messages.info(request, _("Berkas ini sudah diimpor."))
         return redirect("intake-preview", pk=upload.pk)
     messages.success(
         request,

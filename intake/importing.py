@@ -8,7 +8,8 @@ period, value), applies the checks of the write path and the validation rules, a
 for every row what would happen: new, changed (old → new), unchanged, warning or error.
 `import_commit` re-plans the stored file (values may have changed since the preview),
 refuses on any error (or on unconfirmed warnings), and writes through `save_values` in the
-same transaction as the upload record, so a killed process leaves nothing behind.
+same transaction as the upload record (the upload lifecycle, intake.lifecycle), so a killed
+process leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from datavalues.writing import (
     catalogue_state,
     file_transaction,
 )
-from intake import retention
+from intake import lifecycle, retention
 from intake.models import RegionAlias, Status, Upload
 from intake.parsing import (
     BadFile,
@@ -115,9 +116,11 @@ class _Regions:
     def load_codes(self, codes: set[str]) -> None:
         missing = sorted(codes - self.kinds.keys())
         for start in range(0, len(missing), 900):
-            for code, kind, parent in Region.objects.filter(
-                code__in=missing[start : start + 900], level=Level.DESA
-            ).values_list("code", "kind", "parent_id"):
+            for code, kind, parent in (
+                Region.objects.current()
+                .filter(code__in=missing[start : start + 900], level=Level.DESA)
+                .values_list("code", "kind", "parent_id")
+            ):
                 self.kinds[code] = kind
                 self.parents[code] = parent or ""
 
@@ -125,9 +128,11 @@ class _Regions:
         names = self._by_name.get(kecamatan)
         if names is None:
             names = {}
-            for code, region_name, kind in Region.objects.filter(
-                parent_id=kecamatan, level=Level.DESA
-            ).values_list("code", "name", "kind"):
+            for code, region_name, kind in (
+                Region.objects.current()
+                .filter(parent_id=kecamatan, level=Level.DESA)
+                .values_list("code", "name", "kind")
+            ):
                 names.setdefault(_norm_name(region_name), set()).add(code)
                 self.kinds[code] = kind
                 self.parents[code] = kecamatan
@@ -385,17 +390,20 @@ def receive(*, name: str, stream: IO[bytes], size: int, by: Any, **options: Any)
     )
 
 
+def tally(plan: Plan) -> lifecycle.Tally:
+    return lifecycle.Tally(
+        rows=plan.rows,
+        created=plan.counts[Fate.NEW],
+        updated=plan.counts[Fate.CHANGED],
+        unchanged=plan.counts[Fate.UNCHANGED],
+        warnings=len(plan.warnings),
+        errors=len(plan.errors),
+        message=plan.errors[0].message if plan.errors else "",
+    )
+
+
 def record_plan(upload: Upload, plan: Plan) -> None:
-    upload.rows = plan.rows
-    upload.progress = plan.rows
-    upload.created = plan.counts[Fate.NEW]
-    upload.updated = plan.counts[Fate.CHANGED]
-    upload.unchanged = plan.counts[Fate.UNCHANGED]
-    upload.warnings = len(plan.warnings)
-    upload.errors = len(plan.errors)
-    upload.status = Status.REJECTED if plan.errors else Status.PREVIEWED
-    upload.message = plan.errors[0].message if plan.errors else ""
-    upload.save()
+    lifecycle.record_plan(upload, tally(plan))
 
 
 def import_commit(
@@ -414,19 +422,24 @@ def import_commit(
     plan = plan_upload(upload, by=by, progress=progress, stage=True)
     if progress is not None:
         progress(plan.rows)  # every row checked: the writing starts
+
+    def write() -> None:
+        write_plan(plan, by=by, accept_warnings=accept_warnings, upload=upload)
+        record_plan(upload, plan)  # the counts, before the lifecycle marks it committed
+
     try:
-        with file_transaction():
-            write_plan(plan, by=by, accept_warnings=accept_warnings, upload=upload)
-            record_plan(upload, plan)
-            upload.status = Status.COMMITTED
-            upload.committed_at = timezone.now()
-            upload.committed_by = by if getattr(by, "pk", None) else None
-            upload.save()
-            _audit_import(upload, plan, by=by, request=request, background=background)
-    except ImportRefused:
-        Upload.objects.filter(pk=upload.pk).update(
-            status=Status.REJECTED if plan.errors else Status.PREVIEWED
+        lifecycle.confirm(
+            upload,
+            tally(plan),
+            by=by,
+            write=write,
+            audit=lambda: _audit_import(
+                upload, plan, by=by, request=request, background=background
+            ),
+            atomic=file_transaction,
         )
+    except ImportRefused:
+        lifecycle.refuse(upload, rejected=bool(plan.errors))
         raise
     finally:
         if plan.stage is not None:

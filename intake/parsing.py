@@ -19,10 +19,10 @@ from typing import IO, cast
 
 from django.conf import settings
 
-from datavalues.numbers import BadCell, Cell, is_blank, parse_number
+from datavalues.numbers import BadCell, Cell, is_blank, parse_number, parse_period_cell, text
 
-# BadCell, Cell, is_blank and parse_number live in datavalues.numbers (the form and the
-# API read numbers too) and stay importable from here.
+# BadCell, Cell, is_blank, parse_number, parse_period_cell and text live in
+# datavalues.numbers (the form and the API read cells too) and stay importable from here.
 __all__ = [
     "BadCell",
     "BadFile",
@@ -292,32 +292,6 @@ def _calamine_cell(value: object) -> Cell:
 
 
 # --- cell values -----------------------------------------------------------------------
-
-
-def parse_period_cell(cell: Cell) -> str:
-    """A period code from a cell: text as written, a year number, or a date (its month)."""
-    if type(cell) is str:
-        return cell.strip().upper()
-    if isinstance(cell, datetime | date):
-        return f"{cell.year}-{cell.month:02d}"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, int) and not isinstance(cell, bool):
-        return str(cell)
-    return "" if cell is None else str(cell).strip().upper()
-
-
-def text(cell: Cell) -> str:
-    """A cell as trimmed text. A NUL character (which PostgreSQL cannot store or compare)
-    becomes U+FFFD, so a code holding one is simply unknown, on either database."""
-    if type(cell) is str:  # the common case first (every cell of a CSV)
-        cell = cell.strip()
-        return cell.replace("\x00", "\ufffd") if "\x00" in cell else cell
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip().replace("\x00", "\ufffd")
 
 
 def normalise_header(name: str) -> str:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from intake import idm, idm_uploads, importing
+from intake import idm, idm_uploads, importing, lifecycle
 from intake.models import Status, Upload
 from intake.parsing import text
 from jobs import limits, progress
@@ -83,6 +83,7 @@ def snapshot(plan: importing.Plan) -> dict[str, Any]:
                 "cells": [None if c is None else text(c) for c in f.cells],
                 "reasons": f.reasons,
                 "changes": f.changes,
+                "notes": f.notes,
             }
             for f in plan.fates
         ],
@@ -183,6 +184,8 @@ def import_upload(
             job_error=f"Tidak ada yang disimpan / nothing was saved: {exc}",
         )
         return {}
+    except lifecycle.AlreadyCommitted:
+        return {}  # imported by another request meanwhile: its record stands
     except Exception as exc:
         Upload.objects.filter(pk=upload_id).update(
             status=Status.FAILED, job_error=_failed(exc, "Impor")
@@ -218,6 +221,8 @@ def _import_idm(upload: Upload, user: Any, confirmed: list[str]) -> dict[str, in
         Upload.objects.filter(pk=upload.pk).update(
             status=Status.REJECTED, job_error=f"Tidak ada yang disimpan / nothing was saved: {exc}"
         )
+        return {}
+    except lifecycle.AlreadyCommitted:
         return {}
     except Exception as exc:
         Upload.objects.filter(pk=upload.pk).update(

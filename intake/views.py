@@ -24,7 +24,7 @@ from accounts import audit
 from accounts.scoping import region_for_user_or_404, scope_of
 from catalog.models import Sector
 from catalog.periods import BadPeriod, PeriodType
-from intake import idm, idm_uploads, idm_views, importing, tasks, upload_limit
+from intake import idm, idm_uploads, idm_views, importing, lifecycle, tasks, upload_limit
 from intake.access import own_upload_or_404, require_writer
 from intake.models import Status, Upload
 from intake.parsing import BadFile, max_upload_bytes
@@ -203,6 +203,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except importing.ImportRefused as exc:
         log.info("upload %s refused: %s", upload.pk, exc)
         messages.error(request, _("Tidak ada yang disimpan: %(why)s") % {"why": exc})
+    except lifecycle.AlreadyCommitted:
+        messages.info(request, _("Berkas ini sudah diimpor."))
     else:
         messages.success(
             request,

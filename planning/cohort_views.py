@@ -1,16 +1,22 @@
-"""Programme monitoring pages (national administrators): the cohorts, and one cohort's
-activity per kecamatan, kabupaten and province (planning/monitoring.py), with CSV/XLSX."""
+"""Programme monitoring pages: the cohorts, and one cohort's activity per kecamatan,
+kabupaten and province (planning/monitoring.py), with CSV/XLSX.
+
+A national scope sees every cohort; a programme secretariat (role `program`) the cohorts it
+is assigned to; anyone else, and any other cohort, gets 404."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from accounts import audit
+from accounts.models import Action
 from accounts.scoping import scope_of
-from planning.cohorts import Cohort
+from planning.cohorts import Cohort, visible_cohorts
 from planning.monitoring import Activity, monitor
 from planning.tables import Table, export
 
@@ -32,14 +38,18 @@ HEADER = [
 ]
 
 
-def _national(request: HttpRequest) -> None:
-    if not scope_of(request.user).national:
-        raise Http404("programme monitoring needs a national scope")
+def _visible(request: HttpRequest) -> QuerySet[Cohort]:
+    scope = scope_of(request.user)
+    if not scope.national and not scope.cohorts:
+        raise Http404("programme monitoring needs a national scope or a programme role")
+    return visible_cohorts(request.user)
 
 
-def _table(title: str, rows: list[Activity]) -> Table:
+def _table(title: str, rows: list[Activity], *, link_kecamatan: bool = False) -> Table:
     table = Table(title, HEADER)
     for a in rows:
+        if link_kecamatan:
+            table.links.append(reverse("dashboard-kecamatan", args=[a.code]))
         table.rows.append(
             (
                 a.name,
@@ -63,23 +73,28 @@ def _table(title: str, rows: list[Activity]) -> Table:
 
 @never_cache
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    _national(request)
-    cohorts = Cohort.objects.annotate(size=Count("members")).order_by("name")
+    cohorts = _visible(request).annotate(size=Count("members")).order_by("name")
     return render(request, "planning/cohorts.html", {"cohorts": cohorts})
 
 
 @never_cache
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _national(request)
-    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort = get_object_or_404(_visible(request), pk=pk)
     result = monitor(cohort, timezone.now())
     tables = [
         _table("Per provinsi", result.provinces),
         _table("Per kabupaten/kota", result.kabupaten),
-        _table("Per kecamatan", result.kecamatan),
+        _table("Per kecamatan", result.kecamatan, link_kecamatan=True),
     ]
-    response = export(tables, f"program-{cohort.pk}", request.GET.get("format", ""))
+    fmt = request.GET.get("format", "")
+    response = export(tables, f"program-{cohort.pk}", fmt)
     if response is not None:
+        audit.record(
+            Action.EXPORT,
+            request=request,
+            summary=f"pemantauan program {cohort.pk} ({fmt})",
+            detail={"cohort": cohort.pk},
+        )
         return response
     top = max((n for _, n in result.trend), default=0)
     return render(
@@ -87,6 +102,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/cohort.html",
         {
             "cohort": cohort,
+            "sample": cohort.sample,
             "tables": tables,
             "idle": result.idle,
             "trend": [(month, n, round(100 * n / top) if top else 0) for month, n in result.trend],

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scoping import scope_of
 from regions.models import Level, Region
 
 CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
@@ -22,6 +24,8 @@ CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 
 class Cohort(models.Model):
     name = models.CharField(_("nama program"), max_length=120, unique=True)
+    # Sample cohorts (seeddemoplanning) are labelled "Data contoh" on their pages.
+    sample = models.BooleanField(_("contoh"), default=False)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -106,3 +110,12 @@ def load_cohort(name: str, lines: Iterable[str]) -> Loaded:
         )
         cohort.save(update_fields=["updated_at"])
     return Loaded(cohort, len(codes), created)
+
+
+def visible_cohorts(user: object) -> QuerySet[Cohort]:
+    """The cohorts whose monitoring `user` may open: every one for a national scope, those
+    of its `program` assignments for a programme secretariat, else none."""
+    scope = scope_of(user)
+    if scope.national:
+        return Cohort.objects.all()
+    return Cohort.objects.filter(pk__in=sorted(scope.cohorts))

@@ -1,7 +1,9 @@
 """Sample planning records for the demo kabupaten, marked contoh, so every planning page of
 a fresh install shows something: follow-ups (open, due, overdue, done; some owned by an
 OPD), approvals of the desa's data, APBDes evaluations and Musrenbang proposals through
-their cycle, in every other kecamatan (the others stay empty, as some do in real life).
+their cycle, in every other kecamatan (the others stay empty, as some do in real life);
+and a sample programme cohort of the kabupaten's kecamatan, so /program/<id>/ shows which
+of them work with the tool.
 
 Deterministic for a seed. Follow-ups are marked by `created_by`, evaluations by
 `recorded_by`, approval steps by their comment, proposals by `source` — all "contoh".
@@ -20,6 +22,7 @@ from django.utils import timezone
 from accounts.scoping import subtree_q
 from catalog.models import Indicator
 from datavalues import approval
+from planning.cohorts import Cohort, load_cohort
 from planning.evaluation import ApbdesEvaluation, Result
 from planning.followups import Status, change_status, create_follow_up
 from planning.models import SAMPLE_SOURCE
@@ -114,6 +117,29 @@ class Seeded:
     proposals: int = 0
     evaluations: int = 0
     approvals: int = 0
+
+
+SAMPLE_COHORT = "P3PD (contoh)"
+
+
+def seed_cohort(kabupaten: str) -> Cohort | None:
+    """The sample programme cohort: every kecamatan of the kabupaten (half of them with
+    sample planning records, so the page shows active and idle ones). None when a sample
+    cohort exists already (or the kabupaten has no kecamatan): it is made once."""
+    if Cohort.objects.filter(sample=True).exists():
+        return None
+    codes = list(
+        Region.objects.filter(parent_id=kabupaten, level=Level.KECAMATAN)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if not codes:
+        return None
+    with transaction.atomic():
+        cohort = load_cohort(SAMPLE_COHORT, codes).cohort
+        cohort.sample = True
+        cohort.save(update_fields=["sample", "updated_at"])
+    return cohort
 
 
 def already_seeded(kabupaten: str) -> bool:

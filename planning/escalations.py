@@ -12,8 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from analytics.figures import Figure, Place, compute_figures
+from analytics.gaps import people_behind
 from catalog.models import Indicator
-from dashboard.priorities import people_behind
 from planning.followups import FollowUp, Owner, Status
 from planning.recommendations import year_of
 from regions.models import Region

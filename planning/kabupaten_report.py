@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.scoping import subtree_q
-from dashboard.samples import sample_data_under
 from datavalues.models import DataValue
+from datavalues.sample import sample_data_under
 from planning import kabupaten as tables_of
 from planning.oversight import latest_budget_year
 from planning.proposals import Proposal, ProposalStatus

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from accounts import audit
 from accounts.models import Action
 from catalog.periods import BadPeriod, parse_period
-from dashboard.samples import sample_data_under
+from datavalues.sample import sample_data_under
 from planning import kabupaten as tables_of
 from planning.kabupaten_report import kabupaten_report, report_pdf
 from planning.oversight import latest_budget_year

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dashboard.numbers import number, rupiah
+from analytics.formatting import number, rupiah
 from planning.proposals import Proposal, ProposalChange, ProposalStatus
 from regions.models import Region
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import audit
 from accounts.models import Action, Role
 from accounts.scoping import region_for_user_or_404, require_role, scope_of
-from dashboard.numbers import number, rupiah
+from analytics.formatting import number, rupiah
 from planning.activities import Opd
 from planning.feedback import apply_change
 from planning.followups import FollowUp, Owner, Status

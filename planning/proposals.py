@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from analytics.figures import Place, compute_figures
+from analytics.gaps import people_behind
 from catalog.models import Indicator
-from dashboard.priorities import people_behind
 from planning.activities import Opd
 from planning.followups import FollowUp
 from planning.recommendations import year_of

@@ -15,9 +15,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from analytics.figures import Figure, Place, compute_figures, indicators_with_targets
+from analytics.gaps import people_behind
 from catalog.models import Sector
 from catalog.periods import PeriodSpec, PeriodType
-from dashboard.priorities import people_behind
 from planning.activities import Activity, Authority, by_sector
 from regions.models import Region
 

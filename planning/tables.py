@@ -16,7 +16,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from accounts.audit import csv_safe
-from dashboard.numbers import number
+from analytics.formatting import number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.scoping import region_for_user_or_404, require_role
+from analytics.formatting import target_text
 from catalog.models import RegionTarget
-from dashboard.indicator_pages import target_value_text
 from planning.feedback import apply_change
 from planning.forms import RegionTargetForm
 from planning.views import region_at
@@ -69,7 +69,7 @@ def _rows(region: Region) -> list[tuple[RegionTarget, str, bool]]:
     return [
         (
             t,
-            target_value_text(t.indicator, t),
+            target_text(t.indicator, t.value),
             not t.is_ended and t.valid_from <= year <= t.valid_to,
         )
         for t in targets.order_by("indicator__sector__order", "indicator__order", "valid_from")

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import audit
 from accounts.models import Action, Role
 from accounts.scoping import region_for_user_or_404, scope_of
+from analytics.formatting import number, percent, rupiah
 from catalog.periods import BadPeriod, PeriodType, parse_period
-from dashboard.numbers import number, percent, rupiah
-from dashboard.samples import sample_data_under
+from datavalues.sample import sample_data_under
 from planning.escalations import escalations
 from planning.evaluation import ApbdesEvaluation, evaluate
 from planning.feedback import apply_change

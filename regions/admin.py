@@ -5,8 +5,8 @@ from regions.models import Region, RegionCodeChange, RegionNameChange
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin[Region]):
-    list_display = ("code", "name", "kind", "postal_code", "edition")
-    list_filter = ("level", "kind")
+    list_display = ("code", "name", "kind", "postal_code", "first_edition", "retired_in")
+    list_filter = ("level", "kind", "retired_in")
     search_fields = ("code", "name")
     readonly_fields = ("code", "level", "parent")
     show_full_result_count = False

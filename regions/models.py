@@ -52,6 +52,10 @@ UserFilter = Callable[..., "RegionQuerySet"]
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
+    def current(self) -> RegionQuerySet:
+        """Regions of the edition loaded last (not retired by a later edition)."""
+        return self.filter(retired_in="")
+
     def descendants_of(self, code: str) -> RegionQuerySet:
         return self.filter(within_code(code))
 
@@ -106,6 +110,12 @@ class Region(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
     edition = models.CharField(_("edisi kode"), max_length=40, default=EDITION_2025)
+    # The editions of the master list the code appears in: the first, the last loaded, and
+    # the one that no longer has it ("" while current). A retired region is never deleted:
+    # values of earlier years still hang off it; importers resolve it through the crosswalk.
+    first_edition = models.CharField(_("edisi pertama"), max_length=60, default=EDITION_2025)
+    last_edition = models.CharField(_("edisi terakhir"), max_length=60, default=EDITION_2025)
+    retired_in = models.CharField(_("tidak berlaku sejak edisi"), max_length=60, blank=True)
 
     objects = RegionQuerySet.as_manager()
 
@@ -120,6 +130,10 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def is_retired(self) -> bool:
+        return bool(self.retired_in)
 
     @property
     def is_desa(self) -> bool:

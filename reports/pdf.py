@@ -19,8 +19,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from analytics.figures import Figure
+from analytics.formatting import number, rupiah
 from dashboard import choropleth, scorecard
-from dashboard.numbers import number, rupiah
 from regions.maps import region_map
 from reports.content import KecamatanReport
 from reports.summary import summarise

@@ -16,9 +16,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from analytics.figures import Figure
-from dashboard.priorities import people_behind
-from dashboard.samples import sample_data_under
+from analytics.gaps import people_behind
 from datavalues.models import DataValue
+from datavalues.sample import sample_data_under
 from planning.followups import OPEN, FollowUp
 from planning.minutes import agreed
 from planning.proposals import Proposal

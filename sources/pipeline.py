@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from datavalues.writing import file_transaction
 from facilities.register import register_from_source
-from intake import apbdes
+from intake import apbdes, lifecycle
 from intake.apbdes import ApbdesPlan, plan_apbdes, write_apbdes
 from intake.importing import (
     Fate,
@@ -30,13 +30,13 @@ from intake.importing import (
     plan_values,
     receive,
     record_plan,
+    tally,
     write_plan,
 )
-from intake.models import Status, Upload
+from intake.models import Upload
 from intake.parsing import BadFile, open_table
 from planning.models import Stage
-from regions.crosswalk import stored_resolutions
-from regions.models import Level, Region
+from regions.crosswalk import OldCodes
 from sources import siskeudes
 from sources.adapters import ADAPTERS
 from sources.aggregate import Aggregate, Options, Place
@@ -165,31 +165,41 @@ def plan_source(
 
 
 def _resolve_old_codes(aggregate: Aggregate) -> None:
-    """Desa codes of an earlier edition → today's desa (the crosswalk), said per desa."""
+    """Desa codes of an earlier edition → today's desa (regions.crosswalk.OldCodes), said
+    per desa with its source rows; an old code that was split or merged, or retired with
+    no successor, is an error of the rows that carry it."""
     codes = {place.code for place, _element, _period in aggregate.values if place.code}
-    known = set(
-        Region.objects.filter(code__in=codes, level=Level.DESA).values_list("code", flat=True)
-    )
-    old = codes - known
-    if not old:
-        return
-    stored = stored_resolutions()
-    moves = {code: stored[code] for code in sorted(old) if code in stored}
-    if not moves:
+    old_codes = OldCodes()
+    found = {code: old for code in sorted(codes) if (old := old_codes.resolve(code)) is not None}
+    if not found:
         return
     values: dict[tuple[Place, str, str], float] = {}
+    first_rows = dict(aggregate.first_rows)
+    refused: set[tuple[str, int]] = set()
     for (place, element, period), value in aggregate.values.items():
-        found = moves.get(place.code)
-        if found is not None:
+        old = found.get(place.code)
+        if old is not None and old.problem:
+            first, _last = first_rows.get((place, period), (0, 0))
+            if (place.code, first) not in refused:
+                refused.add((place.code, first))
+                aggregate.error(first, "kode_desa", old.problem)
+            continue
+        if old is not None:
             rows = aggregate.first_rows.pop((place, period), None)
-            place = Place(code=found.code, name=place.name)
+            place = Place(code=old.code, name=place.name)
             if rows is not None:
                 aggregate.first_rows[(place, period)] = rows
         values[(place, element, period)] = value
     aggregate.values = values
-    for code, found in moves.items():
-        how = "padanan tersimpan, cocok nama" if found.name_match else "padanan tersimpan"
-        aggregate.notes.append(f"kode lama {code} → {found.code} ({how})")
+    for code, old in found.items():
+        if old.problem:
+            continue
+        how = "padanan tersimpan, cocok nama" if old.name_match else "padanan tersimpan"
+        starts = sorted(
+            {first for (place, _p), (first, _l) in first_rows.items() if place.code == code}
+        )
+        where = f"; baris {', '.join(str(r) for r in starts)}" if starts else ""
+        aggregate.notes.append(f"kode lama {code} → {old.code} ({how}{where})")
 
 
 def commit(
@@ -245,14 +255,5 @@ def _record(planned: SourcePlan, *, file_name: str, sha256: str, size: int, by: 
         sha256=sha256,
         size=size,
         content=planned.table,
-        status=Status.COMMITTED,
-        rows=plan.rows,
-        progress=plan.rows,
-        created=plan.counts[Fate.NEW],
-        updated=plan.counts[Fate.CHANGED],
-        unchanged=plan.counts[Fate.UNCHANGED],
-        warnings=len(plan.warnings),
-        uploaded_by=by if getattr(by, "pk", None) else None,
-        committed_by=by if getattr(by, "pk", None) else None,
-        committed_at=timezone.now(),
+        **lifecycle.committed_fields(tally(plan), by=by),
     )

@@ -14,7 +14,8 @@ then with one outside it, when `scoped=True`) and what each role must get:
   REDIRECT      302 somewhere else
   UNAUTHORIZED  401 JSON (the API without a valid token)
 Roles: anonymous, outsider (logged in, no assignment), admin, kabupaten, kecamatan, desa,
-viewer; see tests/cast.py for their regions. API entries (`api=True`) are requested with the
+viewer, program (a programme secretariat: reads the kecamatan of its cohort, writes nothing);
+see tests/cast.py for their regions. API entries (`api=True`) are requested with the
 role's Bearer token instead of a session. Out of scope defaults to NOT_FOUND for every role
 (401 for anonymous on the API, LOGIN for anonymous pages).
 
@@ -35,7 +36,7 @@ LOGIN = "login"
 REDIRECT = "redirect"
 UNAUTHORIZED = "unauthorized"
 
-SIGNED_IN = ("outsider", "admin", "kabupaten", "kecamatan", "desa", "viewer")
+SIGNED_IN = ("outsider", "admin", "kabupaten", "kecamatan", "desa", "viewer", "program")
 
 # A path, or a function of (a region code, the test cast, the role) giving a path.
 UrlSpec = str | Callable[..., str]
@@ -227,7 +228,7 @@ def _datavalues_path(code: str, cast: Any, role: str) -> str:
     return "/api/v1/datavalues"
 
 
-VALUE_WRITERS = {"outsider": NOT_FOUND, "viewer": NOT_FOUND}
+VALUE_WRITERS = {"outsider": NOT_FOUND, "viewer": NOT_FOUND, "program": NOT_FOUND}
 UPLOAD_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "desa")}
 IDM_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
 REPORT_OWNER = {r: NOT_FOUND for r in SIGNED_IN if r != "kecamatan"}
@@ -314,9 +315,12 @@ def _local_target(suffix: str) -> Callable[..., str]:
 
 
 def _cohort(code: str, cast: Any, role: str) -> str:
-    """A programme cohort of two Sleman kecamatan."""
+    """A programme cohort of two Sleman kecamatan; for the programme secretariat, its own
+    (another cohort is 404 for it: tests/test_programme_role.py)."""
     from planning.cohorts import load_cohort
 
+    if role == "program":
+        return f"/program/{cast.cohort_id}/"
     loaded = load_cohort(f"P3PD {role}", ["34.04.01", "34.04.02"])
     return f"/program/{loaded.cohort.pk}/"
 
@@ -341,7 +345,7 @@ def _report(name: str) -> Callable[..., str]:
 # Reports of kecamatan 34.04.01 (PDF and XLSX bodies are compressed, so the region code
 # cannot be looked for in them: the roles are listed one by one instead of scoped).
 REPORT_ROLES = {"outsider": NOT_FOUND, "desa": NOT_FOUND, "viewer": NOT_FOUND}
-WRITERS_ONLY = {"outsider": NOT_FOUND, "desa": NOT_FOUND, "viewer": NOT_FOUND}
+WRITERS_ONLY = {"outsider": NOT_FOUND, "desa": NOT_FOUND, "viewer": NOT_FOUND, "program": NOT_FOUND}
 
 ADMIN_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r != "admin"}
 MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupaten")}
@@ -349,7 +353,8 @@ MANAGERS_ONLY = {r: NOT_FOUND for r in SIGNED_IN if r not in ("admin", "kabupate
 MATRIX: dict[str, Entry] = {
     # Regions
     # Home: the work menu ("Tugas saya") of a desa operator or a camat; a dashboard else.
-    "home": page("/", REDIRECT, kecamatan=OK, desa=OK),
+    # A programme secretariat: its programmes.
+    "home": page("/", REDIRECT, kecamatan=OK, desa=OK, program=OK),
     # The cycle (cycle/urls.py): the approval queue of verifiers, a desa's follow-ups (its
     # operator reports progress on them), the notices inbox.
     "approval-queue": page("/persetujuan/", NOT_FOUND, admin=OK, kabupaten=OK, kecamatan=OK),
@@ -362,6 +367,7 @@ MATRIX: dict[str, Entry] = {
         data={"status": "berjalan", "note": "sedang dikerjakan"},
         outsider=NOT_FOUND,
         viewer=NOT_FOUND,
+        program=NOT_FOUND,
     ),
     "inbox": page("/notifikasi/"),
     # What an indicator means (dashboard/meaning.py): the catalogue is for every signed-in user.
@@ -384,8 +390,10 @@ MATRIX: dict[str, Entry] = {
     # Facilities register and population profile (facilities/urls.py): readers see the
     # register and the profile; writers of the desa add and edit facilities.
     "facility-list": page(_desa_subpage("fasilitas/"), scoped=True),
-    "facility-add": page(_desa_subpage("fasilitas/tambah/"), scoped=True, viewer=NOT_FOUND),
-    "facility-edit": page(_facility_at, scoped=True, viewer=NOT_FOUND),
+    "facility-add": page(
+        _desa_subpage("fasilitas/tambah/"), scoped=True, viewer=NOT_FOUND, program=NOT_FOUND
+    ),
+    "facility-edit": page(_facility_at, scoped=True, viewer=NOT_FOUND, program=NOT_FOUND),
     "population-profile": page(_desa_subpage("penduduk/"), scoped=True),
     "population-targets-save": page(
         _desa_subpage("penduduk/sasaran/"),
@@ -395,6 +403,7 @@ MATRIX: dict[str, Entry] = {
         data={"tahun": "2025"},
         outsider=NOT_FOUND,
         viewer=NOT_FOUND,
+        program=NOT_FOUND,
     ),
     "dashboard-kabupaten": page("/kabupaten/34.04/", NOT_FOUND, admin=OK, kabupaten=OK),
     "dashboard-province": page("/provinsi/34/", **ADMIN_ONLY),
@@ -497,7 +506,9 @@ MATRIX: dict[str, Entry] = {
         method="POST",
         **UPLOAD_OWNER,
     ),
-    "intake-template-csv": page(lambda c: f"/impor/templat/{c}.csv", scoped=True, viewer=NOT_FOUND),
+    "intake-template-csv": page(
+        lambda c: f"/impor/templat/{c}.csv", scoped=True, viewer=NOT_FOUND, program=NOT_FOUND
+    ),
     # Approval of a desa's period (datavalues/urls.py): readers see the state and history.
     "approval": page(
         lambda c, cast, role: (
@@ -555,9 +566,10 @@ MATRIX: dict[str, Entry] = {
         kabupaten=REDIRECT,
     ),
     "desa-proposals": page(_desa_subpage("usulan/"), scoped=True),
-    # Programme monitoring (planning/cohort_views.py): national administrators only.
-    "cohort-list": page("/program/", **ADMIN_ONLY),
-    "cohort-detail": page(_cohort, **ADMIN_ONLY),
+    # Programme monitoring (planning/cohort_views.py): national administrators, and the
+    # programme secretariat for its own cohort.
+    "cohort-list": page("/program/", NOT_FOUND, admin=OK, program=OK),
+    "cohort-detail": page(_cohort, NOT_FOUND, admin=OK, program=OK),
     # The entry form of a desa's period: writers only (a viewer gets 404 in its scope).
     "entry": page(
         lambda c, cast, role: (
@@ -565,6 +577,7 @@ MATRIX: dict[str, Entry] = {
         ),
         scoped=True,
         viewer=NOT_FOUND,
+        program=NOT_FOUND,
     ),
     # The history of a desa's data element (datavalues/urls.py): every reader of the desa,
     # like its dashboard; sector limits are covered in tests/test_value_history.py.
@@ -610,7 +623,7 @@ MATRIX: dict[str, Entry] = {
     "api-v1:indicator_values": api_entry(_analytics, scoped=True),
     "api-v1:indicator_list": api_entry("/api/v1/indicators"),
     "api-v1:data_element_list": api_entry("/api/v1/dataelements"),
-    # Writing values (intake/api.py): a batch in the writer's scope (a Sleman desa).
+    # Writing values (datavalues/api.py): a batch in the writer's scope (a Sleman desa).
     "api-v1:datavalues_write": api_entry(
         _datavalues_path,
         method="POST",
@@ -626,5 +639,6 @@ MATRIX: dict[str, Entry] = {
         },
         outsider=NOT_FOUND,
         viewer=NOT_FOUND,
+        program=NOT_FOUND,
     ),
 }

@@ -27,7 +27,11 @@ ROLE_REGIONS: dict[str, tuple[str | None, str, str]] = {
     Role.KECAMATAN: ("34.04.01", "34.04.01.2002", "34.04.02"),
     Role.DESA: ("34.04.01.2001", "34.04.01.2001", "34.04.01.2002"),
     Role.VIEWER: ("34.04.02", "34.04.02.2001", "34.04.01"),
+    # A programme secretariat: assigned to the cohort PROGRAMME (no region), read-only.
+    Role.PROGRAM: (None, "34.04.01.2001", "34.04.02"),
 }
+# The cohort of the programme secretariat: two Sleman kecamatan (not 34.04.02).
+PROGRAMME = ("Program uji", ("34.04.01", "34.04.03"))
 ROLES = ("anonymous", "outsider", *ROLE_REGIONS)
 
 
@@ -35,6 +39,7 @@ ROLES = ("anonymous", "outsider", *ROLE_REGIONS)
 class Cast:
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    cohort_id: int = 0  # the programme secretariat's cohort
 
     def in_scope(self, role: str) -> str | None:
         """A region inside the role's scope (None for the outsider and anonymous: none)."""
@@ -71,9 +76,15 @@ def make_user(username: str, **fields: Any) -> User:
 @pytest.fixture(name="cast")
 def cast_fixture(diy_regions: None) -> Cast:
     result = Cast()
+    from planning.cohorts import load_cohort
+
     for role, (region, _inside, _outside) in ROLE_REGIONS.items():
         user = make_user(role, email=f"{role}@example.go.id")
-        assigning.grant(by=None, user=user, role=role, region_code=region)
+        cohort_id = None
+        if role == Role.PROGRAM:
+            cohort_id = load_cohort(PROGRAMME[0], PROGRAMME[1]).cohort.pk
+            result.cohort_id = cohort_id
+        assigning.grant(by=None, user=user, role=role, region_code=region, cohort_id=cohort_id)
         user.refresh_from_db()
         result.users[role] = user
         result.tokens[role] = ApiToken.issue(user=user, name="uji", days=30)[1]

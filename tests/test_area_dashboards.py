@@ -46,10 +46,13 @@ def test_the_kabupaten_page_ranks_its_kecamatan_by_ratio_of_sums(reader: Client)
 @pytest.mark.usefixtures("known")
 def test_the_province_and_national_pages_drill_down_to_the_next_level(reader: Client) -> None:
     province = get(reader, "/provinsi/91/?periode=2025&sektor=kesehatan&indikator=K01")
-    assert 'href="/kabupaten/91.01/?periode=2025&amp;sektor=kesehatan"' in province
+    # The child opens on the same period, sector and indicator.
+    assert (
+        'href="/kabupaten/91.01/?periode=2025&amp;sektor=kesehatan&amp;indikator=K01"' in province
+    )
     assert "77,1%" in province
     national = get(reader, "/nasional/?periode=2025&sektor=kesehatan&indikator=K01")
-    assert 'href="/provinsi/91/?periode=2025&amp;sektor=kesehatan"' in national
+    assert 'href="/provinsi/91/?periode=2025&amp;sektor=kesehatan&amp;indikator=K01"' in national
     assert "<h1>Indonesia</h1>" in national
 
 
@@ -78,3 +81,30 @@ def test_the_national_page_labels_sample_data_and_leads_to_a_kecamatan_with_it(
     assert "Data contoh" in html
     assert '<a href="/kecamatan/34.04.01/">Lihat contoh dasbor kecamatan →</a>' in html
     assert "Lihat contoh dasbor kecamatan" not in get(reader, "/kecamatan/34.04.01/")
+
+
+@pytest.mark.usefixtures("known")
+def test_clicking_a_kecamatan_on_the_map_keeps_the_indicator_period_sector_and_focus(
+    reader: Client,
+) -> None:
+    html = get(
+        reader, "/kabupaten/91.01/?indikator=K03&periode=2024&sektor=kesehatan&fokus=stunting"
+    )
+    peta = html[html.index('id="h-peta"') :].split("</figure>")[0]
+    hrefs = re.findall(r'<a href="(/kecamatan/[^"]+)"', peta)
+    assert sorted(h.split("?")[0] for h in hrefs) == [
+        "/kecamatan/91.01.01/",
+        "/kecamatan/91.01.02/",
+    ]
+    query = "?periode=2024&amp;sektor=kesehatan&amp;indikator=K03&amp;fokus=stunting"
+    assert all(h.endswith(query) for h in hrefs), hrefs
+    # The scorecard and the ranking link to the child the same way.
+    matrix = html[html.index('id="h-matriks"') :]
+    assert f'href="/kecamatan/91.01.01/{query}"' in matrix
+    ranking = html[html.index('id="h-peringkat"') :]
+    assert f'href="/kecamatan/91.01.02/{query}"' in ranking
+    # The kecamatan opens on indicator K03 (not its sector's first, K01), period 2024.
+    child = get(reader, hrefs[0].replace("&amp;", "&"))
+    assert re.search(r'<option value="K03" selected>', child)
+    assert re.search(r'<option value="2024" selected>', child)
+    assert re.search(r'<option value="stunting" selected>', child)

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.sites import site
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cache import SessionStore
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
@@ -9,6 +12,8 @@ from analytics.models import IndicatorRollup
 from catalog.admin import IndicatorAdmin
 from catalog.models import Indicator, Sector
 from datavalues.writing import ValueInput, save_values
+from jobs import worker
+from jobs.models import Job, JobStatus
 from tests.analytics_fixtures import make_regions
 
 
@@ -24,7 +29,18 @@ def _local(numerator: str = "BUMIL_KEK", denominator: str = "BUMIL_SASARAN") -> 
     )
 
 
-def test_a_local_indicator_added_in_the_admin_is_marked_local_and_gets_roll_ups(catalogue):
+def _saved_in_the_admin(indicator: Indicator) -> list[str]:
+    """Save like the admin's add form; the messages shown to the administrator."""
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    IndicatorAdmin(Indicator, site).save_model(request, indicator, form=None, change=False)
+    return [str(m) for m in get_messages(request)]
+
+
+def test_a_local_indicator_added_in_the_admin_is_marked_local_and_gets_roll_ups_from_the_worker(
+    catalogue,
+):
     desa = make_regions([[1]])
     save_values(
         values=[
@@ -35,12 +51,18 @@ def test_a_local_indicator_added_in_the_admin_is_marked_local_and_gets_roll_ups(
     )
     indicator = _local()
     indicator.full_clean()
-    admin = IndicatorAdmin(Indicator, site)
-    admin.save_model(RequestFactory().post("/"), indicator, form=None, change=False)
+    shown = _saved_in_the_admin(indicator)
     indicator.refresh_from_db()
     assert indicator.is_local
+    # Not rebuilt inside the request: queued, and the administrator is told so.
+    assert not IndicatorRollup.objects.filter(indicator=indicator).exists()
+    assert any("akan dibangun ulang" in m for m in shown)
+    job = Job.objects.get(status=JobStatus.READY)
+    assert job.args == [["LOKAL_KEK"]]
+    assert worker.run_next() is not None
     row = IndicatorRollup.objects.get(indicator=indicator, region_code="ID")
     assert (row.numerator, row.denominator, row.reporting) == (3, 30, 1)
+    assert Job.objects.get(pk=job.pk).status == JobStatus.SUCCESSFUL
 
 
 def test_the_admin_refuses_an_expression_with_an_unknown_element(catalogue):

@@ -12,8 +12,17 @@ from django.test import Client
 
 from accounts.management.commands.demousers import DEMO_USERS, demo_users_exist
 from accounts.models import Assignment
+from planning.cohorts import Cohort
+from planning.demo import seed_cohort
 
 pytestmark = pytest.mark.usefixtures("diy_regions")
+
+
+@pytest.fixture(autouse=True)
+def sample_programme(diy_regions: None) -> Cohort:
+    """The sample programme of seeddemoplanning, whose secretariat is demo-program."""
+    return seed_cohort("34.04")  # type: ignore[return-value]
+
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +74,24 @@ def test_the_demo_camat_logs_in_and_lands_on_the_kecamatan(
     home = client.get("/").content.decode()  # the work menu, its dashboard one tap away
     assert "Tugas saya" in home and 'class="button" href="/kecamatan/34.04.01/"' in home
     assert client.get("/wilayah/34.04.02/").status_code == 404
+
+
+def test_the_demo_programme_secretariat_sees_the_sample_programme(
+    capsys: pytest.CaptureFixture[str], sample_programme: Cohort
+) -> None:
+    passwords = run(capsys)
+    assert Assignment.objects.get(user__username="demo-program").cohort_id == sample_programme.pk
+    client = Client()
+    client.post("/masuk/", {"username": "demo-program", "password": passwords["demo-program"]})
+    home = client.get("/").content.decode()
+    assert f'href="/program/{sample_programme.pk}/"' in home
+    assert client.get(f"/program/{sample_programme.pk}/").status_code == 200
+
+
+def test_without_a_sample_programme_there_is_no_demo_secretariat(
+    capsys: pytest.CaptureFixture[str], sample_programme: Cohort
+) -> None:
+    sample_programme.delete()
+    passwords = run(capsys)
+    assert "demo-program" not in passwords
+    assert not User.objects.filter(username="demo-program").exists()

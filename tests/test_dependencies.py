@@ -30,8 +30,13 @@ def app_sources(app: str) -> list[Path]:
     [
         (app_sources("datavalues"), "intake"),
         ([ROOT / "regions" / "models.py"], "accounts"),
+        (app_sources("planning"), "dashboard"),
     ],
-    ids=["datavalues never imports intake", "regions/models.py never imports accounts"],
+    ids=[
+        "datavalues never imports intake",
+        "regions/models.py never imports accounts",
+        "planning never imports dashboard",
+    ],
 )
 def test_a_lower_module_never_imports_a_higher_one(sources: list[Path], forbidden: str) -> None:
     offenders = sorted(

@@ -269,5 +269,7 @@ def test_a_desa_code_of_an_earlier_edition_is_counted_for_todays_desa_and_said_s
         "--period",
         "2025",
     )
-    assert "kode lama 34.04.19.2001 → 34.04.01.2001 (padanan tersimpan)" in summary["notes"]
+    assert (
+        "kode lama 34.04.19.2001 → 34.04.01.2001 (padanan tersimpan; baris 2)" in (summary["notes"])
+    )
     assert {k[0] for k in values()} == {BALECATUR}

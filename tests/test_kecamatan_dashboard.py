@@ -128,7 +128,8 @@ def test_the_map_colours_each_desa_by_status_and_links_to_its_page(reader: Clien
     html = get(reader, URL)
     peta = section(html, "h-peta")
     assert re.search(
-        r'href="/desa/91\.01\.01\.2002/\?periode=2025&amp;sektor=kesehatan"><path class="area tile st-bad"',
+        r'href="/desa/91\.01\.01\.2002/\?periode=2025&amp;sektor=kesehatan&amp;indikator=K01">'
+        r'<path class="area tile st-bad"',
         peta,
     )
     assert re.search(r'href="/desa/91\.01\.01\.2003/[^"]*"><path class="area tile st-ok"', peta)

@@ -111,3 +111,12 @@ def test_a_signed_in_user_without_assignment_sees_only_account_and_notices(cast:
 
 def test_a_visitor_sees_no_bar(cast: Cast) -> None:
     assert 'class="work' not in cast.client("anonymous").get("/masuk/").content.decode()
+
+
+def test_a_programme_secretariat_reaches_its_programmes_and_writes_nothing(cast: Cast) -> None:
+    client = cast.client(Role.PROGRAM)
+    links = bar(client.get("/akun/").content.decode())
+    assert set(links) == {"home", "cohort-list", "region-root", "inbox", "account"}
+    for name, href in links.items():
+        assert MATRIX[name].expect[Role.PROGRAM] == OK, name
+        assert client.get(href).status_code == 200, (name, href)

@@ -8,8 +8,9 @@ from django.test import Client
 
 from analytics.figures import Figure, Place, compute_figures, indicators_with_targets
 from analytics.focus import STUNTING, THEMES, Theme
+from analytics.gaps import share_behind
 from catalog.periods import parse_period
-from dashboard.priorities import Priorities, priorities, share_behind
+from dashboard.priorities import Priorities, priorities
 from regions.models import Level, Region
 from tests.dashboard_fixtures import reader_fixture, sleman_fixture, text_of  # noqa: F401
 

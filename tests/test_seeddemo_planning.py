@@ -12,9 +12,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from datavalues.approval import PeriodApproval
+from planning.cohorts import Cohort
 from planning.evaluation import ApbdesEvaluation
 from planning.followups import FollowUp
 from planning.proposals import Proposal
+from regions.models import Level, Region
 from tests.test_kabupaten_pages import client_for
 
 SLEMAN = "34.04"
@@ -86,3 +88,23 @@ def test_the_kabupaten_pages_say_the_data_is_sample_data(seeded: None) -> None:
     client = client_for("dpmd", "kabupaten", SLEMAN)
     page = client.get(f"/kabupaten/{SLEMAN}/pengawasan/").content.decode()
     assert "Data contoh" in page
+
+
+def test_a_sample_programme_of_sleman_shows_its_kecamatan_at_work(seeded: None) -> None:
+    cohort = Cohort.objects.get(sample=True)
+    members = set(cohort.members.values_list("kecamatan_id", flat=True))
+    assert members == set(
+        Region.objects.filter(parent_id=SLEMAN, level=Level.KECAMATAN).values_list(
+            "code", flat=True
+        )
+    )
+    admin = client_for("pusat", "admin", None)
+    page = admin.get(f"/program/{cohort.pk}/").content.decode()
+    assert "Data contoh" in page
+    response = admin.get(f"/program/{cohort.pk}/?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    sleman = next(r for r in rows if r[:2] == ["Sleman", SLEMAN] or r[1:2] == [SLEMAN])
+    # follow-ups opened, APBDes evaluations and agreed proposals of the sample records
+    assert int(sleman[9]) > 0 and int(sleman[10]) > 0 and int(sleman[12]) > 0
+    call_command("seeddemoplanning", stdout=StringIO())
+    assert Cohort.objects.count() == 1

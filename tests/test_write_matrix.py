@@ -3,7 +3,8 @@
 The expectation is written out here, independently of accounts.scoping: a writer role
 (admin, kabupaten, kecamatan, desa) inside its region writes; a kecamatan role limited to
 the sector gizi writes gizi only and takes no approval step (a step covers every sector of
-the desa); viewers and accounts without a role write nothing. Every refusal leaves the
+the desa); viewers, programme secretariats (who read the kecamatan of their cohort) and
+accounts without a role write nothing. Every refusal leaves the
 database as it was.
 """
 
@@ -39,6 +40,7 @@ PRINCIPALS = (
     GIZI_ONLY,
     Role.DESA,
     Role.VIEWER,
+    Role.PROGRAM,
     "outsider",
 )
 # principal → the regions it may write in (prefixes of codes), and its sectors (None: all).
@@ -49,6 +51,7 @@ REACH: dict[str, tuple[tuple[str, ...], frozenset[str] | None]] = {
     GIZI_ONLY: (("34.04.01.",), frozenset({"gizi"})),
     Role.DESA: ((HOME,), None),
     Role.VIEWER: ((), None),
+    Role.PROGRAM: ((), None),  # reads 34.04.01 (its cohort), writes nothing
     "outsider": ((), None),
 }
 CASES = [

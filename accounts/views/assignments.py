@@ -61,6 +61,7 @@ def assignment_list(request: AuthedRequest) -> HttpResponse:
                     role=data["role"],
                     region_code=data["region"] or None,
                     sectors=data["sectors"],
+                    cohort_id=data["cohort"].pk if data["cohort"] else None,
                     request=request,
                 )
         except (assigning.Refused, ValidationError) as error:

@@ -70,3 +70,21 @@ def test_every_page_two_links_from_home_fits_a_phone(
     page.context.close()
     assert len(found) >= 5, found
     assert {href: p for href, p in found.items() if p} == {}
+
+
+@pytest.mark.usefixtures("gamping_with_data")
+def test_a_programme_secretariat_crawls_its_programme_on_a_phone(
+    live_server: Any, browser: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    from planning.cohorts import load_cohort
+
+    user = User.objects.create_user("program-jelajah")
+    cohort = load_cohort("P3PD uji", [GAMPING]).cohort
+    Assignment.objects.create(user=user, role=Role.PROGRAM, cohort=cohort)
+    page = phone_as(browser, live_server, user)
+    found = crawl(page, live_server.url)
+    page.context.close()
+    assert f"/program/{cohort.pk}/" in found
+    assert {href: p for href, p in found.items() if p} == {}

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             default=[],
             help="limit a kecamatan role to a sector (repeatable)",
         )
+        parser.add_argument(
+            "--program",
+            type=int,
+            help="the cohort id of a program role (region_code -)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["username"]
@@ -70,10 +75,11 @@ class Command(BaseCommand):
                 role=options["role"],
                 region_code=region,
                 sectors=options["sector"],
+                cohort_id=options["program"],
             )
         except assigning.Refused as refused:
             raise CommandError(str(refused)) from None
-        where = region or "nasional"
+        where = f"program {options['program']}" if options["program"] else region or "nasional"
         self.stdout.write(
             f"{username}: {options['role']} {where} "
             + ("ditambahkan / added" if created else "sudah ada / already present")

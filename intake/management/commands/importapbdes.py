@@ -58,6 +58,10 @@ class Command(BaseCommand):
             "updated": plan.updated,
             "unchanged": plan.unchanged,
             "sectors": plan.sectors(),
+            "old_codes": [
+                {"row": row, "old_code": old, "code": new}
+                for row, (old, new) in sorted(plan.old_codes.items())
+            ],
             "problems": [
                 {"row": p.row, "column": p.column, "message": p.message} for p in plan.problems
             ],
@@ -70,6 +74,8 @@ class Command(BaseCommand):
                 f"{plan.rows} baris: baru {plan.created}, berubah {plan.updated}, "
                 f"tetap {plan.unchanged}"
             )
+            for row, (old, new) in sorted(plan.old_codes.items()):
+                self.stdout.write(f"baris {row}: kode lama {old} → {new}")
             for p in plan.problems[:200]:
                 self.stdout.write(f"baris {p.row} kolom {p.column}: {p.message}")
         if plan.problems:

