@@ -42,8 +42,16 @@ class Coverage(Schema):
 
 
 class TargetRef(Schema):
+    """The most local target in force (kabupaten/kota over province over national)."""
+
     value: float
     legal_basis: str
+    level: str  # "kabupaten", "provinsi" or "nasional": whose target it is
+    region_code: str | None
+    label: str
+    valid_from: int
+    valid_to: int | None
+    verified: bool
 
 
 class FigureOut(Schema):
@@ -99,7 +107,20 @@ def _out(figure: Figure) -> dict[str, Any]:
         "coverage": {"reporting": figure.reporting, "expected": figure.expected},
         "status": figure.status.value if figure.status else None,
         "status_reason": _(figure.status_reason) if figure.status_reason else None,
-        "target": ({"value": target.value, "legal_basis": target.legal_basis} if target else None),
+        "target": (
+            {
+                "value": target.value,
+                "legal_basis": target.legal_basis,
+                "level": target.level_name,
+                "region_code": target.region_code,
+                "label": target.label,
+                "valid_from": target.valid_from,
+                "valid_to": target.valid_to,
+                "verified": target.verified,
+            }
+            if target
+            else None
+        ),
         "rank": figure.rank,
         "rank_of": figure.rank_of,
         "previous_value": figure.previous,

@@ -22,8 +22,9 @@ from analytics.reading import fetch_points
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
 from analytics.status import Status, status_of
 from analytics.time_rules import target_due
-from catalog.models import Direction, Indicator, Reporters, Target
+from catalog.models import Direction, Indicator, Reporters
 from catalog.periods import PeriodSpec
+from catalog.targets import TargetBook, TargetInForce
 from regions.models import Kind, Level, Region, within_code
 
 # Reasons are Indonesian source strings, translated where they are shown (gettext).
@@ -62,7 +63,7 @@ class Figure:
     reason: str | None
     status: Status | None
     status_reason: str | None
-    target: Target | None
+    target: TargetInForce | None  # the most local target in force, saying which it is
     rank: int | None = None
     rank_of: int = 0
     previous: float | None = None
@@ -213,10 +214,13 @@ def compute_figures(
     period: PeriodSpec,
     rank_among: Sequence[Place] | None = None,
     snapshot: CatalogueSnapshot | None = None,
+    targets: TargetBook | None = None,
 ) -> list[Figure]:
     """One figure per (place, indicator), ranked among `rank_among` (default: `places`),
-    with the change since the previous period of the same type. `snapshot`: the catalogue
-    the caller already holds for this request (else it is looked up)."""
+    with the change since the previous period of the same type, judged against the most
+    local target in force at each place. `snapshot`: the catalogue the caller already holds
+    for this request (else it is looked up); `targets`: the local targets it already read
+    for these places (else they are read, in one query at most)."""
     peers = list(rank_among) if rank_among is not None else list(places)
     every = {p.code: p for p in [*places, *peers]}
     previous = period.previous()
@@ -231,10 +235,13 @@ def compute_figures(
         if any(i.reporters != Reporters.BOTH for i in indicators)
         else {}
     )
+    if targets is None:
+        targets = TargetBook.for_places(
+            (p.code for p in places), among=snapshot.local_target_regions
+        )
     figures: list[Figure] = []
     for indicator in indicators:
         higher = indicator.direction == Direction.HIGHER
-        target = indicator.target_for(period.year)
         info = catalogue.indicators.get(indicator.code)
         too_fine = info is not None and period.type < info.finest
         peer_values = {
@@ -248,7 +255,7 @@ def compute_figures(
                 place,
                 period,
                 sums.get((place.code, indicator.code, period)),
-                target=target,
+                target=targets.target(indicator, place.code, period.year),
                 previous=before,
                 expected=expected_for(indicator, place, expected, kelurahan),
                 too_fine=too_fine,
@@ -268,7 +275,7 @@ def build_figure(
     period: PeriodSpec,
     sums: tuple[float, float, int] | None,
     *,
-    target: Target | None,
+    target: TargetInForce | None,
     previous: float | None,
     expected: int,
     too_fine: bool = False,

@@ -6,6 +6,8 @@ template engine — the slowest part of a page on two cores — to plain variabl
 
 from __future__ import annotations
 
+from catalog.models import Direction, Indicator
+
 MINUS = "−"  # U+2212: a real minus sign, as wide as the plus sign
 
 
@@ -39,3 +41,11 @@ def rupiah(value: float | None) -> str:
 
 def percent(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else f"{number(value, decimals)}%"
+
+
+def target_text(indicator: Indicator, value: float) -> str:
+    """A target as a bound: "≥ 90%", "≤ 14,2%", "≥ 0,7072 skor"."""
+    sign = "≥" if indicator.direction == Direction.HIGHER else "≤"
+    decimals = 0 if value == round(value) else max(indicator.decimals, 1)
+    unit = "%" if indicator.unit == "%" else f" {indicator.unit}"
+    return f"{sign} {number(value, decimals)}{unit}"

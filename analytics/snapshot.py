@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from analytics.derivation import Catalogue
-from catalog.models import CatalogueStamp, DataElement, Indicator, Target
+from catalog.models import CatalogueStamp, DataElement, Indicator, RegionTarget, Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,9 @@ class CatalogueSnapshot:
     by_code: dict[str, Indicator]
     catalogue: Catalogue
     elements: dict[str, DataElement]  # by code, with their names (for labels on pages)
+    # Provinces and kabupaten with a local target not ended: a page whose places lie under
+    # none of them skips the query for local targets (catalog/targets.py).
+    local_target_regions: frozenset[str] = frozenset()
 
     def indicators_named(self, codes: set[str]) -> list[Indicator]:
         return [i for i in self.indicators if i.code in codes]
@@ -60,6 +63,11 @@ def _read(token: str | None) -> CatalogueSnapshot:
         by_code={i.code: i for i in indicators},
         catalogue=Catalogue.load(),
         elements={e.code: e for e in DataElement.objects.all()},
+        local_target_regions=frozenset(
+            RegionTarget.objects.filter(ended_at__isnull=True)
+            .values_list("region_id", flat=True)
+            .distinct()
+        ),
     )
 
 

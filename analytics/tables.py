@@ -21,6 +21,7 @@ from analytics.figures import Figure, Place, _sums, _value, build_figure
 from analytics.models import IndicatorRollup
 from catalog.models import Indicator
 from catalog.periods import PeriodSpec, PeriodType
+from catalog.targets import TargetBook
 from regions.models import Level
 
 # Regions above desa never consult the catalogue: their sums are stored.
@@ -43,6 +44,7 @@ class Table:
 
     sums: dict[Key, Sums]
     indicators: dict[str, Indicator]
+    targets: TargetBook  # local targets of the places (catalog/targets.py decides)
 
     def years(self, place_code: str) -> list[int]:
         """Years in which any indicator has a value for this place, oldest first."""
@@ -67,7 +69,7 @@ class Table:
         sums = self.sums.get((place.code, indicator.code, period))
         raw = (sums.numerator, sums.denominator, sums.reporting) if sums else None
         before = self.value(place.code, indicator.code, period.previous())
-        target = indicator.target_for(period.year)
+        target = self.targets.target(indicator, place.code, period.year)
         return build_figure(
             indicator, place, period, raw, target=target, previous=before, expected=expected
         )
@@ -78,8 +80,10 @@ def yearly_table(
     indicators: Sequence[Indicator],
     places: Sequence[Place],
     also: Sequence[PeriodSpec] = (),
+    targets: TargetBook | None = None,
 ) -> Table:
-    """Every yearly figure (plus the periods in `also`) of places above desa: one query."""
+    """Every yearly figure (plus the periods in `also`) of places above desa: one query
+    (and one for the places' local targets unless `targets` holds them)."""
     assert all(p.level < Level.DESA for p in places), "desa have no stored sums"
     rows = IndicatorRollup.objects.filter(
         Q(period__type=PeriodType.YEAR) | Q(period__code__in=[p.code for p in also]),
@@ -99,7 +103,11 @@ def yearly_table(
         (region, code, PeriodSpec(year, month, PeriodType(ptype))): Sums(n, d, r)
         for region, code, year, month, ptype, n, d, r in rows
     }
-    return Table(sums=sums, indicators={i.code: i for i in indicators})
+    return Table(
+        sums=sums,
+        indicators={i.code: i for i in indicators},
+        targets=targets or TargetBook.for_places(p.code for p in places),
+    )
 
 
 def desa_table(
@@ -108,13 +116,18 @@ def desa_table(
     places: Sequence[Place],
     periods: Sequence[PeriodSpec],
     catalogue: Catalogue | None = None,
+    targets: TargetBook | None = None,
 ) -> Table:
     """Figures of any places (desa computed from raw values) over the given periods."""
     needs_catalogue = any(p.level == Level.DESA for p in places)
     catalogue = catalogue or (Catalogue.load() if needs_catalogue else _NO_CATALOGUE)
     raw = _sums(catalogue, indicators, places, periods)
     sums = {key: Sums(*value) for key, value in raw.items()}
-    return Table(sums=sums, indicators={i.code: i for i in indicators})
+    return Table(
+        sums=sums,
+        indicators={i.code: i for i in indicators},
+        targets=targets or TargetBook.for_places(p.code for p in places),
+    )
 
 
 def expected_from(figures: Mapping[str, Sequence[Figure]]) -> int:

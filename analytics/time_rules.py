@@ -10,8 +10,9 @@ Every other indicator (a level or a prevalence) is judged against the annual tar
 
 from __future__ import annotations
 
-from catalog.models import Direction, Indicator, Target, TimeRule
+from catalog.models import Direction, Indicator, TimeRule
 from catalog.periods import PeriodSpec
+from catalog.targets import TargetInForce
 
 
 def share_due(indicator: Indicator, period: PeriodSpec) -> float:
@@ -21,7 +22,9 @@ def share_due(indicator: Indicator, period: PeriodSpec) -> float:
     return 1.0
 
 
-def target_due(indicator: Indicator, target: Target | None, period: PeriodSpec) -> float | None:
+def target_due(
+    indicator: Indicator, target: TargetInForce | None, period: PeriodSpec
+) -> float | None:
     """The target value the period's figure is judged against (None without a target).
 
     A cumulative count towards a "higher is better" target is scaled by the share due; a

@@ -110,3 +110,21 @@ def save(name: str, figures: dict[str, object]) -> None:
     }
     (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     print(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+def local_targets_script(kabupaten: str) -> str:
+    """A `manage.py shell -c` script giving the benchmarked kabupaten and its province a
+    local (RPJMD) target for every indicator with a national one in 2025, so figures and
+    pages are timed with targets resolved per region (local over national). Idempotent."""
+    province = kabupaten.split(".")[0]
+    return (
+        "from catalog.models import Indicator, RegionTarget; "
+        "from catalog.targets import national_target\n"
+        "for i in Indicator.objects.prefetch_related('targets'):\n"
+        "    t = national_target(i, 2025)\n"
+        "    if t is None: continue\n"
+        f"    for code, share in (({kabupaten!r}, 0.95), ({province!r}, 0.9)):\n"
+        "        RegionTarget.objects.get_or_create(indicator=i, region_id=code, "
+        "valid_from=2021, valid_to=2026, ended_at=None, defaults={'value': t.value * share, "
+        "'basis': 'RPJMD (bench)', 'created_by': 'bench'})\n"
+    )

@@ -26,6 +26,7 @@ from bench._support import (
     bench_env,
     child_json,
     fresh_database,
+    local_targets_script,
     manage,
     percentile,
     save,
@@ -194,6 +195,7 @@ def run_backend(kind: str, requests: int, browser: bool) -> dict[str, object]:
     manage(url, "loadcatalog")
     manage(url, "seeddemo", "--kabupaten", KABUPATEN)
     manage(url, "seeddemobudget", "--kabupaten", KABUPATEN)
+    manage(url, "shell", "-c", local_targets_script(KABUPATEN))
     real = os.environ.get("DASHKEC_REAL_DATA")
     if real:
         manage(url, "importboundaries", f"{real}/boundaries/34_diy_desa_kelurahan.geojson")

@@ -10,11 +10,13 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.expressions import BadExpression, Expression, parse_expression
 from catalog.periods import BadPeriod, PeriodSpec, PeriodType, parse_period
+from regions.models import Level, Region
 
 PERIOD_TYPE_CHOICES = [(t.value, t.slug) for t in PeriodType]
 
@@ -242,11 +244,21 @@ class Indicator(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def target_for(self, year: int) -> Target | None:
-        """The target valid in `year`; prefetch `targets` to avoid a query per indicator."""
-        for target in self.targets.all():
-            if target.valid_from <= year and (target.valid_to is None or year <= target.valid_to):
-                return target
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "%" and self.factor == 100
+
+    def check_target_value(self, value: float) -> str | None:
+        """Why `value` cannot be a target of this indicator, or None when it can: a share
+        lies in 0–100 %, anything else is a finite number not below 0."""
+        if not -_INFINITY < value < _INFINITY:
+            return str(_("Target harus berupa bilangan."))
+        if value < 0:
+            return str(_("Target tidak boleh negatif."))
+        if self.is_percentage and value > 100:
+            return str(_("Target persentase paling besar 100."))
+        if value > MAX_VALUE_LIMIT:
+            return str(_("Target terlalu besar."))
         return None
 
 
@@ -273,6 +285,107 @@ class Target(models.Model):
     def clean(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValidationError(gettext("Tahun akhir sebelum tahun awal."))
+
+
+# RPJMD years the form accepts: a plan of this century.
+FIRST_PLAN_YEAR = 2000
+LAST_PLAN_YEAR = 2100
+
+
+class RegionTarget(models.Model):
+    """A target a province or a kabupaten/kota sets for its own area (its RPJMD), with the
+    document it rests on. Inside its years it takes precedence over the national target
+    (catalog/targets.py decides). Ending a target keeps the row for the record: it is
+    simply never in force again."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.CASCADE,
+        related_name="region_targets",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.FloatField(_("nilai target"))
+    basis = models.CharField(
+        _("dokumen dasar"),
+        max_length=300,
+        help_text=_("Misalnya: Perda Kab. Sleman 4/2021 tentang RPJMD 2021–2026"),
+    )
+    valid_from = models.PositiveSmallIntegerField(_("berlaku dari tahun"))
+    valid_to = models.PositiveSmallIntegerField(_("berlaku sampai tahun"))
+    created_by = models.CharField(_("ditetapkan oleh"), max_length=150)
+    created_at = models.DateTimeField(_("ditetapkan pada"), default=timezone.now)
+    changed_by = models.CharField(_("diubah oleh"), max_length=150, blank=True)
+    changed_at = models.DateTimeField(_("diubah pada"), null=True, blank=True)
+    ended_by = models.CharField(_("diakhiri oleh"), max_length=150, blank=True)
+    ended_at = models.DateTimeField(_("diakhiri pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["region", "indicator", "valid_from"]
+        verbose_name = _("target daerah")
+        verbose_name_plural = _("target daerah")
+        indexes = [
+            models.Index(fields=["region", "indicator"], name="region_target_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.indicator_id}: {self.value:g} ({self.years})"
+
+    @property
+    def years(self) -> str:
+        return f"{self.valid_from}–{self.valid_to}"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        level = Region.objects.filter(pk=self.region_id).values_list("level", flat=True).first()
+        if level not in (Level.PROVINSI, Level.KABUPATEN):
+            errors["region"] = str(_("Target daerah hanya untuk provinsi atau kabupaten/kota."))
+        for field in ("valid_from", "valid_to"):
+            year = getattr(self, field)
+            if year is not None and not FIRST_PLAN_YEAR <= year <= LAST_PLAN_YEAR:
+                errors[field] = str(
+                    _("Tahun harus antara %(first)s dan %(last)s.")
+                    % {"first": FIRST_PLAN_YEAR, "last": LAST_PLAN_YEAR}
+                )
+        if (
+            not errors.keys() & {"valid_from", "valid_to"}
+            and self.valid_from is not None
+            and self.valid_to is not None
+            and self.valid_to < self.valid_from
+        ):
+            errors["valid_to"] = str(_("Tahun akhir sebelum tahun awal."))
+        if self.value is not None and self.indicator_id is not None:
+            problem = self.indicator.check_target_value(self.value)
+            if problem:
+                errors["value"] = problem
+        if not errors and self.indicator_id is not None:
+            overlapping = (
+                RegionTarget.objects.filter(
+                    indicator_id=self.indicator_id,
+                    region_id=self.region_id,
+                    ended_at__isnull=True,
+                    valid_from__lte=self.valid_to,
+                    valid_to__gte=self.valid_from,
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if overlapping is not None:
+                errors["valid_from"] = str(
+                    _(
+                        "Wilayah ini sudah punya target %(indicator)s untuk %(years)s; "
+                        "ubah atau akhiri target itu dahulu."
+                    )
+                    % {"indicator": self.indicator.code, "years": overlapping.years}
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class PeriodManager(models.Manager["Period"]):
@@ -371,6 +484,7 @@ __all__ = [
     "Direction",
     "Indicator",
     "Period",
+    "RegionTarget",
     "Reporters",
     "Sector",
     "Target",

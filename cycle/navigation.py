@@ -89,10 +89,12 @@ def links_for(user: Any) -> list[Link]:
             if roles & MANAGERS:
                 links.append(_link("kabupaten-oversight", _("Pengawasan"), root))
                 links.append(_link("kabupaten-proposals", _("Usulan Musrenbang"), root))
+                links.append(_link("local-targets", _("Target daerah"), root))
             if roles & VERIFIERS:
                 links.append(_link("approval-queue", _("Persetujuan")))
         elif level == 1 and scope.is_admin:
             links.append(_link("dashboard-province", _("Dasbor provinsi"), root))
+            links.append(_link("province-local-targets", _("Target daerah"), root))
         links.append(_link("region-root", _("Wilayah")))
     if ((root is None and scope.national) or roles & WRITERS) and not scope.is_empty:
         links.append(_link("intake-upload", _("Impor")))

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from analytics.figures import Figure, Place, compute_figures
 from analytics.formatting import number, percent, rupiah
 from analytics.gaps import people_behind
+from analytics.snapshot import catalogue_snapshot
 from analytics.tables import yearly_table
+from catalog.targets import TargetBook
 from dashboard import coverage
 from dashboard.charts import coord, short
 from dashboard.filters import choose
@@ -141,13 +143,17 @@ def budget_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict
         "sample": sample_data_under(region.code),
         "dashboard_href": dashboard_url(place),
     }
-    sectors, indicators = visible_catalogue(user, region.code)
+    snapshot = catalogue_snapshot()
+    sectors, indicators = visible_catalogue(user, region.code, snapshot)
     sectors = [s for s in sectors if s.code in BASIC_SECTORS]
     indicators = [i for i in indicators if i.sector.code in BASIC_SECTORS]
     if not indicators:
         context["empty"] = _("Katalog indikator belum dimuat.")
         return context
-    table = yearly_table(indicators=indicators, places=[place])
+    book = TargetBook.for_places(
+        [place.code, *(r.code for r in children)], among=snapshot.local_target_regions
+    )
+    table = yearly_table(indicators=indicators, places=[place], targets=book)
     filters = choose(
         params,
         sectors=sectors,
@@ -158,7 +164,13 @@ def budget_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict
     period = filters.period
     sector = filters.sector.code
     places = [Place.of(r) for r in children]
-    figures = compute_figures(indicators=indicators, places=places, period=period) if places else []
+    figures = (
+        compute_figures(
+            indicators=indicators, places=places, period=period, snapshot=snapshot, targets=book
+        )
+        if places
+        else []
+    )
     gaps, behind = _sector_gaps(figures)
     spend = budgets([p.code for p in places], period.year)
     keep = filters.query(indikator="", urut="")

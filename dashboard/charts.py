@@ -71,7 +71,11 @@ def ranking(figures: Sequence[Figure], hrefs: dict[str, str]) -> BarChart:
     ordered = list(reversed(worst_first(f for f in figures if f.value is not None)))
     ordered += [f for f in figures if f.value is None]
     indicator = figures[0].indicator if figures else None
-    target = next((f.target.value for f in figures if f.target), None)
+    # One target line only when every place is judged against the same number: children of a
+    # province can each have their own kabupaten target (their bars' colours say how each
+    # stands against it).
+    shared = {f.target.value if f.target else None for f in figures}
+    target = shared.pop() if len(shared) == 1 else None
     values = [f.value for f in ordered if f.value is not None]
     top = _scale_max(indicator, values, target) if indicator else 1.0
     bars = []

@@ -34,6 +34,7 @@ from analytics.tables import Table, desa_table, expected_from, yearly_table
 from catalog.meaning import named_expression
 from catalog.models import DataElement, Direction, Indicator, Sector
 from catalog.periods import PeriodSpec, PeriodType
+from catalog.targets import TargetBook
 from dashboard import charts, choropleth, coverage, scorecard
 from dashboard.filters import choose, requested_period
 from dashboard.priorities import priorities
@@ -180,7 +181,12 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         return context
 
     refs = [place, *([parent] if parent else [])]
-    table = yearly_table(indicators=indicators, places=refs, also=_also(params))
+    # Every local target that applies to the page's places: one query.
+    book = TargetBook.for_places(
+        [*(p.code for p in refs), *(r.code for r in children)],
+        among=snapshot.local_target_regions,
+    )
+    table = yearly_table(indicators=indicators, places=refs, also=_also(params), targets=book)
     years = table.years(place.code)
     filters = choose(
         params,
@@ -193,7 +199,13 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     in_sector = [i for i in indicators if i.sector_id == filters.sector.id]
     child_places = [Place.of(r) for r in children]
     child_figures = (
-        compute_figures(indicators=in_sector, places=child_places, period=period, snapshot=snapshot)
+        compute_figures(
+            indicators=in_sector,
+            places=child_places,
+            period=period,
+            snapshot=snapshot,
+            targets=book,
+        )
         if child_places
         else []
     )
@@ -216,7 +228,11 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         ranked = priorities(
             child_places,
             compute_figures(
-                indicators=themed, places=child_places, period=period, snapshot=snapshot
+                indicators=themed,
+                places=child_places,
+                period=period,
+                snapshot=snapshot,
+                targets=book,
             )
             if child_places
             else [],
@@ -266,8 +282,8 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
         series.append(
             (parent.name, "parent", _yearly(table, parent, filters.indicator, trend_years))
         )
-    target = filters.indicator.target_for(period.year)
     current = own[filters.indicator.code]
+    target = current.target
     elements = counted_elements()
     context.update(
         filters=filters,
@@ -357,6 +373,7 @@ class IndicatorLine:
     indicator: Indicator
     cell: scorecard.Cell
     target: str
+    target_source: str  # a local target says whose ("RPJMD Kabupaten Sleman"); else national
     kecamatan: scorecard.Cell
     kabupaten: scorecard.Cell
     rank: str
@@ -388,11 +405,16 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         "kabupaten": kabupaten,
         **facilities_summary.desa_context(region.code),
     }
-    sectors, indicators = visible_catalogue(user, region.code)
+    snapshot = catalogue_snapshot()
+    sectors, indicators = visible_catalogue(user, region.code, snapshot)
     if not indicators:
         context["empty"] = _("Katalog indikator belum dimuat.")
         return context
-    table = yearly_table(indicators=indicators, places=[kecamatan, kabupaten], also=_also(params))
+    # The desa's kabupaten and province.
+    book = TargetBook.for_places([place.code], among=snapshot.local_target_regions)
+    table = yearly_table(
+        indicators=indicators, places=[kecamatan, kabupaten], also=_also(params), targets=book
+    )
     years = table.years(kecamatan.code)
     siblings = [
         Place.of(r)
@@ -411,7 +433,12 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     figures = {
         f.indicator.code: f
         for f in compute_figures(
-            indicators=indicators, places=[place], period=period, rank_among=siblings
+            indicators=indicators,
+            places=[place],
+            period=period,
+            rank_among=siblings,
+            snapshot=snapshot,
+            targets=book,
         )
     }
     blocks = []
@@ -425,6 +452,11 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
                     indicator=indicator,
                     cell=scorecard.cell(figure),
                     target=scorecard.target_text(indicator, figure),
+                    target_source=(
+                        figure.target.source_name
+                        if figure.target and figure.target.is_local
+                        else ""
+                    ),
                     kecamatan=scorecard.cell(table.figure(kecamatan, indicator, period)),
                     kabupaten=scorecard.cell(table.figure(kabupaten, indicator, period)),
                     rank=f"{figure.rank}/{figure.rank_of}" if figure.rank else "–",
@@ -441,13 +473,14 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
         indicators=[filters.indicator],
         places=[place],
         periods=[PeriodSpec(y, 1, PeriodType.YEAR) for y in trend_years],
+        targets=book,
     )
     series = [
         (place.name, "self", _yearly(own_trend, place, filters.indicator, trend_years)),
         (kecamatan.name, "parent", _yearly(table, kecamatan, filters.indicator, trend_years)),
         (kabupaten.name, "grandparent", _yearly(table, kabupaten, filters.indicator, trend_years)),
     ]
-    target = filters.indicator.target_for(period.year)
+    target = figures[filters.indicator.code].target
     idm = figures.get("IDM_SKOR")
     official = official_class(region.code, period.year)
     scope = scope_of(user)

@@ -70,6 +70,11 @@ def target_text(indicator: Indicator, figure: Figure | None) -> str:
     return f"{sign} {annual}"
 
 
+def target_label(figure: Figure | None) -> str:
+    """Which target a figure is judged against: "Target RPJMD Kabupaten Sleman (2021–2026)"."""
+    return figure.target.label if figure is not None and figure.target is not None else ""
+
+
 @dataclass
 class Row:
     place: Place
@@ -95,6 +100,7 @@ class Column:
     target: str
     sort_href: str
     sorted_by: bool
+    target_label: str = ""  # whose target the header shows
 
 
 @dataclass
@@ -139,7 +145,13 @@ def matrix(
     ]
     first_reference = references[0][2] if references else {}
     columns = [
-        Column(i, target_text(i, first_reference.get(i.code)), sort_href[i.code], sort == i.code)
+        Column(
+            i,
+            target_text(i, first_reference.get(i.code)),
+            sort_href[i.code],
+            sort == i.code,
+            target_label(first_reference.get(i.code)),
+        )
         for i in indicators
     ]
     return Matrix(columns, rows, reference_rows)

@@ -104,8 +104,8 @@ def budget_alignment(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def indicator_catalogue(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/indicators.html", catalogue_page())
+    return render(request, "dashboard/indicators.html", catalogue_page(request.user))
 
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "dashboard/indicator.html", indicator_page(code))
+    return render(request, "dashboard/indicator.html", indicator_page(code, request.user))

@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Indicator
+from catalog.models import Indicator, RegionTarget
 from config.text import PlainTextField
+from datavalues.numbers import BadCell, parse_number
 from planning.activities import Opd
 from planning.evaluation import Result
 from planning.followups import FollowUp, Owner, Status
@@ -174,3 +175,52 @@ class DecisionForm(forms.Form):
         label=_("Alasan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100, required=False)
+
+
+class RegionTargetForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A local (RPJMD) target of a province or kabupaten/kota; the region, who and when are
+    set by the view, the rules are RegionTarget.clean."""
+
+    basis = PlainTextField(
+        multiline=False,
+        label=_("Dokumen dasar"),
+        max_length=300,
+        error_messages=REQUIRED,
+        help_text=_("Misalnya: Perda Kab. Sleman 4/2021 tentang RPJMD 2021–2026"),
+    )
+
+    # Typed as people type it: "92,5" (Indonesian) or "92.5" (datavalues.numbers).
+    value = forms.CharField(
+        label=_("Nilai target"),
+        max_length=30,
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    class Meta:
+        model = RegionTarget
+        fields = ["indicator", "value", "basis", "valid_from", "valid_to"]
+        labels = {
+            "indicator": _("Indikator"),
+            "valid_from": _("Berlaku dari tahun"),
+            "valid_to": _("Berlaku sampai tahun"),
+        }
+        error_messages = {
+            "indicator": {**REQUIRED, "invalid_choice": _("Indikator tidak dikenal.")},
+            "valid_from": {**REQUIRED, "invalid": _("Tahun harus berupa angka.")},
+            "valid_to": {**REQUIRED, "invalid": _("Tahun harus berupa angka.")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        indicator = self.fields["indicator"]
+        assert isinstance(indicator, forms.ModelChoiceField)
+        indicator.queryset = Indicator.objects.order_by("sector__order", "order", "code")
+        for name in ("valid_from", "valid_to"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def clean_value(self) -> float:
+        try:
+            return parse_number(self.cleaned_data["value"].strip())
+        except BadCell:
+            raise forms.ValidationError(_("Nilai target harus berupa angka.")) from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import cohort_views, kabupaten_views, proposal_views, views
+from planning import cohort_views, kabupaten_views, proposal_views, target_views, views
 
 # Region codes use the `kode` converter registered by regions/urls.py.
 urlpatterns = [
@@ -67,4 +67,20 @@ urlpatterns += [
 urlpatterns += [
     path("program/", cohort_views.cohort_list, name="cohort-list"),
     path("program/<int:pk>/", cohort_views.cohort_detail, name="cohort-detail"),
+]
+
+# Local (RPJMD) targets of a kabupaten/kota or a province (planning/target_views.py).
+urlpatterns += [
+    path(
+        "kabupaten/<kode:code>/target-daerah/",
+        target_views.kabupaten_targets,
+        name="local-targets",
+    ),
+    path(
+        "provinsi/<kode:code>/target-daerah/",
+        target_views.province_targets,
+        name="province-local-targets",
+    ),
+    path("target-daerah/<int:pk>/", target_views.edit_target, name="local-target-edit"),
+    path("target-daerah/<int:pk>/akhiri/", target_views.end_target, name="local-target-end"),
 ]

@@ -63,6 +63,7 @@ def kecamatan_figures(r: KecamatanReport) -> Table:
         "Desa seharusnya",
         "Nilai tahun lalu",
         "Perubahan",
+        "Sumber target",  # last: earlier columns keep their places for existing readers
     ]
     rows = [
         (
@@ -79,6 +80,7 @@ def kecamatan_figures(r: KecamatanReport) -> Table:
             f.expected,
             f.previous,
             f.change,
+            f.target.label if f.target else None,
         )
         for f in r.own
     ]

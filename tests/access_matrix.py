@@ -293,6 +293,27 @@ def _agreed_proposal(code: str, cast: Any, role: str) -> str:
     return f"/usulan/{item.pk}/keputusan/"
 
 
+def _local_target(suffix: str) -> Callable[..., str]:
+    """A local target of Kabupaten Sleman (34.04), fresh for each role."""
+
+    def url(code: str, cast: Any, role: str) -> str:
+        from catalog.models import Indicator, RegionTarget
+
+        _with_catalogue()
+        target = RegionTarget.objects.create(
+            indicator=Indicator.objects.get(code="K01"),
+            region_id="34.04",
+            value=95,
+            basis="Perda Kab. Sleman 4/2021 tentang RPJMD 2021–2026",
+            valid_from=2021,
+            valid_to=2026,
+            created_by="uji",
+        )
+        return f"/target-daerah/{target.pk}/{suffix}"
+
+    return url
+
+
 def _cohort(code: str, cast: Any, role: str) -> str:
     """A programme cohort of two Sleman kecamatan; for the programme secretariat, its own
     (another cohort is 404 for it: tests/test_programme_role.py)."""
@@ -518,6 +539,14 @@ MATRIX: dict[str, Entry] = {
         )
     },
     "province-oversight": page("/provinsi/34/pengawasan/", **ADMIN_ONLY),
+    # Local (RPJMD) targets (planning/target_views.py): the kabupaten officer for Sleman,
+    # national admins for the province; another kabupaten is in tests/test_local_targets.py.
+    "local-targets": page("/kabupaten/34.04/target-daerah/", NOT_FOUND, admin=OK, kabupaten=OK),
+    "province-local-targets": page("/provinsi/34/target-daerah/", **ADMIN_ONLY),
+    "local-target-edit": page(_local_target(""), NOT_FOUND, admin=OK, kabupaten=OK),
+    "local-target-end": page(
+        _local_target("akhiri/"), NOT_FOUND, method="POST", admin=REDIRECT, kabupaten=REDIRECT
+    ),
     # Usulan Musrenbang (planning/proposal_views.py): the camat's list like the follow-ups,
     # the berita acara like the report (a PDF body cannot show the code), the kabupaten's
     # view by OPD, the OPD decision (kabupaten and admin only), the desa's proposals.

@@ -49,6 +49,7 @@ NAVIGABLE: dict[int | None, set[str]] = {
         "dashboard-kabupaten",
         "kabupaten-oversight",
         "kabupaten-proposals",
+        "local-targets",
         "approval-queue",
         "intake-upload",
         "assignment-list",
