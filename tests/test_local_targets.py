@@ -4,6 +4,7 @@ local target in force and say which, and only the region's own officer may chang
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Action, Assignment, AuditEvent
 from catalog.models import Indicator, RegionTarget
@@ -40,6 +41,14 @@ def local_target(
         created_by="uji",
         **extra,
     )
+
+
+@pytest.fixture(autouse=True)
+def _indonesian() -> Iterator[None]:
+    """Labels read outside a request are in the active language: Indonesian here, whatever
+    an earlier test of the same process left active."""
+    with translation.override("id"):
+        yield
 
 
 @pytest.fixture(name="targets")
