@@ -105,3 +105,10 @@ def sleman_sample_data(diy_regions: None) -> None:
     """`seeddemo` and `seeddemobudget` for Kabupaten Sleman, 2024–2025 (source "contoh"),
     region sizes current; with them the catalogue (seeddemo loads it)."""
     shared_data.ensure("sleman_sample_data")
+
+
+@pytest.fixture
+def sleman_planning_data(sleman_sample_data: None) -> None:
+    """On top of `sleman_sample_data`: last year's values, APBDes lines of last year and this
+    year, and `seeddemoplanning` (sample follow-ups, approvals, evaluations, proposals)."""
+    shared_data.ensure("sleman_planning_data")

@@ -1,7 +1,8 @@
 """Data many tests share, built once per test process instead of once per test.
 
 A test asks for shared data by fixture, as before: `diy_regions`, `national_regions`,
-`catalogue` and `sleman_sample_data` (behind `sleman` of tests/dashboard_fixtures.py). Before
+`catalogue`, `sleman_sample_data` (behind `sleman` of tests/dashboard_fixtures.py) and
+`sleman_planning_data`. Before
 the test's transaction begins, the database is brought to hold exactly the parts the test
 asks for, committed; the test's own writes roll back and the parts stay for the next test.
 A test that asks for nothing sees an empty database, as before.
@@ -20,12 +21,22 @@ from io import StringIO
 
 from django.core.management import call_command
 
-# Building order: regions before the catalogue, both before the sample values.
-PARTS = ("national_regions", "diy_regions", "catalogue", "sleman_sample_data")
+# Building order: regions before the catalogue, both before the sample values, and those
+# before the sample planning records (which evaluate them).
+PARTS = (
+    "national_regions",
+    "diy_regions",
+    "catalogue",
+    "sleman_sample_data",
+    "sleman_planning_data",
+)
+# The years of `sleman_sample_data`.
+SAMPLE_YEARS = (2024, 2025)
 
 DIY = frozenset({"diy_regions"})
 CATALOGUE = frozenset({"catalogue"})
 SLEMAN = frozenset({"diy_regions", "catalogue", "sleman_sample_data"})
+PLANNING = SLEMAN | {"sleman_planning_data"}
 NATIONAL = frozenset({"national_regions"})
 # Run order of the sets; each step from one to the next adds parts without a flush, but
 # the national master list comes first: its few tests are the longest and start at once.
@@ -36,6 +47,7 @@ ORDER: tuple[frozenset[str], ...] = (
     DIY,
     DIY | CATALOGUE,
     SLEMAN,
+    PLANNING,
     CATALOGUE,
 )
 
@@ -48,6 +60,8 @@ _flushed_after_test = False
 def parts_for(fixturenames: Iterable[str]) -> frozenset[str]:
     """The parts a test with these fixtures (the whole closure) needs."""
     parts = set(fixturenames) & set(PARTS)
+    if "sleman_planning_data" in parts:
+        parts.add("sleman_sample_data")
     if "sleman_sample_data" in parts:
         # `seeddemo` loads the catalogue when it is absent.
         parts |= {"diy_regions", "catalogue"}
@@ -80,11 +94,29 @@ def load(part: str) -> None:
     elif part == "sleman_sample_data":
         from analytics.rollups import refresh_region_sizes
 
-        call_command("seeddemo", "--years", "2024-2025", stdout=StringIO())
-        call_command("seeddemobudget", "--years", "2024-2025", stdout=StringIO())
+        first, last = SAMPLE_YEARS
+        call_command("seeddemo", "--years", f"{first}-{last}", stdout=StringIO())
+        call_command("seeddemobudget", "--years", f"{first}-{last}", stdout=StringIO())
         refresh_region_sizes()
+    elif part == "sleman_planning_data":
+        _load_planning()
     else:
         raise ValueError(part)
+
+
+def _load_planning() -> None:
+    """On top of the sample values: last year's values (when they are not among them), APBDes
+    lines of last year and this year, and `seeddemoplanning`, which evaluates those."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year - 1
+    if year not in SAMPLE_YEARS:
+        call_command("seeddemo", "--years", str(year), stdout=StringIO())
+    budget_years = [y for y in (year, year + 1) if y not in SAMPLE_YEARS]
+    if budget_years:
+        years = f"{budget_years[0]}-{budget_years[-1]}"
+        call_command("seeddemobudget", "--years", years, stdout=StringIO())
+    call_command("seeddemoplanning", stdout=StringIO())
 
 
 def _looks_empty() -> bool:

@@ -23,11 +23,9 @@ SLEMAN = "34.04"
 
 
 @pytest.fixture
-def seeded(diy_regions: None) -> None:
-    year = timezone.localdate().year - 1
-    call_command("seeddemo", "--years", str(year), stdout=StringIO())
-    call_command("seeddemobudget", "--years", f"{year}-{year + 1}", stdout=StringIO())
-    call_command("seeddemoplanning", stdout=StringIO())
+def seeded(sleman_planning_data: None) -> None:
+    """Sleman's sample values with last year among them, APBDes lines of last year and this
+    year, and `seeddemoplanning` (built once per test process: tests/shared_data.py)."""
 
 
 def _kecamatan(model: Any, field: str) -> set[str]:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import Resolver404, resolve
 
 from accounts.models import Assignment, Role
 from tests.browser.phone import phone_as, phone_problems
@@ -23,18 +24,27 @@ LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter(h => h.startsWith('/') && !h.startsWith('//'))"""
 
 
+def pattern_of(path: str) -> str:
+    """The URL pattern `path` answers to: links that differ only in a region code, a year or
+    a query string show the same page laid out with other figures."""
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return path
+
+
 def crawl(page: Any, base: str, depth: int = 2) -> dict[str, list[str]]:
-    """Pages visited (one per path) and the problems found on each."""
+    """Pages visited (one per URL pattern) and the problems found on each."""
     found: dict[str, list[str]] = {}
     frontier = ["/"]
-    seen_paths: set[str] = set()
+    seen_patterns: set[str] = set()
     for level in range(depth + 1):
         following: list[str] = []
         for href in frontier:
             path = urlsplit(href).path
-            if path in seen_paths or any(path.startswith(s) for s in SKIP):
+            if any(path.startswith(s) for s in SKIP) or pattern_of(path) in seen_patterns:
                 continue
-            seen_paths.add(path)
+            seen_patterns.add(pattern_of(path))
             if path.endswith(FILES):
                 response = page.request.get(base + href)
                 found[href] = [] if response.status < 500 else [f"status {response.status}"]
