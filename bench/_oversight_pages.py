@@ -1,7 +1,7 @@
 """Child process: time the kabupaten oversight pages, the programme monitoring page and the
 two PDFs in-process through Django's whole stack, with a signed-in national reader.
 
-Usage: python -m bench._oversight_pages COHORT_ID PDF_KABUPATEN N KABUPATEN...
+Usage: python -m bench._oversight_pages COHORT_ID PDF_KABUPATEN N MONITORING_N KABUPATEN...
 Prints one JSON object: per-page timings (seconds), query counts, PDF timings and sizes.
 """
 
@@ -32,7 +32,8 @@ def main() -> None:
     from regions.models import Level, Region
 
     cohort_id, pdf_kabupaten, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    kabupaten = sys.argv[4:]
+    monitoring_count = int(sys.argv[4])
+    kabupaten = sys.argv[5:]
     user, created = get_user_model().objects.get_or_create(username="bench-national")
     if created:
         Assignment.objects.create(user=user, role="admin", region=None)
@@ -74,7 +75,7 @@ def main() -> None:
     monitoring = f"/program/{cohort_id}/"
     for _ in range(3):
         get(monitoring)
-    out["programme_monitoring"] = [get(monitoring) for _ in range(count)]
+    out["programme_monitoring"] = [get(monitoring) for _ in range(monitoring_count)]
     counted["programme_monitoring"] = queries(monitoring)
     out["queries"] = counted
 

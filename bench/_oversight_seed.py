@@ -89,14 +89,20 @@ def cohort(size: int, per_province: int) -> dict[str, object]:
 def planning(kabupaten: list[str]) -> dict[str, object]:
     from planning.demo import already_seeded, seed_planning
 
-    totals = {"kecamatan": 0, "follow_ups": 0, "proposals": 0, "evaluations": 0, "approvals": 0}
+    totals: dict[str, int] = {
+        "kecamatan": 0,
+        "follow_ups": 0,
+        "proposals": 0,
+        "evaluations": 0,
+        "approvals": 0,
+    }
     for code in kabupaten:
         if already_seeded(code):
             continue
         seeded = seed_planning(code)
         for key in totals:
             totals[key] += getattr(seeded, key)
-    return totals
+    return dict(totals.items())
 
 
 def audit(events: int) -> dict[str, object]:
@@ -112,6 +118,8 @@ def audit(events: int) -> dict[str, object]:
     postgres = connection.vendor == "postgresql"
     actions = ", ".join(f"'{a}'" for a in ACTIONS)
     chunk = 1_000_000
+    # Oldest first, as an append-only log grows: the rows of a month lie together on disk.
+    step = DAYS * 86400 / events
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_desa")
         cursor.execute(
@@ -125,7 +133,7 @@ def audit(events: int) -> dict[str, object]:
             stop = min(events, start + chunk)
             if postgres:
                 series = f"generate_series({start}::bigint, {stop - 1}) AS s(g)"
-                at = f"now() - ((g * 104729) % {DAYS * 86400}) * interval '1 second'"
+                at = f"now() - ({events} - g) * interval '{step} seconds'"
                 action = f"(ARRAY[{actions}])[1 + g % {len(ACTIONS)}]"
                 detail = "'{}'::jsonb"
             else:
@@ -135,7 +143,7 @@ def audit(events: int) -> dict[str, object]:
                 )
                 at = (
                     "strftime('%Y-%m-%d %H:%M:%f', 'now', "
-                    f"'-' || ((g * 104729) % {DAYS * 86400}) || ' seconds')"
+                    f"'-' || (({events} - g) * {step}) || ' seconds')"
                 )
                 action = f"json_extract('[{actions.replace(chr(39), chr(34))}]', "
                 action += f"'$[' || (g % {len(ACTIONS)}) || ']')"

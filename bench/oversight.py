@@ -10,7 +10,8 @@ kabupaten/kota of each of the programme's ten provinces, one assigned user per k
 approvals); `seeddemobudget` in the 20-kecamatan kabupaten of the PDFs; and --events audit
 events (default 5,000,000) over every desa of the country and the last two years, made in SQL.
 
-Options: --sqlite-only, --pg-only, --requests=N (default 100), --values-every=N,
+Options: --sqlite-only, --pg-only, --requests=N (default 100), --monitoring-requests=N
+(default: --requests), --values-every=N,
 --events=N, --reuse (keep the last run's database and add only what is missing).
 Every step records the load average before and after it: the machine is shared.
 """
@@ -130,6 +131,7 @@ def run_backend(kind: str, args: list[str]) -> dict[str, object]:
         str(cohort["cohort_id"]),
         pdf_kabupaten,
         str(requests),
+        str(_option(args, "monitoring-requests", requests)),
         *kabupaten,
     )
     figures["pages_load_before_after"] = [before, _load()]
