@@ -26,6 +26,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Assignment
     from planning.minutes import agreed
@@ -37,8 +39,13 @@ def main() -> None:
     user, created = get_user_model().objects.get_or_create(username="bench-national")
     if created:
         Assignment.objects.create(user=user, role="admin", region=None)
+    # A national administrator signs in with a second factor: a confirmed TOTP device.
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="TOTP", confirmed=True)
     client = Client()
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     random.seed(7)
     year = timezone.localdate().year - 1
     pages = {
