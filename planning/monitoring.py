@@ -108,33 +108,20 @@ def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
     codes = {c for c, _ in members}
     rows = {c: Activity(c, n) for c, n in members}
     since = now - dt.timedelta(days=WINDOW_DAYS)
-    events = (
-        AuditEvent.objects.filter(at__gte=since, action__in=COUNTED)
-        .exclude(region_code="")
-        .annotate(k=Substr("region_code", 1, 8))
-        .values("k", "action")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    users: dict[str, set[int]] = defaultdict(set)
+    events = _audited(since, codes).values("k", "action").annotate(n=Count("id")).order_by()
     for row in events:
-        activity = rows.get(row["k"])
-        if activity is None:
-            continue
+        activity = rows[row["k"]]
         activity.actions += row["n"]
         if row["action"] == Action.IMPORT:
             activity.imports += row["n"]
-    for k, user in (
-        AuditEvent.objects.filter(at__gte=since, action__in=COUNTED, user_id__isnull=False)
-        .exclude(region_code="")
-        .annotate(k=Substr("region_code", 1, 8))
-        .values_list("k", "user_id")
-        .distinct()
+    for k, n in (
+        _audited(since, codes)
+        .values("k")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("k", "n")
+        .order_by()
     ):
-        if k in codes and user is not None:
-            users[k].add(user)
-    for k, found in users.items():
-        rows[k].active_users = len(found)
+        rows[k].active_users = n
     logins = (
         Assignment.objects.exclude(region_id=None)
         .annotate(k=Substr("region_id", 1, 8))
@@ -160,6 +147,16 @@ def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
         kabupaten=_roll(kecamatan, 5),
         provinces=_roll(kecamatan, 2),
         trend=_trend(codes, now),
+    )
+
+
+def _audited(since: dt.datetime, codes: set[str]) -> QuerySet[Any]:
+    """Counted events since `since` on the cohort's kecamatan or their desa, with `k`: the
+    kecamatan code. Filtered in the database: the log holds every kecamatan of the country."""
+    return (
+        AuditEvent.objects.filter(at__gte=since, action__in=COUNTED)
+        .annotate(k=Substr("region_code", 1, 8))
+        .filter(k__in=sorted(codes))
     )
 
 
@@ -198,15 +195,14 @@ def _roll(kecamatan: list[Activity], length: int) -> list[Activity]:
 def _trend(codes: set[str], now: dt.datetime) -> list[tuple[dt.date, int]]:
     start = (now - dt.timedelta(days=365)).replace(day=1, hour=0, minute=0, second=0)
     months: dict[dt.date, int] = defaultdict(int)
-    for k, month, n in (
-        AuditEvent.objects.filter(at__gte=start, action__in=COUNTED)
-        .exclude(region_code="")
-        .annotate(k=Substr("region_code", 1, 8), month=TruncMonth("at"))
-        .values_list("k", "month")
+    for month, n in (
+        _audited(start, codes)
+        .annotate(month=TruncMonth("at"))
+        .values_list("month")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        if k in codes and month is not None:
+        if month is not None:
             day = month.date() if isinstance(month, dt.datetime) else month
             months[day] += n
     return sorted(months.items())

@@ -17,6 +17,7 @@ from datavalues.models import How, ValueChange
 from datavalues.writing import ValueInput, save_values
 from planning.cohorts import Cohort, CohortMember
 from planning.followups import FollowUp
+from planning.monitoring import monitor
 from tests.analytics_fixtures import make_regions
 from tests.test_kabupaten_pages import client_for, follow_up
 
@@ -110,3 +111,19 @@ def test_monitoring_reads_a_bounded_number_of_queries(
     admin.get(f"/program/{cohort.pk}/")
     with django_assert_max_num_queries(25):
         assert admin.get(f"/program/{cohort.pk}/").status_code == 200
+
+
+def test_activity_and_trend_count_only_the_kecamatan_of_the_cohort(cohort: Cohort) -> None:
+    make_regions([[1]], province="92")
+    event(f"{K1}.2001", 1)
+    event(f"{K1}.2002", 2, days=70)  # in the trend, outside the 30-day window
+    event("92.01.01.2001", 9)  # a kecamatan outside the cohort
+    event("92.01.01", 9, days=70)
+    event("91.01", 9)  # a kabupaten: no kecamatan's work
+    result = monitor(cohort, timezone.now())
+    assert [(a.code, a.actions, a.active_users) for a in result.kecamatan] == [
+        (K1, 1, 1),
+        (K2, 0, 0),
+        (K3, 0, 0),
+    ]
+    assert sum(n for _, n in result.trend) == 2
