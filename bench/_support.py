@@ -26,6 +26,23 @@ class ChildRun:
     output: str
 
 
+def option(args: list[str], name: str, default: int) -> int:
+    """The value of `--name=N` among the bench's arguments, or `default`."""
+    for arg in args:
+        if arg.startswith(f"--{name}="):
+            return int(arg.split("=", 1)[1])
+    return default
+
+
+def databases(args: list[str], order: tuple[str, ...] = ("sqlite", "postgresql")) -> list[str]:
+    """The databases to run on: both in `order`, or one with --sqlite-only / --pg-only."""
+    if "--sqlite-only" in args:
+        return ["sqlite"]
+    if "--pg-only" in args:
+        return ["postgresql"]
+    return list(order)
+
+
 def bench_env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(

@@ -18,9 +18,11 @@ from pathlib import Path
 from bench._support import (
     PG_ADMIN_URL,
     child_json,
+    databases,
     fresh_database,
     local_targets_script,
     manage,
+    option,
     save,
     summary_ms,
 )
@@ -45,13 +47,6 @@ def _database(kind: str, reuse: bool) -> str:
         assert path.exists(), f"{path} missing: run once without --reuse"
         return f"sqlite:///{path}"
     return f"{PG_ADMIN_URL}/bench_analytics"
-
-
-def _option(args: list[str], name: str, default: int) -> int:
-    for arg in args:
-        if arg.startswith(f"--{name}="):
-            return int(arg.split("=", 1)[1])
-    return default
 
 
 def run_backend(
@@ -141,13 +136,9 @@ def _reads(url: str, requests: int, figures: dict[str, object]) -> dict[str, obj
 
 
 def run(args: list[str]) -> None:
-    backends = ["sqlite", "postgresql"]
-    if "--sqlite-only" in args:
-        backends = ["sqlite"]
-    if "--pg-only" in args:
-        backends = ["postgresql"]
-    every = _option(args, "every", 1)
-    requests = _option(args, "requests", 200)
+    backends = databases(args)
+    every = option(args, "every", 1)
+    requests = option(args, "requests", 200)
     reuse = "--reuse" in args
     reads_only = "--reads-only" in args
     results: dict[str, object] = {

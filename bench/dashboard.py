@@ -25,9 +25,11 @@ from bench._support import (
     ROOT,
     bench_env,
     child_json,
+    databases,
     fresh_database,
     local_targets_script,
     manage,
+    option,
     percentile,
     save,
     summary_ms,
@@ -43,13 +45,6 @@ LOAD_SECONDS = 60
 THINK_SECONDS = (3.0, 7.0)
 # Lighthouse's "Slow 4G" mobile profile: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
 SLOW_4G = {"latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
-
-
-def _option(args: list[str], name: str, default: int) -> int:
-    for arg in args:
-        if arg.startswith(f"--{name}="):
-            return int(arg.split("=", 1)[1])
-    return default
 
 
 def _free_port() -> int:
@@ -233,12 +228,8 @@ def run_backend(kind: str, requests: int, browser: bool) -> dict[str, object]:
 
 
 def run(args: list[str]) -> None:
-    backends = ["sqlite", "postgresql"]
-    if "--sqlite-only" in args:
-        backends = ["sqlite"]
-    if "--pg-only" in args:
-        backends = ["postgresql"]
-    requests = _option(args, "requests", 200)
+    backends = databases(args)
+    requests = option(args, "requests", 200)
     browser = "--no-browser" not in args
     results: dict[str, object] = {kind: run_backend(kind, requests, browser) for kind in backends}
     name = "dashboard" if len(backends) == 2 else f"dashboard-{backends[0]}"

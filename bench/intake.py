@@ -16,17 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench._support import ROOT, bench_env, fresh_database, manage, save
+from bench._support import ROOT, bench_env, databases, fresh_database, manage, option, save
 
 XLSX_ROWS = 100_000
 REPEATS = 1
-
-
-def _option(args: list[str], name: str, default: int) -> int:
-    for arg in args:
-        if arg.startswith(f"--{name}="):
-            return int(arg.split("=", 1)[1])
-    return default
 
 
 def _write_files(url: str, rows: int, folder: Path) -> tuple[Path, Path]:
@@ -113,12 +106,8 @@ def run_backend(kind: str, rows: int) -> dict[str, object]:
 
 
 def run(args: list[str]) -> None:
-    rows = _option(args, "rows", 1_000_000)
-    kinds = ["sqlite", "postgresql"]
-    if "--sqlite-only" in args:
-        kinds = ["sqlite"]
-    if "--pg-only" in args:
-        kinds = ["postgresql"]
+    rows = option(args, "rows", 1_000_000)
+    kinds = databases(args)
     figures: dict[str, object] = {}
     for kind in kinds:
         if kind == "postgresql" and os.environ.get("BENCH_SKIP_PG"):

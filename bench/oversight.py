@@ -24,8 +24,10 @@ from pathlib import Path
 from bench._support import (
     PG_ADMIN_URL,
     child_json,
+    databases,
     fresh_database,
     manage,
+    option,
     save,
     summary_ms,
 )
@@ -37,13 +39,6 @@ KABUPATEN_PER_PROVINCE = 6
 
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
-
-
-def _option(args: list[str], name: str, default: int) -> int:
-    for arg in args:
-        if arg.startswith(f"--{name}="):
-            return int(arg.split("=", 1)[1])
-    return default
 
 
 def _database(kind: str, reuse: bool) -> str:
@@ -73,9 +68,9 @@ def _step(figures: dict[str, object], name: str, run: object) -> None:
 
 def run_backend(kind: str, args: list[str]) -> dict[str, object]:
     reuse = "--reuse" in args
-    every = _option(args, "values-every", 100)
-    events = _option(args, "events", 5_000_000)
-    requests = _option(args, "requests", 100)
+    every = option(args, "values-every", 100)
+    events = option(args, "events", 5_000_000)
+    requests = option(args, "requests", 100)
     url = _database(kind, reuse)
     figures: dict[str, object] = {"values_every_nth_desa": every, "reused": reuse}
     if not reuse:
@@ -131,7 +126,7 @@ def run_backend(kind: str, args: list[str]) -> dict[str, object]:
         str(cohort["cohort_id"]),
         pdf_kabupaten,
         str(requests),
-        str(_option(args, "monitoring-requests", requests)),
+        str(option(args, "monitoring-requests", requests)),
         *kabupaten,
     )
     figures["pages_load_before_after"] = [before, _load()]
@@ -144,11 +139,7 @@ def run_backend(kind: str, args: list[str]) -> dict[str, object]:
 
 
 def run(args: list[str]) -> None:
-    backends = ["postgresql", "sqlite"]
-    if "--sqlite-only" in args:
-        backends = ["sqlite"]
-    if "--pg-only" in args:
-        backends = ["postgresql"]
+    backends = databases(args, ("postgresql", "sqlite"))
     results: dict[str, object] = {kind: run_backend(kind, args) for kind in backends}
     name = "oversight" if len(backends) == 2 else f"oversight-{backends[0]}"
     save(name, results)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import statistics
 
-from bench._support import child_json, fresh_database, manage, save, summary_ms
+from bench._support import child_json, databases, fresh_database, manage, save, summary_ms
 
 REPEATS = 3
 PAGE_REQUESTS = 300
@@ -47,7 +47,5 @@ def run_backend(kind: str) -> dict[str, object]:
 
 
 def run(args: list[str]) -> None:
-    backends = ["sqlite", "postgresql"]
-    if "--sqlite-only" in args:
-        backends = ["sqlite"]
+    backends = databases(args)
     save("regions", {kind: run_backend(kind) for kind in backends})

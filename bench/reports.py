@@ -14,8 +14,10 @@ import statistics
 from bench._support import (
     PG_ADMIN_URL,
     child_json,
+    databases,
     fresh_database,
     manage,
+    option,
     save,
     summary_ms,
 )
@@ -24,13 +26,6 @@ PROVINCE = "33"
 KABUPATEN = "33.02"
 KECAMATAN = "33.02.17"
 YEAR = "2025"
-
-
-def _option(args: list[str], name: str, default: int) -> int:
-    for arg in args:
-        if arg.startswith(f"--{name}="):
-            return int(arg.split("=", 1)[1])
-    return default
 
 
 def _existing(kind: str) -> str:
@@ -67,11 +62,7 @@ def run_backend(kind: str, requests: int, reuse: bool) -> dict[str, object]:
 
 
 def run(args: list[str]) -> None:
-    backends = ["sqlite", "postgresql"]
-    if "--sqlite-only" in args:
-        backends = ["sqlite"]
-    if "--pg-only" in args:
-        backends = ["postgresql"]
-    requests = _option(args, "requests", 5)
+    backends = databases(args)
+    requests = option(args, "requests", 5)
     reuse = "--reuse" in args
     save("reports", {kind: run_backend(kind, requests, reuse) for kind in backends})

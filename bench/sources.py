@@ -18,17 +18,10 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench._support import bench_env, fresh_database, manage, save
+from bench._support import bench_env, fresh_database, manage, option, save
 
 CHILDREN = 100_000
 PERSONS = 1_000_000
-
-
-def _option(args: list[str], name: str, default: int) -> int:
-    for arg in args:
-        if arg.startswith(f"--{name}="):
-            return int(arg.split("=", 1)[1])
-    return default
 
 
 def _desa_codes(url: str) -> list[str]:
@@ -99,8 +92,8 @@ def write_opensid(path: Path, persons: int) -> None:
 
 
 def run(args: list[str]) -> None:
-    children = _option(args, "children", CHILDREN)
-    persons = _option(args, "persons", PERSONS)
+    children = option(args, "children", CHILDREN)
+    persons = option(args, "persons", PERSONS)
     os.environ.setdefault("INTAKE_MAX_UPLOAD_MB", "400")  # a 1,000,000-person CSV
     url = fresh_database("sqlite", "bench_sources")
     manage(url, "migrate", "--no-input", "-v0")
