@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-# Tests and lint run with production-like settings (DEBUG off) on plain HTTP.
-TEST_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$-0123456789abcdefghijklmnopqrstuvwxyz
+# Tests and lint run with production-like settings (DEBUG off) on plain HTTP. They write
+# bytecode even where the shell asks not to (PYTHONDONTWRITEBYTECODE): the commands and
+# servers the suite starts as subprocesses then do not compile the project again each time.
+TEST_ENV := PYTHONDONTWRITEBYTECODE= DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=test-only-not-secret-$$$$-0123456789abcdefghijklmnopqrstuvwxyz
 # Test processes in parallel (pytest-xdist): one per core; TEST_JOBS=0 runs in this process.
 # worksteal hands each process a run of neighbouring tests, which share their set-up data.
 TEST_JOBS ?= auto

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q
 from python_calamine import CalamineWorkbook
 
 from accounts.models import Action, AuditEvent
@@ -91,25 +90,6 @@ def test_the_diy_file_imports_392_desa_whose_statuses_equal_the_recap(
     again = run(path)
     assert again["unchanged"] == 392 * 6 and ValueChange.objects.count() == history
     assert Upload.objects.filter(kind="idm").count() == 2
-
-
-@pytest.mark.slow
-def test_the_national_file_reports_unknown_codes_and_matches_the_recap_per_province(
-    real_data: Path, national_regions: None, catalogue: None
-) -> None:
-    path = real_data / "idm" / "idm_2024_desa.csv"
-    summary = run(path)
-    assert summary["rows"] == 75_265
-    assert 700 <= summary["unmatched"] <= 900  # ~795 codes absent from the 2025 list
-    check_against_recap(real_data, path, set(summary["unmatched_codes"]))
-    by_element = dict(
-        DataValue.objects.values_list("element__code")
-        .annotate(n=Count("id"))
-        .values_list("element__code", "n")
-    )
-    imported = 75_265 - summary["unmatched"] - len(summary["skipped"])
-    assert by_element["IDM_SKOR"] == imported
-    assert not DataValue.objects.filter(Q(region__kind="kelurahan")).exists()
 
 
 def test_the_official_xlsx_layout_with_undotted_codes_is_read(
