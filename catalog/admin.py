@@ -13,7 +13,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from analytics.tasks import rebuild_indicator_rollups
-from catalog.models import CatalogueLoad, DataElement, Indicator, Period, Sector, Target
+from catalog.models import (
+    CatalogueLoad,
+    DataElement,
+    Indicator,
+    Period,
+    RegionTarget,
+    Sector,
+    Target,
+)
 
 
 class TargetInline(admin.TabularInline[Target, Indicator]):
@@ -86,4 +94,25 @@ class CatalogueLoadAdmin(admin.ModelAdmin[CatalogueLoad]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RegionTarget)
+class RegionTargetAdmin(admin.ModelAdmin[RegionTarget]):
+    """Local (RPJMD) targets, for reading: they are set, changed and ended on the region's
+    target page (/kabupaten/<code>/target-daerah/), which audits every step and refuses
+    overlapping years; the admin would bypass both."""
+
+    list_display = ("indicator", "region", "value", "valid_from", "valid_to", "basis", "ended_at")
+    list_filter = ("valid_from", "valid_to")
+    search_fields = ("indicator__code", "region__code", "region__name", "basis")
+    list_select_related = ("indicator", "region")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

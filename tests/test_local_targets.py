@@ -384,6 +384,23 @@ def test_a_national_admin_sets_a_province_target(cast: Cast, catalogue: None) ->
     assert AuditEvent.objects.filter(action=Action.EDIT, region_code="34").exists()
 
 
+def test_the_admin_site_lists_local_targets_but_leaves_their_changes_to_the_audited_pages(
+    cast: Cast, catalogue: None
+) -> None:
+    target = local_target("34", 90)
+    admin = cast.client("admin")
+    listing = admin.get("/admin/catalog/regiontarget/").content.decode()
+    assert "RPJMD 34" in listing and "90,0" in listing
+    assert admin.get("/admin/catalog/regiontarget/add/").status_code == 403
+    admin.post(f"/admin/catalog/regiontarget/{target.pk}/change/", {"value": "10"})
+    assert (
+        admin.post(f"/admin/catalog/regiontarget/{target.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    target.refresh_from_db()
+    assert target.value == 90
+
+
 def test_the_pages_fit_a_phone_without_hidden_columns(kabupaten: Client) -> None:
     kabupaten.post("/kabupaten/34.04/target-daerah/", form())
     html = kabupaten.get("/kabupaten/34.04/target-daerah/").content.decode()
