@@ -33,6 +33,21 @@ def _descendant_counts(region: Region | None, request: HttpRequest) -> list[tupl
     ]
 
 
+def _successors(region: Region, request: HttpRequest) -> list[tuple[Region, str | None]]:
+    """The regions that carry a retired code today (the crosswalk), each with a link when
+    the user may open it."""
+    entries = list(region.successors().select_related("region"))
+    shown = set(
+        Region.objects.for_user(request.user, with_ancestors=True)
+        .filter(code__in=[e.region_id for e in entries])
+        .values_list("code", flat=True)
+    )
+    return [
+        (e.region, reverse("region-detail", args=[e.region_id]) if e.region_id in shown else None)
+        for e in entries
+    ]
+
+
 def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse:
     # Outside the user's scope: 404. Above it (the way down to it): only the path is listed.
     if code:
@@ -68,6 +83,7 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
             "ancestors": ancestors,
             "children": children,
             "former_codes": list(region.former_codes.order_by("old_code")) if region else [],
+            "successors": _successors(region, request) if region and region.is_retired else [],
             "counts": _descendant_counts(region, request),
             "map": region_map(shown, href) if shown else None,
             # Data pages only for a region in scope; an ancestor is just the way down.
