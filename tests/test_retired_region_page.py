@@ -83,3 +83,17 @@ def test_a_current_desa_has_no_retired_notice(reader: Client) -> None:
     html = reader.get(f"/wilayah/{desa_of(KECAMATAN)[0]}/").content.decode()
 
     assert "tidak berlaku sejak" not in html
+
+
+def test_the_dashboard_of_a_retired_desa_says_so_and_links_its_region_page(
+    reader: Client,
+) -> None:
+    old = desa_of(KECAMATAN)[-1]
+    retire(old)
+
+    response = reader.get(f"/desa/{old}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Kode ini tidak berlaku sejak edisi {EDITION}; " in html
+    assert f'<a href="/wilayah/{old}/">lihat kode penggantinya</a>' in html
