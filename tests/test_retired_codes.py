@@ -161,3 +161,15 @@ def test_loadregions_refreshes_region_sizes_when_an_edition_retires_desa(tmp_pat
     sizes = dict(RegionSize.objects.values_list("region_code", "desa"))
     assert (sizes["34.04.01"], sizes["34.04.02"], sizes["34.04.03"]) == (1, 4, 1)
     assert sizes["34.04"] == 6
+
+
+def test_new_follow_ups_and_proposals_offer_only_current_desa(cast: Cast) -> None:
+    from planning.forms import FollowUpForm, ProposalForm
+
+    desa = desa_of(KECAMATAN)
+    retire(desa[-1])
+    kecamatan = Region.objects.get(code=KECAMATAN)
+
+    for form in (FollowUpForm(kecamatan=kecamatan), ProposalForm(kecamatan=kecamatan)):
+        field = form.fields["desa"]
+        assert [r.code for r in field.queryset.order_by("code")] == desa[:-1]  # type: ignore[attr-defined]
