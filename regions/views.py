@@ -24,7 +24,12 @@ DASHBOARDS = {
 
 
 def _descendant_counts(region: Region | None, request: HttpRequest) -> list[tuple[str, str]]:
-    rows = (Region.objects.all() if region is None else region.descendants()).for_user(request.user)
+    # Current regions: a retired code is listed under its parent (marked) but not counted.
+    rows = (
+        (Region.objects.all() if region is None else region.descendants())
+        .current()
+        .for_user(request.user)
+    )
     counts = dict(rows.order_by().values_list("level").annotate(n=Count("code")))
     return [
         (str(label), number_format(counts[level], force_grouping=True))
@@ -64,7 +69,8 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
         # One grouped query on the parent index; a JOIN + GROUP BY over the whole table costs
         # PostgreSQL ~10 ms per page.
         grandchildren = dict(
-            Region.objects.filter(parent_id__in=[c.code for c in children])
+            Region.objects.current()
+            .filter(parent_id__in=[c.code for c in children])
             .order_by()
             .values_list("parent_id")
             .annotate(n=Count("code"))

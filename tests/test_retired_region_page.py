@@ -76,7 +76,9 @@ def test_a_retired_desa_without_a_successor_says_none_is_recorded(reader: Client
 
     assert f"Kode ini tidak berlaku sejak edisi {EDITION}; kode penggantinya tidak tercatat" in html
     kecamatan = reader.get(f"/wilayah/{KECAMATAN}/").content.decode()
-    assert f"tidak berlaku sejak {EDITION}" in kecamatan
+    assert f"tidak berlaku sejak {EDITION}" in kecamatan  # still listed, marked
+    n = len(desa_of(KECAMATAN)) - 1
+    assert f"<strong>{n}</strong> desa/kelurahan" in kecamatan  # not counted
 
 
 def test_a_current_desa_has_no_retired_notice(reader: Client) -> None:
