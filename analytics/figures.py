@@ -80,7 +80,8 @@ def indicators_with_targets(codes: Sequence[str] | None = None) -> list[Indicato
 
 
 def children_of(place: Place) -> list[Place]:
-    regions = Region.objects.only("code", "name", "level", "parent_id")
+    """The current regions under a place (a retired code is no one's child any more)."""
+    regions = Region.objects.current().only("code", "name", "level", "parent_id")
     if place.level == 0:
         return [Place.of(r) for r in regions.filter(level=Level.PROVINSI)]
     return [Place.of(r) for r in regions.filter(parent_id=place.code)]
@@ -96,14 +97,15 @@ def siblings_of(place: Place) -> list[Place]:
 
 
 def expected_desa(places: Sequence[Place]) -> dict[str, int]:
-    """Desa/kelurahan under each place; kept in RegionSize, counted when missing there."""
+    """Current desa/kelurahan under each place (retired codes are not expected to report);
+    kept in RegionSize, counted when missing there."""
     wanted = [p.code for p in places if p.level < Level.DESA]
     sizes = dict(
         RegionSize.objects.filter(region_code__in=wanted).values_list("region_code", "desa")
     )
     for code in wanted:
         if code not in sizes:
-            desa = Region.objects.filter(level=Level.DESA)
+            desa = Region.objects.current().filter(level=Level.DESA)
             sizes[code] = (desa if code == NATIONAL else desa.filter(within_code(code))).count()
     sizes.update({p.code: 1 for p in places if p.level == Level.DESA})
     return sizes
@@ -115,7 +117,7 @@ def kelurahan_under(places: Sequence[Place]) -> dict[str, int]:
     above = [p for p in places if p.level < Level.DESA]
     if not above:
         return {}
-    rows = Region.objects.filter(level=Level.DESA, kind=Kind.KELURAHAN)
+    rows = Region.objects.current().filter(level=Level.DESA, kind=Kind.KELURAHAN)
     if all(p.code != NATIONAL for p in above):
         # The deepest code every place lies in ("34.04" for the kecamatan of Sleman).
         parts = [p.code.split(".") for p in above]
@@ -300,7 +302,9 @@ def build_figure(
         value=value,
         numerator=numerator if reporting else None,
         denominator=denominator if reporting and indicator.denominator.strip() else None,
-        reporting=reporting,
+        # Values of a desa a later edition retired stay in the sums, but it is no longer
+        # expected: "N of M desa reported" never says more than M.
+        reporting=min(reporting, expected) if expected else reporting,
         expected=expected,
         reason=reason,
         status=status,

@@ -130,7 +130,8 @@ def budget_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict
     place = Place.of(region)
     ancestors = region.ancestors()
     children = list(
-        Region.objects.children_of(region.code)
+        Region.objects.current()
+        .children_of(region.code)
         .for_user(user)
         .only("code", "name", "level", "parent_id", "kind")
         .order_by("code")

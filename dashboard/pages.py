@@ -153,8 +153,11 @@ def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) ->
     place = Place.of(region) if region else INDONESIA
     ancestors = region.ancestors() if region else []
     parent = Place.of(ancestors[-1]) if ancestors else (INDONESIA if region else None)
+    # Current regions only: a retired code is not expected to report (its values of earlier
+    # years stay in the roll-ups of its parents).
     children = list(
-        Region.objects.children_of(region.code if region else None)
+        Region.objects.current()
+        .children_of(region.code if region else None)
         .for_user(user)
         .only("code", "name", "level", "parent_id", "kind")
         .order_by("code")
@@ -418,9 +421,9 @@ def desa_page(*, user: Any, region: Region, params: Mapping[str, str]) -> dict[s
     years = table.years(kecamatan.code)
     siblings = [
         Place.of(r)
-        for r in Region.objects.children_of(kecamatan.code).only(
-            "code", "name", "level", "parent_id"
-        )
+        for r in Region.objects.current()
+        .children_of(kecamatan.code)
+        .only("code", "name", "level", "parent_id")
     ]
     filters = choose(
         params,

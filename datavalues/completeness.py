@@ -1,7 +1,8 @@
 """Completeness and timeliness per desa and sector for a period.
 
-Expected: the sector's data elements of the period's type (desa-only elements are not
-expected from a kelurahan). Received: values stored. On time: the first history row of
+Expected: the sector's data elements of the period's type from every current desa (a code
+a later edition retired is expected no more; desa-only elements are not expected from a
+kelurahan). Received: values stored. On time: the first history row of
 the value is no later than the due date (end of period + `due_days` of
 catalog/validation_rules.yaml).
 """
@@ -72,7 +73,9 @@ def completeness(
     if sectors_allowed is not None:
         sectors = [s for s in sectors if s.code in sectors_allowed]
         elements = [e for e in elements if e.sector.code in sectors_allowed]
-    desa_list = list(Region.objects.filter(level=Level.DESA, parent=kecamatan).order_by("code"))
+    desa_list = list(
+        Region.objects.current().filter(level=Level.DESA, parent=kecamatan).order_by("code")
+    )
     desa_only = rules().desa_only
     received: dict[tuple[str, int], int] = {}
     for region_code, element_id in DataValue.objects.filter(

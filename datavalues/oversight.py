@@ -2,7 +2,7 @@
 
 The kabupaten (DPMD) view of what datavalues/completeness.py and datavalues/approval.py
 show per desa: the same definitions (expected = the sector's data elements of the period's
-type, desa-only elements not expected from a kelurahan; on time = first history row no later
+type from every current desa, desa-only elements not expected from a kelurahan; on time = first history row no later
 than the due date; a desa without an approval row is a draft), summed per kecamatan. A fixed
 number of queries whatever the number of kecamatan.
 """
@@ -46,7 +46,7 @@ def units_of(region: Region) -> list[Region]:
     """The rows of the tables: the kecamatan of a kabupaten, or the kabupaten of a province.
 
     A desa belongs to the row whose code starts its own (`unit_code`)."""
-    return list(Region.objects.filter(parent=region).order_by("code"))
+    return list(Region.objects.current().filter(parent=region).order_by("code"))
 
 
 def unit_code(desa: str, units: Mapping[str, object]) -> str:
@@ -70,9 +70,9 @@ def completeness_by_kecamatan(
         for k in units_of(kabupaten)
     }
     desa_list = list(
-        Region.objects.filter(within_code(kabupaten.code), level=Level.DESA).values_list(
-            "code", "parent_id", "kind"
-        )
+        Region.objects.current()
+        .filter(within_code(kabupaten.code), level=Level.DESA)
+        .values_list("code", "parent_id", "kind")
     )
     # An explicit list of desa codes: the (region, element, period) keys of both tables
     # serve it, where a prefix match on the region would read the whole table.
@@ -128,9 +128,9 @@ def approvals_by_kecamatan(*, kabupaten: Region, period: str) -> list[KecamatanA
     spec = parse_period(period)
     rows = {k.code: KecamatanApproval(k) for k in units_of(kabupaten)}
     parent_of = dict(
-        Region.objects.filter(within_code(kabupaten.code), level=Level.DESA).values_list(
-            "code", "parent_id"
-        )
+        Region.objects.current()
+        .filter(within_code(kabupaten.code), level=Level.DESA)
+        .values_list("code", "parent_id")
     )
     state_of = dict(
         PeriodApproval.objects.filter(

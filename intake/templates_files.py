@@ -39,9 +39,9 @@ def template_rows(
         desa = [region]
     else:
         desa = list(
-            Region.objects.filter(level=Level.DESA, code__startswith=region.code + ".").order_by(
-                "code"
-            )
+            Region.objects.current()
+            .filter(level=Level.DESA, code__startswith=region.code + ".")
+            .order_by("code")
         )
     return header, [[d.code, d.name, ""] for d in desa]
 

@@ -74,7 +74,10 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["desa"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Region.objects.children_of(kecamatan.code).filter(level=Level.DESA)
+        # New records name current desa only (a retired code's records stay listed).
+        field.queryset = (
+            Region.objects.current().children_of(kecamatan.code).filter(level=Level.DESA)
+        )
         if sectors is not None:  # a sector-limited role picks only its sectors' indicators
             indicator = self.fields["indicator"]
             assert isinstance(indicator, forms.ModelChoiceField)
@@ -141,7 +144,9 @@ class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         desa = self.fields["desa"]
         assert isinstance(desa, forms.ModelChoiceField)
-        desa.queryset = Region.objects.children_of(kecamatan.code).filter(level=Level.DESA)
+        desa.queryset = (
+            Region.objects.current().children_of(kecamatan.code).filter(level=Level.DESA)
+        )
         indicator = self.fields["indicator"]
         assert isinstance(indicator, forms.ModelChoiceField)
         indicator.queryset = Indicator.objects.order_by("sector__order", "order", "code")

@@ -1,7 +1,7 @@
 """The kabupaten report as PDF (A4): a summary page first, then every oversight table.
 
 The summary names the kabupaten, the period, the coverage (desa that reported any value for
-the year, of all desa), the "data contoh" mark when sample values are shown, the kabupaten
+the year, of all current desa), the "data contoh" mark when sample values are shown, the kabupaten
 totals and one line per kecamatan; the pages after it carry the tables of the kabupaten
 pages (planning/kabupaten.py), rows never split across pages, in black and white.
 """
@@ -59,11 +59,16 @@ def kabupaten_report(region: Region, year: int) -> KabupatenReport:
         year=year,
         budget_year=budget_year,
         made_at=now,
-        reporting=DataValue.objects.filter(subtree_q("region", region.code), period__year=year)
+        # Of the current desa: a retired code is neither expected nor counted as a reporter.
+        reporting=DataValue.objects.filter(
+            subtree_q("region", region.code), period__year=year, region__retired_in=""
+        )
         .values("region_id")
         .distinct()
         .count(),
-        desa=Region.objects.filter(subtree_q("code", region.code), level=Level.DESA).count(),
+        desa=Region.objects.current()
+        .filter(subtree_q("code", region.code), level=Level.DESA)
+        .count(),
         sample=sample_data_under(region.code) is not None,
         overview=tables_of.overview_table(region, year, budget_year, today),
         tables=tables,

@@ -31,8 +31,12 @@ from regions.models import Kind, Level, Region, within_code
 DUE_SOON_DAYS = 14
 
 
-def _desa(region: Region, *, desa_only: bool = False) -> list[str]:
+def _desa(region: Region, *, desa_only: bool = False, retired: bool = False) -> list[str]:
+    """The current desa under a region (expected to budget and be evaluated); `retired`
+    adds the codes a later edition retired, whose stored records still count."""
     found = Region.objects.filter(within_code(region.code), level=Level.DESA)
+    if not retired:
+        found = found.current()
     if desa_only:
         found = found.filter(kind=Kind.DESA)
     return list(found.values_list("code", flat=True))
@@ -138,17 +142,19 @@ class KecamatanBudget:
 
 def budgets_by_kecamatan(*, kabupaten: Region, year: int) -> list[KecamatanBudget]:
     rows = {k.code: KecamatanBudget(k) for k in units_of(kabupaten)}
-    parents = _desa(kabupaten, desa_only=True)
+    current = set(_desa(kabupaten, desa_only=True))
+    # A retired desa's APBDes of the year stays in the sums; the counts are of current desa.
+    parents = _desa(kabupaten, desa_only=True, retired=True)
     found = budgets(sorted(parents), year)
     for desa in parents:
         row = rows.get(unit_code(desa, rows))
         if row is None:
             continue
-        row.desa += 1
+        row.desa += desa in current
         budget = found.get(desa)
         if budget is None:
             continue
-        row.with_apbdes += 1
+        row.with_apbdes += desa in current
         row.total_rp += budget.total_budget_rp
         row.realised_rp += budget.total_realised_rp
         for sector, spend in budget.sectors.items():

@@ -153,6 +153,11 @@ class Region(models.Model):
     def ancestors(self) -> list[Region]:
         return list(Region.objects.ancestors_of(self.code))
 
+    def successors(self) -> models.QuerySet[RegionCodeChange]:
+        """Crosswalk entries naming the regions that carry this code today (one for a
+        rename or move, several for a split)."""
+        return RegionCodeChange.objects.filter(old_code=self.code).order_by("region_id")
+
     def descendants(self) -> RegionQuerySet:
         return Region.objects.descendants_of(self.code)
 

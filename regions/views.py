@@ -24,12 +24,32 @@ DASHBOARDS = {
 
 
 def _descendant_counts(region: Region | None, request: HttpRequest) -> list[tuple[str, str]]:
-    rows = (Region.objects.all() if region is None else region.descendants()).for_user(request.user)
+    # Current regions: a retired code is listed under its parent (marked) but not counted.
+    rows = (
+        (Region.objects.all() if region is None else region.descendants())
+        .current()
+        .for_user(request.user)
+    )
     counts = dict(rows.order_by().values_list("level").annotate(n=Count("code")))
     return [
         (str(label), number_format(counts[level], force_grouping=True))
         for level, label in Level.choices
         if counts.get(level)
+    ]
+
+
+def _successors(region: Region, request: HttpRequest) -> list[tuple[Region, str | None]]:
+    """The regions that carry a retired code today (the crosswalk), each with a link when
+    the user may open it."""
+    entries = list(region.successors().select_related("region"))
+    shown = set(
+        Region.objects.for_user(request.user, with_ancestors=True)
+        .filter(code__in=[e.region_id for e in entries])
+        .values_list("code", flat=True)
+    )
+    return [
+        (e.region, reverse("region-detail", args=[e.region_id]) if e.region_id in shown else None)
+        for e in entries
     ]
 
 
@@ -49,7 +69,8 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
         # One grouped query on the parent index; a JOIN + GROUP BY over the whole table costs
         # PostgreSQL ~10 ms per page.
         grandchildren = dict(
-            Region.objects.filter(parent_id__in=[c.code for c in children])
+            Region.objects.current()
+            .filter(parent_id__in=[c.code for c in children])
             .order_by()
             .values_list("parent_id")
             .annotate(n=Count("code"))
@@ -68,6 +89,7 @@ def region_detail(request: HttpRequest, code: str | None = None) -> HttpResponse
             "ancestors": ancestors,
             "children": children,
             "former_codes": list(region.former_codes.order_by("old_code")) if region else [],
+            "successors": _successors(region, request) if region and region.is_retired else [],
             "counts": _descendant_counts(region, request),
             "map": region_map(shown, href) if shown else None,
             # Data pages only for a region in scope; an ancestor is just the way down.

@@ -143,7 +143,9 @@ def kecamatan_report(
     ]
     period = year_of(year)
     place = Place.of(kecamatan)
-    desa = list(Region.objects.filter(parent_id=kecamatan.code, level=Level.DESA).order_by("code"))
+    desa = list(
+        Region.objects.current().filter(parent_id=kecamatan.code, level=Level.DESA).order_by("code")
+    )
     places = [Place.of(d) for d in desa]
     own = (
         compute_figures(indicators=indicators, places=[place], period=period) if indicators else []

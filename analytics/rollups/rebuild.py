@@ -101,10 +101,14 @@ def rebuild_rollups(
 
 
 def refresh_region_sizes() -> None:
-    """Count desa/kelurahan under every region above desa (the 'expected' of coverage)."""
+    """Count desa/kelurahan under every region above desa (the 'expected' of coverage).
+
+    Only current desa are expected: a code a later edition retired reports no more (its
+    values of earlier years stay in the roll-ups)."""
     counts: dict[str, int] = defaultdict(int)
     for code in (
-        Region.objects.filter(level=Level.DESA)
+        Region.objects.current()
+        .filter(level=Level.DESA)
         .values_list("code", flat=True)
         .iterator(chunk_size=20000)
     ):

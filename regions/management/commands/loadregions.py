@@ -6,16 +6,18 @@ import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from regions.loading import (
     LEVEL_KEYS,
     BadEdition,
+    LoadSummary,
     MasterRow,
     UnknownProvince,
     load_regions,
     rows_from_file,
 )
-from regions.models import EDITION_2025
+from regions.models import EDITION_2025, Level, level_of
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,17 @@ LEVEL_LABELS = {
     "kecamatan": "kecamatan",
     "desa_kelurahan": "desa/kelurahan",
 }
+
+
+def _desa_changed(summary: LoadSummary) -> bool:
+    """Whether the load created, retired or brought back a desa/kelurahan code."""
+    desa = summary.levels[LEVEL_KEYS[Level.DESA]]
+    return bool(
+        desa.created
+        or any(
+            level_of(code) == Level.DESA for code, _name in (*summary.retired, *summary.appeared)
+        )
+    )
 
 
 class Command(BaseCommand):
@@ -69,7 +82,14 @@ class Command(BaseCommand):
             except (BadEdition, UnicodeDecodeError, csv.Error) as exc:
                 raise CommandError(str(exc)) from None
         try:
-            summary = load_regions(provinces=provinces, edition=edition, rows=rows)
+            with transaction.atomic():
+                summary = load_regions(provinces=provinces, edition=edition, rows=rows)
+                if _desa_changed(summary):
+                    # The expected reporters of coverage: current desa only (analytics keeps
+                    # the counts; regions sits below it, so the command asks for them).
+                    from analytics.rollups import refresh_region_sizes
+
+                    refresh_region_sizes()
         except UnknownProvince as exc:
             log.error("Unknown province code(s): %s", ", ".join(exc.codes))
             raise CommandError(
