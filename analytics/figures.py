@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_noop
 
 from analytics.derivation import Catalogue, contribution
-from analytics.models import NATIONAL, IndicatorRollup, RegionSize
+from analytics.models import NATIONAL, IndicatorRollup
 from analytics.reading import fetch_points
 from analytics.snapshot import CatalogueSnapshot, catalogue_snapshot
 from analytics.status import Status, status_of
@@ -25,7 +25,7 @@ from analytics.time_rules import target_due
 from catalog.models import Direction, Indicator, Reporters
 from catalog.periods import PeriodSpec
 from catalog.targets import TargetBook, TargetInForce
-from regions.models import Kind, Level, Region, within_code
+from regions.models import Kind, Level, Region, RegionSize, within_code
 
 # Reasons are Indonesian source strings, translated where they are shown (gettext).
 NO_DATA = gettext_noop("tidak ada desa yang melapor")

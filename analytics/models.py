@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.db import models
 
 from catalog.models import DataElement, Indicator, Period
+from regions.codes import NATIONAL
 
-NATIONAL = "ID"
+__all__ = ["NATIONAL", "ElementRollup", "IndicatorRollup"]
 
 
 class ElementRollup(models.Model):
@@ -73,13 +74,3 @@ class IndicatorRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.indicator_id} {self.period_id}"
-
-
-class RegionSize(models.Model):
-    """How many desa/kelurahan each region above desa has: the 'expected' of coverage."""
-
-    region_code = models.CharField(max_length=13, primary_key=True)
-    desa = models.IntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.region_code}: {self.desa}"

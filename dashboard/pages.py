@@ -143,7 +143,7 @@ def _desa_expected(place: Place, children: Sequence[Region]) -> int:
     else the stored region size."""
     if place.level == Level.KECAMATAN:
         return len(children)
-    from analytics.models import RegionSize
+    from regions.models import RegionSize
 
     found = RegionSize.objects.filter(region_code=place.code).values_list("desa", flat=True)
     return next(iter(found), 0)

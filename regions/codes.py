@@ -13,6 +13,10 @@ from django.db import connection
 from django.db.models import F, Q
 from django.db.models.lookups import StartsWith
 
+# The code of Indonesia in tables keyed by a code string (roll-ups, region sizes): no
+# Kemendagri code can be "ID".
+NATIONAL = "ID"
+
 # Length of the code of each level (0: Indonesia, 1 province … 4 desa).
 CODE_WIDTH = {0: 0, 1: 2, 2: 5, 3: 8, 4: 13}
 

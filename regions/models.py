@@ -236,3 +236,14 @@ class Boundary(models.Model):
 
     def __str__(self) -> str:
         return f"batas {self.region_id}"
+
+
+class RegionSize(models.Model):
+    """How many current desa/kelurahan each region above desa has (Indonesia as "ID"): the
+    'expected' of coverage. Kept by regions.sizes.refresh_region_sizes."""
+
+    region_code = models.CharField(max_length=13, primary_key=True)
+    desa = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.region_code}: {self.desa}"

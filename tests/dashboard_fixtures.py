@@ -14,10 +14,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from accounts.models import Assignment
-from analytics.rollups import refresh_region_sizes
 from datavalues.models import How
 from datavalues.writing import ValueInput, save_values
 from regions.models import Region
+from regions.sizes import refresh_region_sizes
 from tests.analytics_fixtures import make_regions
 
 # Kecamatan 91.01.01: four desa with known K01 (ANC) figures; 91.01.02 has one more desa so

@@ -13,12 +13,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from accounts import assigning
-from analytics.rollups import refresh_region_sizes
 from datavalues.models import How
 from datavalues.writing import ValueInput, save_values
 from planning.activities import load_activities
 from planning.models import BudgetLine, FundSource, Stage
 from regions.models import Region
+from regions.sizes import refresh_region_sizes
 from tests.analytics_fixtures import make_regions
 
 KECAMATAN = "91.01.01"

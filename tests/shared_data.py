@@ -92,7 +92,7 @@ def load(part: str) -> None:
 
         load_catalogue()
     elif part == "sleman_sample_data":
-        from analytics.rollups import refresh_region_sizes
+        from regions.sizes import refresh_region_sizes
 
         first, last = SAMPLE_YEARS
         call_command("seeddemo", "--years", f"{first}-{last}", stdout=StringIO())

@@ -31,11 +31,16 @@ def app_sources(app: str) -> list[Path]:
         (app_sources("datavalues"), "intake"),
         ([ROOT / "regions" / "models.py"], "accounts"),
         (app_sources("planning"), "dashboard"),
+        (
+            [p for p in app_sources("regions") if p.name != "setupdemo.py"],
+            "analytics",
+        ),
     ],
     ids=[
         "datavalues never imports intake",
         "regions/models.py never imports accounts",
         "planning never imports dashboard",
+        "regions never imports analytics (setupdemo, which seeds every app, aside)",
     ],
 )
 def test_a_lower_module_never_imports_a_higher_one(sources: list[Path], forbidden: str) -> None:

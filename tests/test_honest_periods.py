@@ -30,7 +30,7 @@ def report(desa: list[str], year: int) -> None:
 
 @pytest.fixture
 def early_upload(cast: Cast) -> list[str]:
-    from analytics.rollups import refresh_region_sizes
+    from regions.sizes import refresh_region_sizes
 
     desa = list(
         Region.objects.filter(level=Level.DESA, parent_id=KECAMATAN)

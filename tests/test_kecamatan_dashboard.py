@@ -245,8 +245,8 @@ def _seed(desa: list[str]) -> None:
 def test_the_query_count_is_the_same_for_4_and_40_desa_and_at_most_15(
     reader: Client, db: None
 ) -> None:
-    from analytics.rollups import refresh_region_sizes
     from catalog.loading import load_catalogue
+    from regions.sizes import refresh_region_sizes
 
     load_catalogue()
     desa = make_regions([[4, 40]])

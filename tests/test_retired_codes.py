@@ -3,22 +3,21 @@ region sizes, the kabupaten's oversight), their stored values still in the roll-
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from accounts.models import Role
 from analytics.figures import Place, compute_figures, expected_desa, indicators_with_targets
-from analytics.models import ElementRollup, RegionSize
-from analytics.rollups import rebuild_rollups, refresh_region_sizes
+from analytics.models import ElementRollup
+from analytics.rollups import rebuild_rollups
 from catalog.periods import parse_period
 from datavalues.completeness import completeness
 from datavalues.models import How
 from datavalues.oversight import approvals_by_kecamatan, completeness_by_kecamatan
 from datavalues.writing import ValueInput, save_values
-from regions.models import Level, Region
+from regions.models import Level, Region, RegionSize
+from regions.sizes import refresh_region_sizes
 from tests.cast import Cast, cast_fixture  # noqa: F401
 from tests.test_region_editions import EDITION_A, EDITION_B, edition_file, load
 
@@ -134,20 +133,6 @@ def test_values_stored_on_a_retired_desa_stay_in_the_roll_ups_of_their_year(cast
         90 * len(desa),
         len(desa) - 1,
         len(desa) - 1,
-    )
-
-
-def test_the_migration_recounts_stored_region_sizes_without_retired_desa(cast: Cast) -> None:
-    desa = desa_of(KECAMATAN)
-    refresh_region_sizes()
-    retire(desa[-1])
-    migration = importlib.import_module("analytics.migrations.0003_region_sizes_of_current_desa")
-
-    migration.recount(apps, None)
-
-    assert RegionSize.objects.get(region_code=KECAMATAN).desa == len(desa) - 1
-    assert RegionSize.objects.get(region_code="34").desa == (
-        Region.objects.current().filter(level=Level.DESA, code__startswith="34.").count()
     )
 
 

@@ -110,8 +110,8 @@ def test_a_prevalence_is_never_scaled(catalogue: None) -> None:
 
 def test_coverage_of_a_desa_only_indicator_does_not_expect_kelurahan(catalogue: None) -> None:
     from analytics.figures import INDONESIA, compute_figures
-    from analytics.rollups import refresh_region_sizes
     from regions.models import Kind
+    from regions.sizes import refresh_region_sizes
 
     desa = make_regions([[3, 2], [1]])
     # One kelurahan in the first kecamatan, one in the second kabupaten.

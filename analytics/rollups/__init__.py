@@ -1,7 +1,7 @@
 """Keeping the roll-ups current: deltas in the writer's transaction, and a full rebuild.
 
 - `deltas`: `apply_changes`, called by every write of data values in its transaction;
-- `rebuild`: `rebuild_rollups`, `rebuild_indicators`, `refresh_region_sizes`;
+- `rebuild`: `rebuild_rollups`, `rebuild_indicators` (region sizes: regions.sizes);
 - `kecamatan_sql`: the set-based kecamatan level of the rebuild;
 - `kecamatan_python`: the same through the Python derivation (its reference);
 - `compare`: levels above kecamatan, and stored against recomputed rows;
@@ -25,7 +25,7 @@ from analytics.rollups.deltas import (
     period_specs,
 )
 from analytics.rollups.kecamatan_sql import indicator_terms
-from analytics.rollups.rebuild import rebuild_indicators, rebuild_rollups, refresh_region_sizes
+from analytics.rollups.rebuild import rebuild_indicators, rebuild_rollups
 from datavalues.bulk import WORK_MEM
 from regions.codes import CODE_WIDTH
 
@@ -48,5 +48,4 @@ __all__ = [
     "period_specs",
     "rebuild_indicators",
     "rebuild_rollups",
-    "refresh_region_sizes",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 
@@ -11,7 +10,7 @@ from django.db import connection, transaction
 from analytics.derivation import (
     Catalogue,
 )
-from analytics.models import NATIONAL, ElementRollup, IndicatorRollup, RegionSize
+from analytics.models import NATIONAL, ElementRollup, IndicatorRollup
 from analytics.rollups.compare import RebuildReport, _fill_upper, _prepare_fresh, _reconcile
 from analytics.rollups.kecamatan_python import _kecamatan_python
 from analytics.rollups.kecamatan_sql import (
@@ -25,8 +24,9 @@ from analytics.rollups.kecamatan_sql import (
 from catalog.models import Indicator
 from datavalues.bulk import WORK_MEM, _bulk_load, _sqlite_sorting
 from datavalues.models import DataValue
-from regions.codes import CODE_WIDTH, code_at
+from regions.codes import CODE_WIDTH
 from regions.models import Level, Region
+from regions.sizes import refresh_region_sizes
 
 
 def rebuild_rollups(
@@ -98,27 +98,6 @@ def rebuild_rollups(
         if refs is None:
             refresh_region_sizes()
     return report
-
-
-def refresh_region_sizes() -> None:
-    """Count desa/kelurahan under every region above desa (the 'expected' of coverage).
-
-    Only current desa are expected: a code a later edition retired reports no more (its
-    values of earlier years stay in the roll-ups)."""
-    counts: dict[str, int] = defaultdict(int)
-    for code in (
-        Region.objects.current()
-        .filter(level=Level.DESA)
-        .values_list("code", flat=True)
-        .iterator(chunk_size=20000)
-    ):
-        for level in (3, 2, 1):
-            counts[code_at(code, level)] += 1
-        counts[NATIONAL] += 1
-    RegionSize.objects.all().delete()
-    RegionSize.objects.bulk_create(
-        (RegionSize(region_code=c, desa=n) for c, n in counts.items()), batch_size=5000
-    )
 
 
 def rebuild_indicators(codes: Sequence[str]) -> RebuildReport | None:

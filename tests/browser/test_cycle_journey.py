@@ -25,9 +25,9 @@ PASSWORD = "kata-sandi-uji-yang-panjang"
 def cycle_cast(diy_regions: None) -> dict[str, Any]:
     from django.contrib.auth.models import User
 
-    from analytics.rollups import refresh_region_sizes
     from catalog.loading import load_catalogue
     from datavalues.writing import ValueInput, save_values
+    from regions.sizes import refresh_region_sizes
 
     load_catalogue()
     refresh_region_sizes()

@@ -19,7 +19,6 @@ GAMPING = "34.04.01"
 @pytest.fixture
 def gamping_with_data(diy_regions: None) -> None:
     """Kecamatan Gamping with desa polygons, sample values 2024–2025 and sample APBDes."""
-    from analytics.rollups import refresh_region_sizes
     from catalog.loading import load_catalogue
     from datavalues.models import How
     from datavalues.sample import Desa, sample_values
@@ -27,6 +26,7 @@ def gamping_with_data(diy_regions: None) -> None:
     from planning.models import BudgetLine, Stage
     from planning.sample import sample_lines
     from regions.models import Region
+    from regions.sizes import refresh_region_sizes
 
     call_command("importboundaries", str(FIXTURES / "gamping_desa.geojson"), verbosity=0)
     load_catalogue()

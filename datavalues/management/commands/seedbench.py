@@ -8,14 +8,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import ElementRollup, IndicatorRollup, RegionSize
+from analytics.models import ElementRollup, IndicatorRollup
 from analytics.rollups import rebuild_rollups
 from catalog.models import DataElement, Indicator, Period
 from catalog.periods import PeriodType, parse_period
 from datavalues.models import SAMPLE_SOURCE, DataValue, ValueChange
 from datavalues.sample import Desa, sample_values
 from regions.demo import parse_years
-from regions.models import Kind, Level, Region
+from regions.models import Kind, Level, Region, RegionSize
 
 COLUMNS = ("region_id", "element_id", "period_id", "value", "source", "updated_at")
 

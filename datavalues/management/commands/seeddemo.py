@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from analytics.rollups import refresh_region_sizes
 from catalog.models import Indicator
 from datavalues.checks import check_period
 from datavalues.models import SAMPLE_SOURCE, How
@@ -16,6 +15,7 @@ from datavalues.sample import Desa, sample_values
 from datavalues.writing import ValueInput, save_values
 from regions.demo import add_sample_arguments, sample_scope
 from regions.models import Kind, Level, Region, within_code
+from regions.sizes import refresh_region_sizes
 
 
 class Command(BaseCommand):

@@ -18,6 +18,7 @@ from regions.loading import (
     rows_from_file,
 )
 from regions.models import EDITION_2025, Level, level_of
+from regions.sizes import refresh_region_sizes
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +86,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 summary = load_regions(provinces=provinces, edition=edition, rows=rows)
                 if _desa_changed(summary):
-                    # The expected reporters of coverage: current desa only (analytics keeps
-                    # the counts; regions sits below it, so the command asks for them).
-                    from analytics.rollups import refresh_region_sizes
-
-                    refresh_region_sizes()
+                    refresh_region_sizes()  # the expected reporters: current desa only
         except UnknownProvince as exc:
             log.error("Unknown province code(s): %s", ", ".join(exc.codes))
             raise CommandError(
