@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
-from django.db.models.functions import Substr
+from django.db.models.functions import Length, Substr
 
 from accounts.activity import actions_since, active_users_since, monthly_since
 from accounts.models import Assignment
@@ -143,20 +143,28 @@ def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
 
 
 def _counts(rows: dict[str, Activity], codes: set[str]) -> None:
-    def tally(query: QuerySet[Any], kecamatan: str, attr: str) -> None:
-        """Rows of `query` counted per kecamatan (`kecamatan`: the path to its code)."""
-        pairs = query.values_list(kecamatan).annotate(n=Count("id")).order_by()
-        for k, n in _by_kecamatan(pairs).items():
+    def tally(query: QuerySet[Any], region: str, attr: str) -> None:
+        """Rows of `query` counted per kecamatan. `region` names the desa: a code longer than
+        a kecamatan's begins with its parent's (regions.codes.parent_code_of), so the region
+        table is not joined."""
+        pairs = (
+            query.alias(length=Length(region))
+            .filter(length__gt=8)
+            .annotate(k=Substr(region, 1, 8))
+            .values_list("k")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for k, n in pairs:
             if k in codes:
                 setattr(rows[k], attr, n)
 
-    desa_parent = "desa__parent_id"
-    tally(PeriodApproval.objects.filter(state=State.APPROVED), "region__parent_id", "approved")
-    tally(ApbdesEvaluation.objects.all(), desa_parent, "evaluations")
-    tally(FollowUp.objects.all(), desa_parent, "follow_ups")
-    tally(FollowUp.objects.filter(status=Status.DONE), desa_parent, "follow_ups_done")
-    tally(Proposal.objects.exclude(status=ProposalStatus.PROPOSED), desa_parent, "agreed")
-    tally(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), desa_parent, "accepted")
+    tally(PeriodApproval.objects.filter(state=State.APPROVED), "region_id", "approved")
+    tally(ApbdesEvaluation.objects.all(), "desa_id", "evaluations")
+    tally(FollowUp.objects.all(), "desa_id", "follow_ups")
+    tally(FollowUp.objects.filter(status=Status.DONE), "desa_id", "follow_ups_done")
+    tally(Proposal.objects.exclude(status=ProposalStatus.PROPOSED), "desa_id", "agreed")
+    tally(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), "desa_id", "accepted")
 
 
 def _roll(kecamatan: list[Activity], length: int) -> list[Activity]:
