@@ -11,7 +11,9 @@ writes it (AuditEvent.save and AuditEventQuerySet.bulk_create call `count`):
 The kecamatan is the first 8 characters of the region code (a desa's code starts with its
 kecamatan's); days and months are those of settings.TIME_ZONE. Each write is an
 `INSERT ... ON CONFLICT DO UPDATE` adding to the row, never a read followed by a write, so
-concurrent writers on PostgreSQL cannot lose a count. `rebuild` makes the counts again from
+concurrent writers on PostgreSQL cannot lose a count. The rows written stay locked until the
+transaction commits, so a long transaction records its event last (the imports do), or
+writers on the same kecamatan and day wait for it. `rebuild` makes the counts again from
 the log (the migration that introduced them, the benchmark's generated log, a change of
 TIME_ZONE).
 
