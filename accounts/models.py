@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -257,6 +258,16 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def bulk_create(
+        self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any
+    ) -> list[AuditEvent]:
+        from accounts.activity import count
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            count(created, using=self.db)
+        return created
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit events cannot be updated")
 
@@ -291,7 +302,78 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit events cannot be updated")
-        super().save(*args, **kwargs)
+        from accounts.activity import count  # the counts read this module's models
+
+        # The event and its counts are written together, or neither is.
+        using = kwargs.get("using") or router.db_for_write(AuditEvent)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            count([self], using=using)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+# Counts kept beside the audit log (accounts.activity), so that programme monitoring reads a
+# few thousand rows instead of millions of events. Only counted work (accounts.activity.COUNTED)
+# with a region is counted; `kecamatan` is the first 8 characters of the event's region code.
+
+
+class ActivityDay(models.Model):
+    """Counted events per kecamatan and day (in settings.TIME_ZONE)."""
+
+    kecamatan = models.CharField(max_length=8)
+    day = models.DateField()
+    actions = models.PositiveIntegerField(default=0)
+    imports = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "day"], name="activity_day_once")
+        ]
+        # Monitoring reads a cohort's recent days from this index alone.
+        indexes = [
+            models.Index(
+                fields=["kecamatan", "day", "actions", "imports"], name="activity_day_counts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan} {self.day}: {self.actions}"
+
+
+class ActivityMonth(models.Model):
+    """Counted events per kecamatan and month (its first day, in settings.TIME_ZONE)."""
+
+    kecamatan = models.CharField(max_length=8)
+    month = models.DateField()
+    actions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "month"], name="activity_month_once")
+        ]
+        indexes = [
+            models.Index(fields=["kecamatan", "month", "actions"], name="activity_month_counts")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan} {self.month:%Y-%m}: {self.actions}"
+
+
+class ActivityUser(models.Model):
+    """The latest counted event of a user on a kecamatan: the user is active in a window
+    exactly when `last_at` lies in it."""
+
+    kecamatan = models.CharField(max_length=8)
+    user_id = models.BigIntegerField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "user_id"], name="activity_user_once")
+        ]
+        indexes = [models.Index(fields=["kecamatan", "last_at"], name="activity_user_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan} {self.user_id}: {self.last_at:%Y-%m-%d %H:%M}"

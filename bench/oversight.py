@@ -1,7 +1,7 @@
 """Oversight at national scale: the kabupaten oversight pages, programme monitoring of a
 1,007-kecamatan cohort over an audit log of 5 million events, and the two planning PDFs.
 
-Data (database bench_oversight; docs/PERFORMANCE.md names what each table was measured on):
+Data (database bench_oversight, or $BENCH_OVERSIGHT_DB; docs/PERFORMANCE.md names what each table was measured on):
 all of Indonesia's regions and the catalogue; `seedbench --scale national --every=N` values
 (N from --values-every, default 100: the full national load takes 10 min quiet on PostgreSQL,
 see "Figures and roll-ups"; 0 skips values); a cohort of 1,007 kecamatan from the six largest
@@ -32,7 +32,8 @@ from bench._support import (
     summary_ms,
 )
 
-NAME = "bench_oversight"
+# Another name (BENCH_OVERSIGHT_DB) keeps a second run from dropping the first one's data.
+NAME = os.environ.get("BENCH_OVERSIGHT_DB", "bench_oversight")
 COHORT_SIZE = 1007
 KABUPATEN_PER_PROVINCE = 6
 

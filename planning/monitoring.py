@@ -14,7 +14,8 @@ region, append-only) and the tables that exist:
 Rolled up per kabupaten and province by summing (active users are summed across kecamatan,
 so a user active in two kecamatan counts twice there). A monthly trend of audited actions
 covers the last 12 months. Each function reads a fixed number of queries whatever the size
-of the cohort; the window queries use the `at` index of the audit log.
+of the cohort. The audit figures come from the counts kept beside the log (accounts.activity),
+not from the log's millions of rows; they equal counting the log.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Length, Substr
 
-from accounts.models import Action, Assignment, AuditEvent
+from accounts.activity import actions_since, active_users_since, monthly_since
+from accounts.models import Assignment
 from datavalues.approval import PeriodApproval, State
 from datavalues.models import ValueChange
 from planning.cohorts import Cohort, CohortMember
@@ -37,7 +39,6 @@ from planning.proposals import Proposal, ProposalStatus
 from regions.models import Region
 
 WINDOW_DAYS = 30
-COUNTED = (Action.EDIT, Action.IMPORT, Action.APPROVAL, Action.EXPORT)
 
 
 @dataclass
@@ -108,19 +109,10 @@ def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
     codes = {c for c, _ in members}
     rows = {c: Activity(c, n) for c, n in members}
     since = now - dt.timedelta(days=WINDOW_DAYS)
-    events = _audited(since, codes).values("k", "action").annotate(n=Count("id")).order_by()
-    for row in events:
-        activity = rows[row["k"]]
-        activity.actions += row["n"]
-        if row["action"] == Action.IMPORT:
-            activity.imports += row["n"]
-    for k, n in (
-        _audited(since, codes)
-        .values("k")
-        .annotate(n=Count("user_id", distinct=True))
-        .values_list("k", "n")
-        .order_by()
-    ):
+    for k, (n, imports) in actions_since(codes, since).items():
+        rows[k].actions = n
+        rows[k].imports = imports
+    for k, n in active_users_since(codes, since).items():
         rows[k].active_users = n
     logins = (
         Assignment.objects.exclude(region_id=None)
@@ -150,31 +142,29 @@ def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
     )
 
 
-def _audited(since: dt.datetime, codes: set[str]) -> QuerySet[Any]:
-    """Counted events since `since` on the cohort's kecamatan or their desa, with `k`: the
-    kecamatan code. Filtered in the database: the log holds every kecamatan of the country."""
-    return (
-        AuditEvent.objects.filter(at__gte=since, action__in=COUNTED)
-        .annotate(k=Substr("region_code", 1, 8))
-        .filter(k__in=sorted(codes))
-    )
-
-
 def _counts(rows: dict[str, Activity], codes: set[str]) -> None:
-    def tally(query: QuerySet[Any], kecamatan: str, attr: str) -> None:
-        """Rows of `query` counted per kecamatan (`kecamatan`: the path to its code)."""
-        pairs = query.values_list(kecamatan).annotate(n=Count("id")).order_by()
-        for k, n in _by_kecamatan(pairs).items():
+    def tally(query: QuerySet[Any], region: str, attr: str) -> None:
+        """Rows of `query` counted per kecamatan. `region` names the desa: a code longer than
+        a kecamatan's begins with its parent's (regions.codes.parent_code_of), so the region
+        table is not joined."""
+        pairs = (
+            query.alias(length=Length(region))
+            .filter(length__gt=8)
+            .annotate(k=Substr(region, 1, 8))
+            .values_list("k")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for k, n in pairs:
             if k in codes:
                 setattr(rows[k], attr, n)
 
-    desa_parent = "desa__parent_id"
-    tally(PeriodApproval.objects.filter(state=State.APPROVED), "region__parent_id", "approved")
-    tally(ApbdesEvaluation.objects.all(), desa_parent, "evaluations")
-    tally(FollowUp.objects.all(), desa_parent, "follow_ups")
-    tally(FollowUp.objects.filter(status=Status.DONE), desa_parent, "follow_ups_done")
-    tally(Proposal.objects.exclude(status=ProposalStatus.PROPOSED), desa_parent, "agreed")
-    tally(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), desa_parent, "accepted")
+    tally(PeriodApproval.objects.filter(state=State.APPROVED), "region_id", "approved")
+    tally(ApbdesEvaluation.objects.all(), "desa_id", "evaluations")
+    tally(FollowUp.objects.all(), "desa_id", "follow_ups")
+    tally(FollowUp.objects.filter(status=Status.DONE), "desa_id", "follow_ups_done")
+    tally(Proposal.objects.exclude(status=ProposalStatus.PROPOSED), "desa_id", "agreed")
+    tally(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), "desa_id", "accepted")
 
 
 def _roll(kecamatan: list[Activity], length: int) -> list[Activity]:
@@ -194,15 +184,4 @@ def _roll(kecamatan: list[Activity], length: int) -> list[Activity]:
 
 def _trend(codes: set[str], now: dt.datetime) -> list[tuple[dt.date, int]]:
     start = (now - dt.timedelta(days=365)).replace(day=1, hour=0, minute=0, second=0)
-    months: dict[dt.date, int] = defaultdict(int)
-    for month, n in (
-        _audited(start, codes)
-        .annotate(month=TruncMonth("at"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if month is not None:
-            day = month.date() if isinstance(month, dt.datetime) else month
-            months[day] += n
-    return sorted(months.items())
+    return sorted(monthly_since(codes, start).items())

@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from catalog.models import Period
+from datavalues.approval import PeriodApproval, State
 from datavalues.models import How, ValueChange
 from datavalues.writing import ValueInput, save_values
 from planning.cohorts import Cohort, CohortMember
@@ -127,3 +129,19 @@ def test_activity_and_trend_count_only_the_kecamatan_of_the_cohort(cohort: Cohor
         (K3, 0, 0),
     ]
     assert sum(n for _, n in result.trend) == 2
+
+
+def test_records_count_for_the_kecamatan_of_their_desa_and_not_for_one_of_their_own(
+    cohort: Cohort,
+) -> None:
+    period = Period.objects.for_code("2024")
+    for region in (f"{K1}.2001", f"{K1}.2002", K2):
+        PeriodApproval.objects.create(region_id=region, period=period, state=State.APPROVED)
+    PeriodApproval.objects.create(region_id=f"{K2}.2001", period=period, state=State.SUBMITTED)
+    follow_up(f"{K2}.2001", timezone.localdate())
+    result = {a.code: a for a in monitor(cohort, timezone.now()).kecamatan}
+    assert [(c, result[c].approved, result[c].follow_ups) for c in (K1, K2, K3)] == [
+        (K1, 2, 0),
+        (K2, 0, 1),
+        (K3, 0, 0),
+    ]
