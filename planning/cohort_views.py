@@ -6,6 +6,8 @@ is assigned to; anyone else, and any other cohort, gets 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -45,11 +47,16 @@ def _visible(request: HttpRequest) -> QuerySet[Cohort]:
     return visible_cohorts(request.user)
 
 
-def _table(title: str, rows: list[Activity], *, link_kecamatan: bool = False) -> Table:
+# Above this many kecamatan the page lists them per chosen kabupaten/kota (the exports hold
+# them all): a thousand rows help nobody on a phone and make the page slow to draw.
+KECAMATAN_LISTED = 100
+
+
+def _table(title: str, rows: list[Activity], *, links: Callable[[str], str] | None = None) -> Table:
     table = Table(title, HEADER)
     for a in rows:
-        if link_kecamatan:
-            table.links.append(reverse("dashboard-kecamatan", args=[a.code]))
+        if links is not None:
+            table.links.append(links(a.code))
         table.rows.append(
             (
                 a.name,
@@ -81,12 +88,16 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(_visible(request), pk=pk)
     result = monitor(cohort, timezone.now())
+
+    def dashboard(code: str) -> str:
+        return reverse("dashboard-kecamatan", args=[code])
+
+    fmt = request.GET.get("format", "")
     tables = [
         _table("Per provinsi", result.provinces),
         _table("Per kabupaten/kota", result.kabupaten),
-        _table("Per kecamatan", result.kecamatan, link_kecamatan=True),
+        _table("Per kecamatan", result.kecamatan, links=dashboard),
     ]
-    fmt = request.GET.get("format", "")
     response = export(tables, f"program-{cohort.pk}", fmt)
     if response is not None:
         audit.record(
@@ -96,6 +107,23 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             detail={"cohort": cohort.pk},
         )
         return response
+    by_kabupaten = len(result.kecamatan) > KECAMATAN_LISTED
+    chosen = request.GET.get("kabupaten", "")
+    chosen_name = next((a.name for a in result.kabupaten if a.code == chosen), "")
+    shown = tables
+    if by_kabupaten:
+        # Each kabupaten/kota row opens its kecamatan below; the exports keep every row.
+        shown = [
+            tables[0],
+            _table(
+                "Per kabupaten/kota",
+                result.kabupaten,
+                links=lambda code: f"?kabupaten={code}#kecamatan",
+            ),
+        ]
+        if chosen_name:
+            within = [a for a in result.kecamatan if a.code.startswith(chosen + ".")]
+            shown.append(_table(f"Per kecamatan: {chosen_name}", within, links=dashboard))
     top = max((n for _, n in result.trend), default=0)
     return render(
         request,
@@ -103,7 +131,9 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cohort": cohort,
             "sample": cohort.sample,
-            "tables": tables,
+            "tables": shown,
+            "by_kabupaten": by_kabupaten,
+            "chosen_name": chosen_name,
             "idle": result.idle,
             "trend": [(month, n, round(100 * n / top) if top else 0) for month, n in result.trend],
             "size": len(result.kecamatan),

@@ -145,3 +145,23 @@ def test_records_count_for_the_kecamatan_of_their_desa_and_not_for_one_of_their_
         (K2, 0, 1),
         (K3, 0, 0),
     ]
+
+
+def test_a_large_programme_lists_its_kecamatan_per_chosen_kabupaten(
+    cohort: Cohort, monkeypatch: Any
+) -> None:
+    from planning import cohort_views
+
+    monkeypatch.setattr(cohort_views, "KECAMATAN_LISTED", 1)
+    admin = client_for("pusat", "admin", None)
+    page = admin.get(f"/program/{cohort.pk}/").content.decode()
+    assert 'href="?kabupaten=91.01#kecamatan"' in page
+    assert f'href="/kecamatan/{K1}/"' not in page
+    assert "unduhan CSV dan Excel" in page
+    chosen = admin.get(f"/program/{cohort.pk}/", {"kabupaten": "91.01"}).content.decode()
+    assert f'href="/kecamatan/{K1}/"' in chosen and f'href="/kecamatan/{K2}/"' in chosen
+    assert f'href="/kecamatan/{K3}/"' not in chosen  # another kabupaten
+    assert "unduhan CSV dan Excel" not in chosen
+    # The exports keep every kecamatan whatever the page shows.
+    response = admin.get(f"/program/{cohort.pk}/?format=csv")
+    assert {K1, K2, K3} <= set(rows_of(response, "Per kecamatan"))
