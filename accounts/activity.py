@@ -37,9 +37,10 @@ from django.db.models.functions import Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Action, ActivityDay, ActivityMonth, ActivityUser, AuditEvent
+from regions.codes import CODE_WIDTH
 
 COUNTED = (Action.EDIT, Action.IMPORT, Action.APPROVAL, Action.EXPORT)
-KECAMATAN = 8  # characters of a region code naming its kecamatan
+KECAMATAN = CODE_WIDTH[3]  # characters of a region code naming its kecamatan
 
 
 def _local(at: dt.datetime) -> dt.datetime:

@@ -28,7 +28,7 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Length, Substr
 
-from accounts.activity import actions_since, active_users_since, monthly_since
+from accounts.activity import KECAMATAN, actions_since, active_users_since, monthly_since
 from accounts.models import Assignment
 from datavalues.approval import PeriodApproval, State
 from datavalues.models import ValueChange
@@ -96,7 +96,7 @@ class Monitoring:
 def _by_kecamatan(pairs: object) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for code, n in pairs:  # type: ignore[attr-defined]
-        counts[(code or "")[:8]] += n
+        counts[(code or "")[:KECAMATAN]] += n
     return counts
 
 
@@ -116,7 +116,7 @@ def monitor(cohort: Cohort, now: dt.datetime) -> Monitoring:
         rows[k].active_users = n
     logins = (
         Assignment.objects.exclude(region_id=None)
-        .annotate(k=Substr("region_id", 1, 8))
+        .annotate(k=Substr("region_id", 1, KECAMATAN))
         .filter(k__in=codes)
         .values("k")
         .annotate(last=Max("user__last_login"))
@@ -150,7 +150,7 @@ def _counts(rows: dict[str, Activity], codes: set[str]) -> None:
         pairs = (
             query.alias(length=Length(region))
             .filter(length__gt=8)
-            .annotate(k=Substr(region, 1, 8))
+            .annotate(k=Substr(region, 1, KECAMATAN))
             .values_list("k")
             .annotate(n=Count("id"))
             .order_by()
