@@ -149,7 +149,7 @@ def _counts(rows: dict[str, Activity], codes: set[str]) -> None:
         table is not joined."""
         pairs = (
             query.alias(length=Length(region))
-            .filter(length__gt=8)
+            .filter(length__gt=KECAMATAN)
             .annotate(k=Substr(region, 1, KECAMATAN))
             .values_list("k")
             .annotate(n=Count("id"))
