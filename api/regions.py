@@ -19,6 +19,9 @@ class RegionOut(Schema):
     level: int
     kind: str
     parent: str | None
+    # The edition of the master list that no longer has this code ("" while current); its
+    # successor, if recorded, is on the region page (regions.RegionCodeChange).
+    retired_in: str = ""
 
 
 class RegionDetailOut(RegionOut):
@@ -36,6 +39,7 @@ def _out(region: Region) -> RegionOut:
         level=region.level,
         kind=region.kind,
         parent=region.parent_id,
+        retired_in=region.retired_in,
     )
 
 

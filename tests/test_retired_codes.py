@@ -158,3 +158,15 @@ def test_new_follow_ups_and_proposals_offer_only_current_desa(cast: Cast) -> Non
     for form in (FollowUpForm(kecamatan=kecamatan), ProposalForm(kecamatan=kecamatan)):
         field = form.fields["desa"]
         assert [r.code for r in field.queryset.order_by("code")] == desa[:-1]  # type: ignore[attr-defined]
+
+
+def test_the_api_says_which_regions_a_later_edition_retired(cast: Cast) -> None:
+    from django.test import Client
+
+    desa = desa_of(KECAMATAN)
+    retire(desa[-1])
+    headers = {"Authorization": f"Bearer {cast.tokens['kecamatan']}"}
+    body = Client().get(f"/api/v1/regions/{KECAMATAN}", headers=headers).json()
+    retired = {c["code"]: c["retired_in"] for c in body["children"]}
+    assert retired[desa[-1]] == EDITION and retired[desa[0]] == ""
+    assert body["retired_in"] == ""
