@@ -112,11 +112,20 @@ def expected_desa(places: Sequence[Place]) -> dict[str, int]:
 
 
 def kelurahan_under(places: Sequence[Place]) -> dict[str, int]:
-    """Kelurahan under each place above desa (one query): with expected_desa, the expected
-    reporters of an indicator only desa (or only kelurahan) report."""
+    """Kelurahan under each place above desa (kept in RegionSize, counted when missing there):
+    with expected_desa, the expected reporters of an indicator only desa (or only kelurahan)
+    report."""
     above = [p for p in places if p.level < Level.DESA]
     if not above:
         return {}
+    stored = dict(
+        RegionSize.objects.filter(region_code__in=[p.code for p in above]).values_list(
+            "region_code", "kelurahan"
+        )
+    )
+    if len(stored) == len({p.code for p in above}):
+        return {p.code: stored[p.code] for p in above}
+    # Sizes not stored yet (before the first rebuild): counted.
     rows = Region.objects.current().filter(level=Level.DESA, kind=Kind.KELURAHAN)
     if all(p.code != NATIONAL for p in above):
         # The deepest code every place lies in ("34.04" for the kecamatan of Sleman).

@@ -231,10 +231,12 @@ def sample_data_under(code: str | None) -> str | None:
     newcomer on the national page reaches a kecamatan with data."""
     if code is not None and code.count(".") == 3:
         first_desa: Subquery | str = code  # a desa: itself
+    elif code is None:
+        # Indonesia: the first desa in code order with any value is the first key of the
+        # (region, element, period) index (values are stored on desa only).
+        first_desa = Subquery(DataValue.objects.order_by("region_id").values("region_id")[:1])
     else:
-        desa = Region.objects.filter(level=Level.DESA)
-        if code is not None:
-            desa = desa.filter(within_code(code))
+        desa = Region.objects.filter(level=Level.DESA).filter(within_code(code))
         # Only desa that have values at all: the first desa of a kabupaten may be empty.
         has_values = DataValue.objects.filter(region_id=OuterRef("code"))
         first_desa = Subquery(desa.filter(Exists(has_values)).order_by("code").values("code")[:1])

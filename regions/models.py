@@ -243,7 +243,8 @@ class RegionSize(models.Model):
     'expected' of coverage. Kept by regions.sizes.refresh_region_sizes."""
 
     region_code = models.CharField(max_length=13, primary_key=True)
-    desa = models.IntegerField()
+    desa = models.IntegerField()  # desa and kelurahan
+    kelurahan = models.IntegerField(default=0)  # of which kelurahan
 
     def __str__(self) -> str:
         return f"{self.region_code}: {self.desa}"

@@ -1,13 +1,13 @@
-"""Region sizes: how many current desa/kelurahan lie under each region above desa, the
-'expected' of coverage (analytics reads them; `loadregions`, a roll-up rebuild and the demo
-seeders refresh them)."""
+"""Region sizes: how many current desa/kelurahan (and of them kelurahan) lie under each
+region above desa, the 'expected' of coverage (analytics reads them; `loadregions`, a
+roll-up rebuild and the demo seeders refresh them)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from regions.codes import NATIONAL, code_at
-from regions.models import Level, Region, RegionSize
+from regions.models import Kind, Level, Region, RegionSize
 
 
 def refresh_region_sizes() -> None:
@@ -16,16 +16,20 @@ def refresh_region_sizes() -> None:
     Only current desa are expected: a code a later edition retired reports no more (its
     values of earlier years stay in the roll-ups)."""
     counts: dict[str, int] = defaultdict(int)
-    for code in (
+    kelurahan: dict[str, int] = defaultdict(int)
+    for code, kind in (
         Region.objects.current()
         .filter(level=Level.DESA)
-        .values_list("code", flat=True)
+        .values_list("code", "kind")
         .iterator(chunk_size=20000)
     ):
-        for level in (3, 2, 1):
-            counts[code_at(code, level)] += 1
-        counts[NATIONAL] += 1
+        above = [code_at(code, level) for level in (3, 2, 1)] + [NATIONAL]
+        for place in above:
+            counts[place] += 1
+            if kind == Kind.KELURAHAN:
+                kelurahan[place] += 1
     RegionSize.objects.all().delete()
     RegionSize.objects.bulk_create(
-        (RegionSize(region_code=c, desa=n) for c, n in counts.items()), batch_size=5000
+        (RegionSize(region_code=c, desa=n, kelurahan=kelurahan[c]) for c, n in counts.items()),
+        batch_size=5000,
     )
