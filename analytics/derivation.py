@@ -218,24 +218,27 @@ def contribution(
 def _same_month(
     indicator: IndicatorInfo, points: Mapping[str, Points], period: PeriodSpec
 ) -> tuple[float, float] | None:
-    """The pair of the latest sub-period of `period` in which every element was reported."""
-    common: set[PeriodSpec] | None = None
-    for code in indicator.elements:
-        stored = points.get(code)
-        if not stored:
-            return None
-        inside = {p for p in stored if p.type == indicator.finest and period.contains(p)}
-        common = inside if common is None else common & inside
-        if not common:
-            return None
-    if not common:
+    """The pair of the latest sub-period of `period` in which every element was reported.
+
+    The sub-periods (of the indicator's finest type) are walked from the last one back:
+    a few lookups per period, not a scan of every stored point (roll-up rebuilds ask this
+    for every desa and period)."""
+    stored = [points.get(code) for code in indicator.elements]
+    if not all(stored):
         return None
-    month = max(common)
-    sums = {code: points[code][month] for code in indicator.elements}
-    counts = dict.fromkeys(sums, 1)
-    numerator = indicator.numerator.evaluate(sums, counts)
-    denominator = indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0
-    return numerator, denominator
+    finest = indicator.finest
+    step = finest.months
+    for first_month in range(period.last_month - step + 1, period.first_month - 1, -step):
+        sub = PeriodSpec(period.year, first_month, finest)
+        if all(sub in values for values in stored if values is not None):
+            sums = {code: points[code][sub] for code in indicator.elements}
+            counts = dict.fromkeys(sums, 1)
+            numerator = indicator.numerator.evaluate(sums, counts)
+            denominator = (
+                indicator.denominator.evaluate(sums, counts) if indicator.denominator else 0.0
+            )
+            return numerator, denominator
+    return None
 
 
 def element_periods(element: ElementInfo, stored: Iterable[PeriodSpec]) -> set[PeriodSpec]:
