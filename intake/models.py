@@ -77,14 +77,17 @@ class Upload(models.Model):
         return self.status in (Status.CHECKING, Status.IMPORTING)
 
     def save_record(self) -> None:
-        """Save every field but the stored bytes, which stay as received: a status change
-        then neither sends the file to the database again nor, on PostgreSQL, leaves
-        another copy of it in the table until vacuumed."""
+        """Save every field but the stored bytes and their expiry (intake.retention's): a
+        status change then neither sends the file to the database again (nor, on
+        PostgreSQL, leaves another copy of it in the table until vacuumed) nor brings back
+        a content deleted meanwhile."""
         self.save(update_fields=RECORD_FIELDS)
 
 
 RECORD_FIELDS = [
-    f.name for f in Upload._meta.concrete_fields if not f.primary_key and f.name != "content"
+    f.name
+    for f in Upload._meta.concrete_fields
+    if not f.primary_key and f.name not in ("content", "content_expired_at")
 ]
 
 
