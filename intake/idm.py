@@ -162,6 +162,9 @@ def plan_idm(
         return cells[index] if index is not None and index < len(cells) else None
 
     rows: list[IdmRow] = []
+    # Province, kabupaten/kota and status repeat on every row: one string each, not one
+    # per row (75,000 rows).
+    common: dict[str, str] = {}
     for number, cells in table.rows:
         if all(is_blank(c) for c in cells):
             continue
@@ -169,6 +172,7 @@ def plan_idm(
         code = _dotted(text(cell(cells, code_col)))
         status = text(cell(cells, status_col)).upper()
         province = text(cell(cells, province_col)) if province_col is not None else code[:2]
+        province = common.setdefault(province, province)
         if status not in STATUSES:
             plan.skipped.append(
                 (number, _("status IDM %(status)s tidak dikenal") % {"status": repr(status)})
@@ -180,6 +184,8 @@ def plan_idm(
             plan.skipped.append((number, f"{code}: {exc}"))
             continue
         kabupaten = text(cell(cells, kab_col)) if kab_col is not None else ""
+        kabupaten = common.setdefault(kabupaten, kabupaten)
+        status = common.setdefault(status, status)
         rows.append(
             IdmRow(number, code, text(cell(cells, name_col)), province, status, scores, kabupaten)  # type: ignore[arg-type]
         )

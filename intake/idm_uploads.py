@@ -27,6 +27,7 @@ import io
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.db.models import Count, Q
@@ -101,9 +102,15 @@ def snapshot(plan: IdmPlan, *, suggesting: bool) -> dict[str, Any]:
                 "status": r.status,
                 "score": r.scores[3],
             }
-            for r in plan.entries
-            if not (suggesting and r.how.startswith("cocok nama baru"))
-        ][:ROWS_SHOWN],
+            for r in islice(
+                (
+                    r
+                    for r in plan.entries
+                    if not (suggesting and r.how.startswith("cocok nama baru"))
+                ),
+                ROWS_SHOWN,
+            )
+        ],
         "resolved": [
             {"row": r.number, "old_code": r.code, "code": r.target, "name": r.name, "how": r.how}
             for r in plan.resolved
@@ -148,7 +155,7 @@ def check(upload: Upload, *, by: Any) -> IdmPlan | None:
             "message": str(exc),
         }
         upload.status, upload.message = Status.REJECTED, str(exc)
-        upload.save()
+        upload.save_record()
         return None
     upload.preview = snapshot(plan, suggesting=True)
     upload.rows = upload.progress = plan.rows
@@ -160,7 +167,7 @@ def check(upload: Upload, *, by: Any) -> IdmPlan | None:
     else:
         upload.status = Status.REJECTED
         upload.message = _("tidak ada baris yang dapat diimpor")
-    upload.save()
+    upload.save_record()
     return plan
 
 

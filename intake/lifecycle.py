@@ -59,7 +59,7 @@ def record_plan(upload: Upload, tally: Tally) -> None:
     """A planned file: ready to confirm, or rejected when any row has an error."""
     _apply(upload, tally)
     upload.status = Status.REJECTED if tally.errors else Status.PREVIEWED
-    upload.save()
+    upload.save_record()
 
 
 def committed_fields(tally: Tally, *, by: Any) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def confirm(
         upload.status = Status.COMMITTED
         upload.committed_at = timezone.now()
         upload.committed_by = _user(by)
-        upload.save()
+        upload.save_record()
         if audit is not None:
             audit()
 

@@ -76,6 +76,20 @@ class Upload(models.Model):
         """Checked or imported by the background worker right now (or waiting for it)."""
         return self.status in (Status.CHECKING, Status.IMPORTING)
 
+    def save_record(self) -> None:
+        """Save every field but the stored bytes and their expiry (intake.retention's): a
+        status change then neither sends the file to the database again (nor, on
+        PostgreSQL, leaves another copy of it in the table until vacuumed) nor brings back
+        a content deleted meanwhile."""
+        self.save(update_fields=RECORD_FIELDS)
+
+
+RECORD_FIELDS = [
+    f.name
+    for f in Upload._meta.concrete_fields
+    if not f.primary_key and f.name not in ("content", "content_expired_at")
+]
+
 
 class RegionAlias(models.Model):
     """A spelling variant of a desa name used in files ("Sendangadi" for "Sendang Adi")."""

@@ -145,7 +145,7 @@ class DesaNames:
         self.by_kab: dict[tuple[str, str], list[str]] = {}
         self.kelurahan: set[str] = set()
         rows = Region.objects.current().filter(level=Level.DESA).values_list("code", "name", "kind")
-        for code, name, kind in rows:
+        for code, name, kind in rows.iterator(chunk_size=5000):  # not all 83,000 held at once
             if kind == Kind.KELURAHAN:
                 self.kelurahan.add(code)
             key = norm_name(name)

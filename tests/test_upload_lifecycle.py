@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Action, AuditEvent, Role
 from datavalues.models import DataValue
@@ -104,3 +105,15 @@ def test_the_confirm_page_says_so_when_the_file_was_imported_meanwhile(
     page = client.post(f"/impor/{upload.pk}/konfirmasi/", follow=True).content.decode()
     assert "Berkas ini sudah diimpor." in page
     assert not DataValue.objects.exists()
+
+
+def test_a_status_change_neither_rewrites_the_file_nor_brings_back_a_deleted_content(
+    staff: Cast,
+) -> None:
+    upload = send(staff.client(Role.KECAMATAN), "/impor/", VALUES)
+    # The keeping time ends while a request still holds the row as it was read.
+    Upload.objects.filter(pk=upload.pk).update(content=b"", content_expired_at=timezone.now())
+    lifecycle.record_plan(upload, lifecycle.Tally(rows=1, created=0, updated=0, unchanged=0))
+    stored = Upload.objects.get(pk=upload.pk)
+    assert stored.status == Status.PREVIEWED and stored.rows == 1
+    assert bytes(stored.content) == b"" and stored.content_expired_at is not None
