@@ -93,19 +93,44 @@ def completeness_by_kecamatan(
         .filter(at__lte=deadline)
         .values_list("region_id", "element_id")
     )
+    # Expected per sector from a desa and from a kelurahan (desa-only elements are not
+    # expected from a kelurahan); then count the received values themselves rather than
+    # look up every (desa, element) pair: a kabupaten has thousands of them.
+    from_desa = dict.fromkeys((s.code for s in sectors), 0)
+    from_kelurahan = dict(from_desa)
+    sector_and_desa_only: dict[int, tuple[str, bool]] = {}
+    for element in elements:
+        only_desa = element.code in desa_only
+        sector_and_desa_only[element.id] = (element.sector.code, only_desa)
+        from_desa[element.sector.code] += 1
+        from_kelurahan[element.sector.code] += not only_desa
+    reporter: dict[str, tuple[KecamatanCompleteness, bool]] = {}
+    kelurahan_in: dict[str, int] = {}
     for code, _parent, kind in desa_list:
         row = rows.get(unit_code(code, rows))
         if row is None:
             continue
         row.desa += 1
-        for element in elements:
-            if kind == Kind.KELURAHAN and element.code in desa_only:
-                continue
-            cell = row.cells[element.sector.code]
-            cell.expected += 1
-            if (code, element.id) in received:
-                cell.received += 1
-                cell.on_time += (code, element.id) in on_time
+        is_kelurahan = kind == Kind.KELURAHAN
+        kelurahan_in[row.kecamatan.code] = kelurahan_in.get(row.kecamatan.code, 0) + is_kelurahan
+        reporter[code] = (row, is_kelurahan)
+    for row in rows.values():
+        kelurahan = kelurahan_in.get(row.kecamatan.code, 0)
+        for sector_code, cell in row.cells.items():
+            cell.expected = (row.desa - kelurahan) * from_desa[sector_code] + (
+                kelurahan * from_kelurahan[sector_code]
+            )
+    for code, element_id in received:
+        found = reporter.get(code)
+        if found is None:
+            continue
+        row, is_kelurahan = found
+        sector_code, only_desa = sector_and_desa_only[element_id]
+        if is_kelurahan and only_desa:
+            continue
+        cell = row.cells[sector_code]
+        cell.received += 1
+        cell.on_time += (code, element_id) in on_time
     return sectors, list(rows.values()), due
 
 
