@@ -9,7 +9,7 @@ number of queries whatever the number of kecamatan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -43,7 +43,8 @@ class KecamatanCompleteness:
 
 
 def units_of(region: Region) -> list[Region]:
-    """The rows of the tables: the kecamatan of a kabupaten, or the kabupaten of a province.
+    """The rows of the tables: the kecamatan of a kabupaten, or the kabupaten of a province
+    (every function below takes them as `units` when the caller has read them already).
 
     A desa belongs to the row whose code starts its own (`unit_code`)."""
     return list(Region.objects.current().filter(parent=region).order_by("code"))
@@ -56,7 +57,7 @@ def unit_code(desa: str, units: Mapping[str, object]) -> str:
 
 
 def completeness_by_kecamatan(
-    *, kabupaten: Region, period: str
+    *, kabupaten: Region, period: str, units: Sequence[Region] | None = None
 ) -> tuple[list[Sector], list[KecamatanCompleteness], date]:
     spec = parse_period(period)
     due = due_date(spec)
@@ -67,7 +68,7 @@ def completeness_by_kecamatan(
     desa_only = rules().desa_only
     rows = {
         k.code: KecamatanCompleteness(k, cells={s.code: Cell() for s in sectors})
-        for k in units_of(kabupaten)
+        for k in (units_of(kabupaten) if units is None else units)
     }
     desa_list = list(
         Region.objects.current()
@@ -148,10 +149,12 @@ class KecamatanApproval:
         return 100 * self.count(State.APPROVED) / self.desa if self.desa else 0.0
 
 
-def approvals_by_kecamatan(*, kabupaten: Region, period: str) -> list[KecamatanApproval]:
+def approvals_by_kecamatan(
+    *, kabupaten: Region, period: str, units: Sequence[Region] | None = None
+) -> list[KecamatanApproval]:
     """Desa per approval state in each kecamatan; a desa without a row is a draft."""
     spec = parse_period(period)
-    rows = {k.code: KecamatanApproval(k) for k in units_of(kabupaten)}
+    rows = {k.code: KecamatanApproval(k) for k in (units_of(kabupaten) if units is None else units)}
     parent_of = dict(
         Region.objects.current()
         .filter(within_code(kabupaten.code), level=Level.DESA)

@@ -309,17 +309,26 @@ def escalation_tables(kabupaten: Region, year: int) -> list[Table]:
 def overview_table(kabupaten: Region, year: int, budget_year: int, today: dt.date) -> Table:
     """Every kecamatan at a glance: one line from each of the tables above."""
     period = str(year)
-    _sectors, complete, _due = completeness_by_kecamatan(kabupaten=kabupaten, period=period)
+    units = units_of(kabupaten)
+    _sectors, complete, _due = completeness_by_kecamatan(
+        kabupaten=kabupaten, period=period, units=units
+    )
     approved = {
-        r.kecamatan.code: r for r in approvals_by_kecamatan(kabupaten=kabupaten, period=period)
+        r.kecamatan.code: r
+        for r in approvals_by_kecamatan(kabupaten=kabupaten, period=period, units=units)
     }
     evaluated = {
-        r.kecamatan.code: r for r in evaluations_by_kecamatan(kabupaten=kabupaten, year=budget_year)
+        r.kecamatan.code: r
+        for r in evaluations_by_kecamatan(kabupaten=kabupaten, year=budget_year, units=units)
     }
     follow = {
-        r.kecamatan.code: r for r in follow_ups_by_kecamatan(kabupaten=kabupaten, today=today)
+        r.kecamatan.code: r
+        for r in follow_ups_by_kecamatan(kabupaten=kabupaten, today=today, units=units)
     }
-    spent = {r.kecamatan.code: r for r in budgets_by_kecamatan(kabupaten=kabupaten, year=year)}
+    spent = {
+        r.kecamatan.code: r
+        for r in budgets_by_kecamatan(kabupaten=kabupaten, year=year, units=units)
+    }
     table = Table(
         "Ringkasan per kecamatan",
         [

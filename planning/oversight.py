@@ -15,7 +15,7 @@ planning/alignment.py. Each function reads a fixed number of queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, Max, OuterRef, Q, Subquery, Sum
@@ -60,8 +60,10 @@ class FollowUpCounts:
     dropped: int = 0
 
 
-def follow_ups_by_kecamatan(*, kabupaten: Region, today: dt.date) -> list[FollowUpCounts]:
-    rows = {k.code: FollowUpCounts(k) for k in units_of(kabupaten)}
+def follow_ups_by_kecamatan(
+    *, kabupaten: Region, today: dt.date, units: Sequence[Region] | None = None
+) -> list[FollowUpCounts]:
+    rows = {k.code: FollowUpCounts(k) for k in (units_of(kabupaten) if units is None else units)}
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     for desa, status, due in FollowUp.objects.under(kabupaten.code).values_list(
         "desa_id", "status", "due_date"
@@ -97,9 +99,11 @@ class EvaluationCounts:
         return self.with_apbdes - self.evaluated_with_apbdes
 
 
-def evaluations_by_kecamatan(*, kabupaten: Region, year: int) -> list[EvaluationCounts]:
+def evaluations_by_kecamatan(
+    *, kabupaten: Region, year: int, units: Sequence[Region] | None = None
+) -> list[EvaluationCounts]:
     """Evaluations of the APBDes of `year` (the budget year evaluated)."""
-    rows = {k.code: EvaluationCounts(k) for k in units_of(kabupaten)}
+    rows = {k.code: EvaluationCounts(k) for k in (units_of(kabupaten) if units is None else units)}
     current = [
         (c, budgeted) for c, retired, budgeted in _desa_budgeted(kabupaten, year) if not retired
     ]
@@ -146,11 +150,13 @@ class KecamatanBudget:
         return 100 * self.basic_rp / self.total_rp if self.total_rp else None
 
 
-def budgets_by_kecamatan(*, kabupaten: Region, year: int) -> list[KecamatanBudget]:
+def budgets_by_kecamatan(
+    *, kabupaten: Region, year: int, units: Sequence[Region] | None = None
+) -> list[KecamatanBudget]:
     """The lines planning.alignment.budgets reads per desa (the adopted APBDes where there
     is one, else the draft), summed per kecamatan and kegiatan in the query: a kabupaten's
     APBDes are thousands of lines."""
-    rows = {k.code: KecamatanBudget(k) for k in units_of(kabupaten)}
+    rows = {k.code: KecamatanBudget(k) for k in (units_of(kabupaten) if units is None else units)}
     if not rows:
         return []
     width = len(next(iter(rows)))
