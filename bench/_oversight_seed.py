@@ -166,12 +166,11 @@ def audit(events: int) -> dict[str, object]:
     counted = round(time.perf_counter() - started, 1)
     with connection.cursor() as cursor:
         if postgres:
+            cursor.execute("ANALYZE accounts_auditevent")
             for table in ("activityday", "activitymonth", "activityuser"):
                 cursor.execute(f"VACUUM ANALYZE accounts_{table}")
-        # Every table, not the log alone: the regions and planning rows were loaded in bulk
-        # too, and a server without autovacuum (this one) never gathers their statistics;
-        # the planner then guesses (a bitmap over 84,000 desa for one kabupaten's 300).
-        cursor.execute("ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
     return {
         "events": AuditEvent.objects.count(),
         "added": wanted,

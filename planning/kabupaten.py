@@ -11,7 +11,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from analytics.figures import Place, compute_figures, indicators_with_targets
+from analytics.figures import Place, compute_figures
+from analytics.snapshot import catalogue_snapshot
 from analytics.status import Status
 from datavalues.approval import State
 from datavalues.oversight import (
@@ -372,14 +373,18 @@ def sector_matrix_table(kabupaten: Region, year: int) -> Table:
     "perlu percepatan" (the dashboard's status against the target); empty when no indicator
     of the sector has a status there (no data or no target).
     """
-    indicators = indicators_with_targets()
+    snapshot = catalogue_snapshot()
+    indicators = list(snapshot.indicators)
     sectors: dict[str, str] = {}
     for indicator in indicators:
         sectors.setdefault(indicator.sector.code, indicator.sector.name_id)
     kecamatan = units_of(kabupaten)
     figures = (
         compute_figures(
-            indicators=indicators, places=[Place.of(k) for k in kecamatan], period=year_of(year)
+            indicators=indicators,
+            places=[Place.of(k) for k in kecamatan],
+            period=year_of(year),
+            snapshot=snapshot,
         )
         if kecamatan and indicators
         else []
