@@ -78,10 +78,12 @@ def completeness_by_kecamatan(
     # An explicit list of desa codes: the (region, element, period) keys of both tables
     # serve it, where a prefix match on the region would read the whole table.
     codes = [code for code, _parent, _kind in desa_list]
+    # Elements not expected (another period type) are skipped below, not in the query: the
+    # element list there cost a comparison for every value of the period.
     received = set(
-        DataValue.objects.filter(
-            region_id__in=codes, period__code=spec.code, element__in=element_ids
-        ).values_list("region_id", "element_id")
+        DataValue.objects.filter(region_id__in=codes, period__code=spec.code).values_list(
+            "region_id", "element_id"
+        )
     )
     # Values whose first history row is no later than the deadline, decided in the query
     # (HAVING): reading every first timestamp back costs more than the rest of the page.
@@ -126,7 +128,10 @@ def completeness_by_kecamatan(
         if found is None:
             continue
         row, is_kelurahan = found
-        sector_code, only_desa = sector_and_desa_only[element_id]
+        expected = sector_and_desa_only.get(element_id)
+        if expected is None:
+            continue
+        sector_code, only_desa = expected
         if is_kelurahan and only_desa:
             continue
         cell = row.cells[sector_code]
