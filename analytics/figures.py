@@ -24,7 +24,7 @@ from analytics.status import Status, status_of
 from analytics.time_rules import target_due
 from catalog.models import Direction, Indicator, Reporters
 from catalog.periods import PeriodSpec
-from catalog.targets import TargetBook, TargetInForce
+from catalog.targets import TargetBook, TargetInForce, national_target
 from regions.models import Kind, Level, Region, RegionSize, within_code
 
 # Reasons are Indonesian source strings, translated where they are shown (gettext).
@@ -259,6 +259,8 @@ def compute_figures(
             p.code: _value(indicator, sums.get((p.code, indicator.code, period)))[0] for p in peers
         }
         ranked = sorted((v for v in peer_values.values() if v is not None), reverse=higher)
+        # TargetBook.target, the national part read once per indicator, not once per place.
+        national = national_target(indicator, period.year)
         for place in places:
             before, _ = _value(indicator, sums.get((place.code, indicator.code, previous)))
             figure = build_figure(
@@ -266,7 +268,7 @@ def compute_figures(
                 place,
                 period,
                 sums.get((place.code, indicator.code, period)),
-                target=targets.target(indicator, place.code, period.year),
+                target=targets.local_target(indicator, place.code, period.year) or national,
                 previous=before,
                 expected=expected_for(indicator, place, expected, kelurahan),
                 too_fine=too_fine,

@@ -8,7 +8,8 @@ see "Figures and roll-ups"; 0 skips values); a cohort of 1,007 kecamatan from th
 kabupaten/kota of each of the programme's ten provinces, one assigned user per kecamatan;
 `seeddemoplanning` in each of those 60 kabupaten (follow-ups, proposals, APBDes evaluations,
 approvals); `seeddemobudget` in the 20-kecamatan kabupaten of the PDFs; and --events audit
-events (default 5,000,000) over every desa of the country and the last two years, made in SQL.
+events (default 5,000,000) over every desa of the country and the last two years, made in SQL;
+then ANALYZE of every table (the server runs without autovacuum).
 
 Options: --sqlite-only, --pg-only, --requests=N (default 100), --monitoring-requests=N
 (default: --requests), --values-every=N,
@@ -119,6 +120,7 @@ def run_backend(kind: str, args: list[str]) -> dict[str, object]:
             lambda: {"output": manage(url, "seeddemobudget", "--kabupaten", pdf_kabupaten).output},
         )
     _step(figures, "audit", lambda: child_json(url, "bench._oversight_seed", "audit", str(events)))
+    _step(figures, "analyze", lambda: child_json(url, "bench._oversight_seed", "analyze"))
     figures["sizes"] = child_json(url, "bench._oversight_sizes", *kabupaten)
     before = _load()
     data = child_json(

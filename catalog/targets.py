@@ -179,6 +179,8 @@ class TargetBook:
     def local_target(
         self, indicator: Indicator, code: str | None, year: int
     ) -> TargetInForce | None:
+        if not self.local:
+            return None
         for region_code in local_codes(code):
             for target in self.local.get((indicator.pk, region_code), ()):
                 if _in_force(target.valid_from, target.valid_to, year):

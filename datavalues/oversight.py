@@ -9,7 +9,7 @@ number of queries whatever the number of kecamatan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -43,7 +43,8 @@ class KecamatanCompleteness:
 
 
 def units_of(region: Region) -> list[Region]:
-    """The rows of the tables: the kecamatan of a kabupaten, or the kabupaten of a province.
+    """The rows of the tables: the kecamatan of a kabupaten, or the kabupaten of a province
+    (every function below takes them as `units` when the caller has read them already).
 
     A desa belongs to the row whose code starts its own (`unit_code`)."""
     return list(Region.objects.current().filter(parent=region).order_by("code"))
@@ -56,7 +57,7 @@ def unit_code(desa: str, units: Mapping[str, object]) -> str:
 
 
 def completeness_by_kecamatan(
-    *, kabupaten: Region, period: str
+    *, kabupaten: Region, period: str, units: Sequence[Region] | None = None
 ) -> tuple[list[Sector], list[KecamatanCompleteness], date]:
     spec = parse_period(period)
     due = due_date(spec)
@@ -67,7 +68,7 @@ def completeness_by_kecamatan(
     desa_only = rules().desa_only
     rows = {
         k.code: KecamatanCompleteness(k, cells={s.code: Cell() for s in sectors})
-        for k in units_of(kabupaten)
+        for k in (units_of(kabupaten) if units is None else units)
     }
     desa_list = list(
         Region.objects.current()
@@ -77,10 +78,12 @@ def completeness_by_kecamatan(
     # An explicit list of desa codes: the (region, element, period) keys of both tables
     # serve it, where a prefix match on the region would read the whole table.
     codes = [code for code, _parent, _kind in desa_list]
+    # Elements not expected (another period type) are skipped below, not in the query: the
+    # element list there cost a comparison for every value of the period.
     received = set(
-        DataValue.objects.filter(
-            region_id__in=codes, period__code=spec.code, element__in=element_ids
-        ).values_list("region_id", "element_id")
+        DataValue.objects.filter(region_id__in=codes, period__code=spec.code).values_list(
+            "region_id", "element_id"
+        )
     )
     # Values whose first history row is no later than the deadline, decided in the query
     # (HAVING): reading every first timestamp back costs more than the rest of the page.
@@ -93,19 +96,47 @@ def completeness_by_kecamatan(
         .filter(at__lte=deadline)
         .values_list("region_id", "element_id")
     )
+    # Expected per sector from a desa and from a kelurahan (desa-only elements are not
+    # expected from a kelurahan); then count the received values themselves rather than
+    # look up every (desa, element) pair: a kabupaten has thousands of them.
+    from_desa = dict.fromkeys((s.code for s in sectors), 0)
+    from_kelurahan = dict(from_desa)
+    sector_and_desa_only: dict[int, tuple[str, bool]] = {}
+    for element in elements:
+        only_desa = element.code in desa_only
+        sector_and_desa_only[element.id] = (element.sector.code, only_desa)
+        from_desa[element.sector.code] += 1
+        from_kelurahan[element.sector.code] += not only_desa
+    reporter: dict[str, tuple[KecamatanCompleteness, bool]] = {}
+    kelurahan_in: dict[str, int] = {}
     for code, _parent, kind in desa_list:
         row = rows.get(unit_code(code, rows))
         if row is None:
             continue
         row.desa += 1
-        for element in elements:
-            if kind == Kind.KELURAHAN and element.code in desa_only:
-                continue
-            cell = row.cells[element.sector.code]
-            cell.expected += 1
-            if (code, element.id) in received:
-                cell.received += 1
-                cell.on_time += (code, element.id) in on_time
+        is_kelurahan = kind == Kind.KELURAHAN
+        kelurahan_in[row.kecamatan.code] = kelurahan_in.get(row.kecamatan.code, 0) + is_kelurahan
+        reporter[code] = (row, is_kelurahan)
+    for row in rows.values():
+        kelurahan = kelurahan_in.get(row.kecamatan.code, 0)
+        for sector_code, cell in row.cells.items():
+            cell.expected = (row.desa - kelurahan) * from_desa[sector_code] + (
+                kelurahan * from_kelurahan[sector_code]
+            )
+    for code, element_id in received:
+        found = reporter.get(code)
+        if found is None:
+            continue
+        row, is_kelurahan = found
+        expected = sector_and_desa_only.get(element_id)
+        if expected is None:
+            continue
+        sector_code, only_desa = expected
+        if is_kelurahan and only_desa:
+            continue
+        cell = row.cells[sector_code]
+        cell.received += 1
+        cell.on_time += (code, element_id) in on_time
     return sectors, list(rows.values()), due
 
 
@@ -123,10 +154,12 @@ class KecamatanApproval:
         return 100 * self.count(State.APPROVED) / self.desa if self.desa else 0.0
 
 
-def approvals_by_kecamatan(*, kabupaten: Region, period: str) -> list[KecamatanApproval]:
+def approvals_by_kecamatan(
+    *, kabupaten: Region, period: str, units: Sequence[Region] | None = None
+) -> list[KecamatanApproval]:
     """Desa per approval state in each kecamatan; a desa without a row is a draft."""
     spec = parse_period(period)
-    rows = {k.code: KecamatanApproval(k) for k in units_of(kabupaten)}
+    rows = {k.code: KecamatanApproval(k) for k in (units_of(kabupaten) if units is None else units)}
     parent_of = dict(
         Region.objects.current()
         .filter(within_code(kabupaten.code), level=Level.DESA)

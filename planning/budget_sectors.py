@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -16,6 +16,7 @@ def prefixes() -> dict[str, str]:
     return {str(prefix): str(sector) for prefix, sector in data["prefixes"].items()}
 
 
+@lru_cache(maxsize=4096)  # a few hundred kegiatan codes, asked once per budget line
 def sector_of(kegiatan_code: str) -> str | None:
     """The sector code of a kegiatan ("2.2.02" → "gizi"), or None when not a basic service."""
     parts = kegiatan_code.split(".")

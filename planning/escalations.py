@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from analytics.figures import Figure, Place, compute_figures
 from analytics.gaps import people_behind
+from analytics.snapshot import catalogue_snapshot
 from catalog.models import Indicator
 from planning.followups import FollowUp, Owner, Status
 from planning.recommendations import year_of
@@ -56,11 +57,19 @@ def escalations(
         .order_by("opd", "indicator__sector__order", "desa_id", "pk")
     )
     figures: dict[tuple[str, str], Figure] = {}
-    indicators: dict[str, Indicator] = {f.indicator.code: f.indicator for f in follow_ups}
+    # The catalogue's own indicators, their targets loaded: the follow-ups' indicators
+    # would read their national targets once per desa and indicator.
+    snapshot = catalogue_snapshot()
+    indicators: dict[str, Indicator] = {
+        f.indicator.code: snapshot.by_code.get(f.indicator.code, f.indicator) for f in follow_ups
+    }
     places = {f.desa_id: Place.of(f.desa) for f in follow_ups}
     if follow_ups:
         for figure in compute_figures(
-            indicators=list(indicators.values()), places=list(places.values()), period=year_of(year)
+            indicators=list(indicators.values()),
+            places=list(places.values()),
+            period=year_of(year),
+            snapshot=snapshot,
         ):
             figures[(figure.place.code, figure.indicator.code)] = figure
     groups: dict[str, OpdGroup] = {}

@@ -11,7 +11,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from analytics.figures import Place, compute_figures, indicators_with_targets
+from analytics.figures import Place, compute_figures
+from analytics.snapshot import catalogue_snapshot
 from analytics.status import Status
 from datavalues.approval import State
 from datavalues.oversight import (
@@ -309,17 +310,26 @@ def escalation_tables(kabupaten: Region, year: int) -> list[Table]:
 def overview_table(kabupaten: Region, year: int, budget_year: int, today: dt.date) -> Table:
     """Every kecamatan at a glance: one line from each of the tables above."""
     period = str(year)
-    _sectors, complete, _due = completeness_by_kecamatan(kabupaten=kabupaten, period=period)
+    units = units_of(kabupaten)
+    _sectors, complete, _due = completeness_by_kecamatan(
+        kabupaten=kabupaten, period=period, units=units
+    )
     approved = {
-        r.kecamatan.code: r for r in approvals_by_kecamatan(kabupaten=kabupaten, period=period)
+        r.kecamatan.code: r
+        for r in approvals_by_kecamatan(kabupaten=kabupaten, period=period, units=units)
     }
     evaluated = {
-        r.kecamatan.code: r for r in evaluations_by_kecamatan(kabupaten=kabupaten, year=budget_year)
+        r.kecamatan.code: r
+        for r in evaluations_by_kecamatan(kabupaten=kabupaten, year=budget_year, units=units)
     }
     follow = {
-        r.kecamatan.code: r for r in follow_ups_by_kecamatan(kabupaten=kabupaten, today=today)
+        r.kecamatan.code: r
+        for r in follow_ups_by_kecamatan(kabupaten=kabupaten, today=today, units=units)
     }
-    spent = {r.kecamatan.code: r for r in budgets_by_kecamatan(kabupaten=kabupaten, year=year)}
+    spent = {
+        r.kecamatan.code: r
+        for r in budgets_by_kecamatan(kabupaten=kabupaten, year=year, units=units)
+    }
     table = Table(
         "Ringkasan per kecamatan",
         [
@@ -363,14 +373,18 @@ def sector_matrix_table(kabupaten: Region, year: int) -> Table:
     "perlu percepatan" (the dashboard's status against the target); empty when no indicator
     of the sector has a status there (no data or no target).
     """
-    indicators = indicators_with_targets()
+    snapshot = catalogue_snapshot()
+    indicators = list(snapshot.indicators)
     sectors: dict[str, str] = {}
     for indicator in indicators:
         sectors.setdefault(indicator.sector.code, indicator.sector.name_id)
     kecamatan = units_of(kabupaten)
     figures = (
         compute_figures(
-            indicators=indicators, places=[Place.of(k) for k in kecamatan], period=year_of(year)
+            indicators=indicators,
+            places=[Place.of(k) for k in kecamatan],
+            period=year_of(year),
+            snapshot=snapshot,
         )
         if kecamatan and indicators
         else []

@@ -15,31 +15,38 @@ planning/alignment.py. Each function reads a fixed number of queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Substr
 
 from accounts.scoping import subtree_q
 from datavalues.oversight import unit_code, units_of
-from planning.alignment import BASIC_SECTORS, budgets
+from planning.alignment import BASIC_SECTORS
+from planning.budget_sectors import sector_of
 from planning.evaluation import ApbdesEvaluation
 from planning.followups import OPEN, FollowUp, Status
-from planning.models import BudgetLine
+from planning.models import BudgetLine, Stage
 from regions.models import Kind, Level, Region, within_code
 
 DUE_SOON_DAYS = 14
 
 
-def _desa(region: Region, *, desa_only: bool = False, retired: bool = False) -> list[str]:
-    """The current desa under a region (expected to budget and be evaluated); `retired`
-    adds the codes a later edition retired, whose stored records still count."""
-    found = Region.objects.filter(within_code(region.code), level=Level.DESA)
-    if not retired:
-        found = found.current()
-    if desa_only:
-        found = found.filter(kind=Kind.DESA)
-    return list(found.values_list("code", flat=True))
+def _desa_budgeted(region: Region, year: int) -> list[tuple[str, bool, bool]]:
+    """Every desa under a region (kelurahan have no APBDes), retired ones too: (code,
+    retired, whether it has APBDes lines of `year`), the lines' (desa, year, …) key probed
+    once per desa rather than every line of the kabupaten read."""
+    lines = BudgetLine.objects.filter(desa_id=OuterRef("code"), year=year)
+    return [
+        (code, bool(retired_in), budgeted)
+        for code, retired_in, budgeted in Region.objects.filter(
+            within_code(region.code), level=Level.DESA, kind=Kind.DESA
+        )
+        .annotate(budgeted=Exists(lines))
+        .order_by("code")
+        .values_list("code", "retired_in", "budgeted")
+    ]
 
 
 @dataclass
@@ -53,8 +60,10 @@ class FollowUpCounts:
     dropped: int = 0
 
 
-def follow_ups_by_kecamatan(*, kabupaten: Region, today: dt.date) -> list[FollowUpCounts]:
-    rows = {k.code: FollowUpCounts(k) for k in units_of(kabupaten)}
+def follow_ups_by_kecamatan(
+    *, kabupaten: Region, today: dt.date, units: Sequence[Region] | None = None
+) -> list[FollowUpCounts]:
+    rows = {k.code: FollowUpCounts(k) for k in (units_of(kabupaten) if units is None else units)}
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     for desa, status, due in FollowUp.objects.under(kabupaten.code).values_list(
         "desa_id", "status", "due_date"
@@ -90,15 +99,16 @@ class EvaluationCounts:
         return self.with_apbdes - self.evaluated_with_apbdes
 
 
-def evaluations_by_kecamatan(*, kabupaten: Region, year: int) -> list[EvaluationCounts]:
+def evaluations_by_kecamatan(
+    *, kabupaten: Region, year: int, units: Sequence[Region] | None = None
+) -> list[EvaluationCounts]:
     """Evaluations of the APBDes of `year` (the budget year evaluated)."""
-    rows = {k.code: EvaluationCounts(k) for k in units_of(kabupaten)}
-    parents = _desa(kabupaten, desa_only=True)
-    with_budget = set(
-        BudgetLine.objects.filter(desa_id__in=list(parents), year=year)
-        .values_list("desa_id", flat=True)
-        .distinct()
-    )
+    rows = {k.code: EvaluationCounts(k) for k in (units_of(kabupaten) if units is None else units)}
+    current = [
+        (c, budgeted) for c, retired, budgeted in _desa_budgeted(kabupaten, year) if not retired
+    ]
+    parents = [code for code, _budgeted in current]
+    with_budget = {code for code, budgeted in current if budgeted}
     results = dict(
         ApbdesEvaluation.objects.filter(subtree_q("desa", kabupaten.code), year=year).values_list(
             "desa_id", "result"
@@ -140,25 +150,42 @@ class KecamatanBudget:
         return 100 * self.basic_rp / self.total_rp if self.total_rp else None
 
 
-def budgets_by_kecamatan(*, kabupaten: Region, year: int) -> list[KecamatanBudget]:
-    rows = {k.code: KecamatanBudget(k) for k in units_of(kabupaten)}
-    current = set(_desa(kabupaten, desa_only=True))
+def budgets_by_kecamatan(
+    *, kabupaten: Region, year: int, units: Sequence[Region] | None = None
+) -> list[KecamatanBudget]:
+    """The lines planning.alignment.budgets reads per desa (the adopted APBDes where there
+    is one, else the draft), summed per kecamatan and kegiatan in the query: a kabupaten's
+    APBDes are thousands of lines."""
+    rows = {k.code: KecamatanBudget(k) for k in (units_of(kabupaten) if units is None else units)}
+    if not rows:
+        return []
+    width = len(next(iter(rows)))
     # A retired desa's APBDes of the year stays in the sums; the counts are of current desa.
-    parents = _desa(kabupaten, desa_only=True, retired=True)
-    found = budgets(sorted(parents), year)
-    for desa in parents:
-        row = rows.get(unit_code(desa, rows))
+    codes = _desa_budgeted(kabupaten, year)
+    for code, retired, budgeted in codes:
+        row = rows.get(code[:width])
+        if row is None or retired:
+            continue
+        row.desa += 1
+        row.with_apbdes += budgeted
+    lines = BudgetLine.objects.filter(desa_id__in=[c for c, _r, _b in codes], year=year)
+    adopted = lines.filter(stage=Stage.FINAL).values("desa_id")
+    sums = (
+        lines.filter(Q(stage=Stage.FINAL) | (Q(stage=Stage.DRAFT) & ~Q(desa_id__in=adopted)))
+        .annotate(unit=Substr("desa_id", 1, width))
+        .values_list("unit", "kegiatan_code")
+        .annotate(budget=Sum("budget_rp"), realised=Sum("realised_rp"))
+        .order_by()
+    )
+    for unit, kegiatan, budget_rp, realised_rp in sums:
+        row = rows.get(unit)
         if row is None:
             continue
-        row.desa += desa in current
-        budget = found.get(desa)
-        if budget is None:
-            continue
-        row.with_apbdes += desa in current
-        row.total_rp += budget.total_budget_rp
-        row.realised_rp += budget.total_realised_rp
-        for sector, spend in budget.sectors.items():
-            row.sectors[sector] = row.sectors.get(sector, 0) + spend.budget_rp
+        row.total_rp += budget_rp or 0
+        row.realised_rp += realised_rp or 0
+        sector = sector_of(kegiatan)
+        if sector is not None:
+            row.sectors[sector] = row.sectors.get(sector, 0) + (budget_rp or 0)
     return list(rows.values())
 
 
@@ -174,8 +201,16 @@ def totals(rows: Iterable[object], *names: str) -> list[int]:
 
 def latest_budget_year(kabupaten: str, cap: int) -> int:
     """The latest APBDes year of the kabupaten up to `cap` (else `cap`)."""
-    desa = Region.objects.filter(within_code(kabupaten), level=Level.DESA).values("code")
-    latest = BudgetLine.objects.filter(desa_id__in=desa, year__lte=cap).aggregate(top=Max("year"))[
-        "top"
-    ]
+    # Each desa's latest year from the end of its (desa, year, …) key, then the highest:
+    # a maximum over all the kabupaten's lines reads every one of them.
+    latest_of_desa = (
+        BudgetLine.objects.filter(desa_id=OuterRef("code"), year__lte=cap)
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    latest = (
+        Region.objects.filter(within_code(kabupaten), level=Level.DESA)
+        .annotate(latest=Subquery(latest_of_desa))
+        .aggregate(top=Max("latest"))["top"]
+    )
     return int(latest) if latest else cap

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -242,6 +244,24 @@ def test_escalations_are_grouped_by_opd_across_kecamatan(kabupaten: None) -> Non
     assert "Dinas Kesehatan (1)" in page
     text = client.get(f"/kabupaten/{KAB}/eskalasi/?periode=2024&format=csv").content
     assert f"{K2}.2001".encode() in text
+
+
+def test_the_escalations_page_reads_as_many_queries_for_many_escalations_as_for_one(
+    kabupaten: None, django_assert_num_queries: Any
+) -> None:
+    client = client_for("dpmd", "kabupaten", KAB)
+    url = f"/kabupaten/{KAB}/eskalasi/?periode=2024"
+    client.get(url)  # warm caches (catalogue, sessions)
+    with CaptureQueriesContext(connection) as one:
+        assert "Dinas Kesehatan (1)" in client.get(url).content.decode()
+    due = timezone.localdate() + dt.timedelta(days=60)
+    for desa in (f"{K1}.2001", f"{K1}.2002", f"{K1}.2003", f"{K2}.2001", f"{K2}.2002"):
+        for code, opd in (("K01", "dinkes"), ("G01", "dinkes"), ("P01", "disdik")):
+            indicator = Indicator.objects.get(code=code)
+            follow_up(desa, due, indicator=indicator, owner="opd", opd=opd)
+    with django_assert_num_queries(len(one)):
+        page = client.get(url).content.decode()
+    assert "Dinas Kesehatan (11)" in page and "Dinas Pendidikan (5)" in page
 
 
 def test_every_table_downloads_as_a_workbook(kabupaten: None) -> None:
