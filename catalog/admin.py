@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.admin import ReadOnlyAdmin
 from analytics.tasks import rebuild_indicator_rollups
 from catalog.models import (
     CatalogueLoad,
@@ -98,7 +99,7 @@ class CatalogueLoadAdmin(admin.ModelAdmin[CatalogueLoad]):
 
 
 @admin.register(RegionTarget)
-class RegionTargetAdmin(admin.ModelAdmin[RegionTarget]):
+class RegionTargetAdmin(ReadOnlyAdmin):
     """Local (RPJMD) targets, for reading: they are set, changed and ended on the region's
     target page (/kabupaten/<code>/target-daerah/), which audits every step and refuses
     overlapping years; the admin would bypass both."""
@@ -107,12 +108,3 @@ class RegionTargetAdmin(admin.ModelAdmin[RegionTarget]):
     list_filter = ("valid_from", "valid_to")
     search_fields = ("indicator__code", "region__code", "region__name", "basis")
     list_select_related = ("indicator", "region")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

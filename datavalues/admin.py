@@ -6,28 +6,15 @@ history and roll-ups in step; an admin edit would bypass both.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import ReadOnlyAdmin
 from datavalues.models import DataValue, ValueChange
 
 
-class ReadOnly(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(DataValue)
-class DataValueAdmin(ReadOnly):
+class DataValueAdmin(ReadOnlyAdmin):
     list_display = ("region", "element", "period", "value", "source", "updated_at")
     list_filter = ("element__sector", "source")
     search_fields = ("region__code", "element__code")
@@ -36,7 +23,7 @@ class DataValueAdmin(ReadOnly):
 
 
 @admin.register(ValueChange)
-class ValueChangeAdmin(ReadOnly):
+class ValueChangeAdmin(ReadOnlyAdmin):
     list_display = (
         "region",
         "element",

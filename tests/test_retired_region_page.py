@@ -8,23 +8,9 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import Role
-from regions.models import CodeChangeKind, Level, Region, RegionCodeChange
+from regions.models import CodeChangeKind, Region, RegionCodeChange
 from tests.cast import Cast, cast_fixture  # noqa: F401
-
-KECAMATAN = "34.04.01"
-EDITION = "Kepmendagri 100.1.1-6117/2022"
-
-
-def desa_of(kecamatan: str) -> list[str]:
-    return list(
-        Region.objects.filter(level=Level.DESA, parent_id=kecamatan)
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-
-
-def retire(code: str) -> None:
-    Region.objects.filter(code=code).update(retired_in=EDITION)
+from tests.test_retired_codes import EDITION, KECAMATAN, desa_of, retire
 
 
 @pytest.fixture
