@@ -179,7 +179,9 @@ def _counted(
         GROUP BY substr(first.region_id, 1, %s), first.element_id
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [width, *codes, period_id, deadline, period_id, width])
+        # As the ORM would pass it: naive UTC text on SQLite, an aware time on PostgreSQL.
+        at = connection.ops.adapt_datetimefield_value(deadline)
+        cursor.execute(sql, [width, *codes, period_id, at, period_id, width])
         return {(unit, element): n for unit, element, n in cursor.fetchall()}
 
 

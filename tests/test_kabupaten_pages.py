@@ -324,3 +324,19 @@ def test_the_province_overview_sums_its_kabupaten(kabupaten: None) -> None:
     assert int(rows[KAB][7]) == sum(int(kab[k][7]) for k in (K1, K2))  # open follow-ups
     assert int(rows[OTHER_KAB][7]) == FollowUp.objects.under(OTHER_KAB).count()
     assert dpmd.get("/provinsi/91/pengawasan/").status_code == 404
+
+
+def test_a_value_first_sent_an_hour_after_the_due_day_ends_is_late(kabupaten: None) -> None:
+    from catalog.periods import parse_period
+    from datavalues.completeness import due_date
+    from datavalues.oversight import completeness_by_kecamatan
+
+    day_ends = timezone.make_aware(dt.datetime.combine(due_date(parse_period("2024")), dt.time.max))
+    hour = dt.timedelta(hours=1)
+    ValueChange.objects.filter(region_id=f"{K1}.2001").update(changed_at=day_ends + hour)
+    ValueChange.objects.filter(region_id=f"{K1}.2002").update(changed_at=day_ends - hour)
+    _sectors, rows, _due = completeness_by_kecamatan(
+        kabupaten=Region.objects.get(code=KAB), period="2024"
+    )
+    row = next(r for r in rows if r.kecamatan.code == K1)
+    assert (row.total.received, row.total.on_time) == (6, 2)  # only 2002's two values
