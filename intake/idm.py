@@ -33,6 +33,7 @@ from intake.parsing import (
     parse_number,
     text,
 )
+from regions.codes import dotted
 from regions.crosswalk import DesaNames, norm_name, stored_resolutions
 
 STATUSES = ("MANDIRI", "MAJU", "BERKEMBANG", "TERTINGGAL", "SANGAT TERTINGGAL")
@@ -116,13 +117,6 @@ class IdmPlan:
             yield batch
 
 
-def _dotted(code: str) -> str:
-    digits = re.sub(r"\D", "", code)
-    if len(digits) == 10 and "." not in code:
-        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-    return code.strip()
-
-
 def plan_idm(
     stream: IO[bytes],
     *,
@@ -169,7 +163,7 @@ def plan_idm(
         if all(is_blank(c) for c in cells):
             continue
         plan.rows += 1
-        code = _dotted(text(cell(cells, code_col)))
+        code = dotted(text(cell(cells, code_col)))
         status = text(cell(cells, status_col)).upper()
         province = text(cell(cells, province_col)) if province_col is not None else code[:2]
         province = common.setdefault(province, province)

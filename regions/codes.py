@@ -9,6 +9,8 @@ PostgreSQL (served by a varchar_pattern_ops index whatever the collation).
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.lookups import StartsWith
@@ -19,6 +21,15 @@ NATIONAL = "ID"
 
 # Length of the code of each level (0: Indonesia, 1 province … 4 desa).
 CODE_WIDTH = {0: 0, 1: 2, 2: 5, 3: 8, 4: 13}
+
+
+def dotted(code: str) -> str:
+    """`3404012001` (a desa code as other systems write it) → `34.04.01.2001`; any other
+    code as it is, without surrounding spaces."""
+    digits = re.sub(r"\D", "", code)
+    if len(digits) == 10 and "." not in code:
+        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+    return code.strip()
 
 
 def level_of(code: str) -> int:

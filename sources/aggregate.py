@@ -19,6 +19,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from intake.parsing import BadCell, BadFile, Cell, Table, normalise_header, text
+from regions.codes import dotted
 
 # The long layout of `importvalues`, plus where the numbers come from in the source file.
 HEADER = ["kode_wilayah", "nama_desa", "kode_data", "periode", "nilai", "sumber", "keterangan"]
@@ -174,14 +175,6 @@ def parse_date(cell: Cell) -> date:
         except ValueError:
             continue
     raise BadCell(_("tanggal tidak terbaca (pakai YYYY-MM-DD atau DD/MM/YYYY)"))
-
-
-def dotted(code: str) -> str:
-    """`3404012001` → `34.04.01.2001`; a dotted code as it is."""
-    digits = re.sub(r"\D", "", code)
-    if len(digits) == 10 and "." not in code:
-        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-    return code.strip()
 
 
 def require_place_columns(columns: dict[str, int], options: Options) -> None:

@@ -13,12 +13,11 @@ from analytics.models import ElementRollup
 from analytics.rollups import rebuild_rollups
 from catalog.periods import parse_period
 from datavalues.completeness import completeness
-from datavalues.models import How
 from datavalues.oversight import approvals_by_kecamatan, completeness_by_kecamatan
-from datavalues.writing import ValueInput, save_values
 from regions.models import Level, Region, RegionSize
 from regions.sizes import refresh_region_sizes
 from tests.cast import Cast, cast_fixture  # noqa: F401
+from tests.test_honest_periods import report
 from tests.test_region_editions import EDITION_A, EDITION_B, edition_file, load
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -36,17 +35,6 @@ def desa_of(kecamatan: str) -> list[str]:
 
 def retire(code: str) -> None:
     Region.objects.filter(code=code).update(retired_in=EDITION)
-
-
-def report(desa: list[str], year: int) -> None:
-    save_values(
-        values=[
-            ValueInput(d, e, str(year), v)
-            for d in desa
-            for e, v in (("BUMIL_SASARAN", 100), ("BUMIL_ANC", 90))
-        ],
-        how=How.FORM,
-    )
 
 
 def test_a_retired_desa_is_not_expected_in_the_completeness_of_its_kecamatan(cast: Cast) -> None:
