@@ -66,3 +66,8 @@ def test_real_values_carry_no_sample_mark(cast: Cast) -> None:
     save_values(values=[ValueInput(DESA, "BUMIL_SASARAN", "2024", 100)], how="form")
     html = cast.client(Role.KECAMATAN).get(f"/persetujuan/{DESA}/2024/").content.decode()
     assert "Data contoh" not in html
+
+
+def test_a_kabupaten_page_of_sample_values_says_so_once(sample: Cast) -> None:
+    html = sample.client(Role.KABUPATEN).get("/kabupaten/34.04/pengawasan/").content.decode()
+    assert html.count("<strong>Data contoh</strong>") == 1
