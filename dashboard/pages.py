@@ -21,6 +21,7 @@ from analytics.figures import (
     Figure,
     Place,
     compute_figures,
+    expected_desa,
     expected_for,
     indicators_with_targets,
     kelurahan_under,
@@ -143,10 +144,7 @@ def _desa_expected(place: Place, children: Sequence[Region]) -> int:
     else the stored region size."""
     if place.level == Level.KECAMATAN:
         return len(children)
-    from regions.models import RegionSize
-
-    found = RegionSize.objects.filter(region_code=place.code).values_list("desa", flat=True)
-    return next(iter(found), 0)
+    return expected_desa([place]).get(place.code, 0)
 
 
 def area_page(*, user: Any, region: Region | None, params: Mapping[str, str]) -> dict[str, Any]:
